@@ -1,0 +1,51 @@
+using System.Runtime.CompilerServices;
+
+namespace MLNetBackprop.Engine;
+
+/// <summary>
+/// Adam in scikit-learn's formulation: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², then with step t (starting at 1)
+/// p ← p − η_t·m/(√v + ε) where η_t = η·√(1−β₂ᵗ)/(1−β₁ᵗ). This folds the bias correction into the step size, so ε
+/// acts on the uncorrected √v (PyTorch instead adds ε to the corrected √v̂; the two differ only through ε).
+/// </summary>
+internal sealed class AdamOptimizer : IOptimizer
+{
+    private readonly float[] _m;
+    private readonly float[] _v;
+    private readonly float _learningRate, _beta1, _beta2, _epsilon;
+
+    /// <summary>Creates an optimizer for <paramref name="parameterCount"/> parameters with zero moments.</summary>
+    public AdamOptimizer(int parameterCount, float learningRate, float beta1, float beta2, float epsilon)
+    {
+        _m = new float[parameterCount];
+        _v = new float[parameterCount];
+        _learningRate = learningRate;
+        _beta1 = beta1;
+        _beta2 = beta2;
+        _epsilon = epsilon;
+    }
+
+    /// <summary>Number of steps taken so far.</summary>
+    public long StepCount { get; private set; }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient)
+    {
+        var n = _m.Length;
+        if (parameters.Length != n || gradient.Length != n)
+            throw new ArgumentException($"The optimizer was created for {n} parameters.");
+        var t = ++StepCount;
+        // In double: β₂ᵗ stays accurate for the large t of long runs.
+        var rate = (float)(_learningRate * Math.Sqrt(1 - Math.Pow(_beta2, t)) / (1 - Math.Pow(_beta1, t)));
+        float b1 = _beta1, b2 = _beta2, c1 = 1 - _beta1, c2 = 1 - _beta2, eps = _epsilon;
+        for (var i = 0; i < n; i++)
+        {
+            var g = gradient[i];
+            var m = b1 * _m[i] + c1 * g;
+            var v = b2 * _v[i] + c2 * g * g;
+            _m[i] = m;
+            _v[i] = v;
+            parameters[i] -= rate * m / (MathF.Sqrt(v) + eps);
+        }
+    }
+}

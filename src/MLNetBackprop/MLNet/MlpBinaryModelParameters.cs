@@ -1,0 +1,68 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNetBackprop;
+using MLNetBackprop.Engine;
+
+[assembly: LoadableClass(typeof(MlpBinaryModelParameters), null, typeof(SignatureLoadModel),
+    "MLP binary classifier", MlpBinaryModelParameters.LoaderSignature)]
+
+namespace MLNetBackprop;
+
+/// <summary>
+/// A trained MLP binary classifier. Its score is the raw logit of the positive class and its probability is
+/// the logistic sigmoid of that score, so ML.NET's binary scorer emits <c>Score</c>, <c>Probability</c> and
+/// <c>PredictedLabel</c> (score &gt; 0).
+/// </summary>
+public sealed class MlpBinaryModelParameters : MlpModelParametersBase<float>, IValueMapperDist
+{
+    internal const string LoaderSignature = "MlpBinaryPredictor";
+
+    static VersionInfo GetVersionInfo() => new(
+        modelSignature: "MLPBINRY",
+        verWrittenCur: 0x00010001,
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(MlpBinaryModelParameters).Assembly.FullName);
+
+    internal MlpBinaryModelParameters(IHostEnvironment env, Network network)
+        : base(env, LoaderSignature, network)
+    {
+    }
+
+    // ML.NET's model loader calls this constructor (found by its signature); it checks the version stamp first.
+    MlpBinaryModelParameters(IHostEnvironment env, ModelLoadContext ctx)
+        : base(env, LoaderSignature, CheckedAtModel(ctx, GetVersionInfo()))
+    {
+        if (Network.Layout.OutputCount != 1)
+            throw new InvalidDataException($"The MLP binary model in this file has {Network.Layout.OutputCount} outputs instead of 1.");
+    }
+
+
+    protected override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
+    private protected override DataViewType OutputType => NumberDataViewType.Single;
+    private protected override VersionInfo ModelVersion => GetVersionInfo();
+    DataViewType IValueMapperDist.DistType => NumberDataViewType.Single;
+
+    private protected override ValueMapper<VBuffer<float>, float> CreateScoreMapper()
+    {
+        var predictor = new RowPredictor(Network);
+        return (in VBuffer<float> features, ref float score) => score = predictor.Predict(features)[0];
+    }
+
+    ValueMapper<TIn, TOut, TDist> IValueMapperDist.GetMapper<TIn, TOut, TDist>()
+    {
+        Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(float) && typeof(TDist) == typeof(float),
+            "The MLP binary model maps a float feature vector to a float score and probability.");
+        var predictor = new RowPredictor(Network);
+        ValueMapper<VBuffer<float>, float, float> map = (in VBuffer<float> features, ref float score, ref float probability) =>
+        {
+            score = predictor.Predict(features)[0];
+            probability = Sigmoid(score);
+        };
+        return (ValueMapper<TIn, TOut, TDist>)(Delegate)map;
+    }
+
+    static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
+}

@@ -1,0 +1,59 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
+using MLNetBackprop.Engine;
+using MLNetBackprop.MLNet;
+
+namespace MLNetBackprop;
+
+/// <summary>
+/// Trains a multilayer perceptron by backpropagation for binary classification (logistic loss on one output).
+/// Create it with <c>mlContext.BinaryClassification.Trainers.Mlp(...)</c>. The label column must be
+/// <see cref="bool"/>; the output columns are <c>Score</c> (raw logit), <c>Probability</c> and
+/// <c>PredictedLabel</c>. Rows with NaN or infinite features are skipped and counted in the <c>MLContext</c> log.
+/// </summary>
+public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransformer<MlpBinaryModelParameters>, MlpBinaryModelParameters>
+{
+    /// <summary>Options of <see cref="MlpBinaryTrainer"/>; see <see cref="MlpOptionsBase"/> for each option's default and range.</summary>
+    public sealed class Options : MlpOptionsBase;
+
+    readonly Options _options;
+
+    internal MlpBinaryTrainer(IHostEnvironment env, Options options)
+        : base(env, nameof(MlpBinaryTrainer), options, LabelKind.Boolean, TrainerUtils.MakeBoolScalarLabel)
+    {
+        _options = options;
+    }
+
+    protected override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
+
+    protected override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) =>
+    [
+        new(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false,
+            new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation())),
+        new(DefaultColumnNames.Probability, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false,
+            new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation(true))),
+        new(DefaultColumnNames.PredictedLabel, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, false,
+            new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation())),
+    ];
+
+    private protected override MlpBinaryModelParameters TrainModel(IChannel channel, TrainingSet rows, DataViewSchema.Column label, int seed)
+    {
+        CheckBothClassesPresent(rows);
+        var result = TrainNetwork(channel, rows, LossKind.Logistic, outputCount: 1, seed);
+        return new MlpBinaryModelParameters(Host, result.Network);
+    }
+
+    void CheckBothClassesPresent(TrainingSet rows)
+    {
+        var positives = rows.Targets.Count(t => t > 0.5f);
+        if (positives == 0 || positives == rows.RowCount)
+            throw new InvalidOperationException(
+                $"Label column '{_options.LabelColumnName}' has only {(positives == 0 ? "false" : "true")} values in the {rows.RowCount} training rows; " +
+                "binary classification needs examples of both classes.");
+    }
+
+    protected override BinaryPredictionTransformer<MlpBinaryModelParameters> MakeTransformer(MlpBinaryModelParameters model, DataViewSchema trainSchema)
+        => new(Host, model, trainSchema, FeatureColumn.Name);
+}

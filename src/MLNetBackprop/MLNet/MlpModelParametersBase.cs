@@ -1,0 +1,112 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
+using MLNetBackprop.Engine;
+using MLNetBackprop.MLNet;
+
+namespace MLNetBackprop;
+
+/// <summary>
+/// A trained multilayer perceptron as ML.NET model parameters: the network, its save/load format, and the
+/// per-row mapper the stock scorers call.
+/// </summary>
+/// <typeparam name="TOutput">The score type: <see cref="float"/> or a vector of <see cref="float"/>.</typeparam>
+public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper
+{
+    readonly VectorDataViewType _inputType;
+
+    private protected MlpModelParametersBase(IHostEnvironment env, string name, Network network)
+        : base(env, name)
+    {
+        Network = network;
+        _inputType = new VectorDataViewType(NumberDataViewType.Single, network.Layout.InputCount);
+    }
+
+    private protected MlpModelParametersBase(IHostEnvironment env, string name, ModelLoadContext ctx)
+        : base(env, name, ctx)
+    {
+        // *** Binary format ***: the network as NetworkSerializer writes it, then what the subclass adds.
+        Network = ModelFileGuard.Read(ctx.Reader, NetworkSerializer.Read);
+        _inputType = new VectorDataViewType(NumberDataViewType.Single, Network.Layout.InputCount);
+    }
+
+    /// <summary>Checks that <paramref name="ctx"/> holds a model of this kind and version before anything is read.</summary>
+    private protected static ModelLoadContext CheckedAtModel(ModelLoadContext ctx, VersionInfo version)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ctx.CheckAtModel(version);
+        return ctx;
+    }
+
+    /// <summary>The trained network (layout and flat parameters).</summary>
+    internal Network Network { get; }
+
+    /// <summary>Number of features the model was trained on.</summary>
+    public int FeatureCount => Network.Layout.InputCount;
+
+    /// <summary>Widths of all layers: [features, hidden..., outputs].</summary>
+    public IReadOnlyList<int> LayerSizes => Network.Layout.Widths;
+
+    /// <summary>Copies of the weight matrix (row-major, [fanIn x fanOut]) and biases of dense layer <paramref name="layer"/>.</summary>
+    public (float[] Weights, float[] Biases) GetLayerParameters(int layer)
+    {
+        var layout = Network.Layout;
+        ArgumentOutOfRangeException.ThrowIfNegative(layer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, layout.LayerCount);
+        var fanIn = layout.Widths[layer];
+        var fanOut = layout.Widths[layer + 1];
+        return (Network.Parameters.AsSpan(layout.WeightOffsets[layer], fanIn * fanOut).ToArray(),
+                Network.Parameters.AsSpan(layout.BiasOffsets[layer], fanOut).ToArray());
+    }
+
+    DataViewType IValueMapper.InputType => _inputType;
+    DataViewType IValueMapper.OutputType => OutputType;
+
+    /// <summary>The type of the score the mapper produces.</summary>
+    private protected abstract DataViewType OutputType { get; }
+
+    /// <summary>This model's version stamp for <c>ModelSaveContext</c>.</summary>
+    private protected abstract VersionInfo ModelVersion { get; }
+
+    ValueMapper<TSrc, TDst> IValueMapper.GetMapper<TSrc, TDst>()
+    {
+        Host.Check(typeof(TSrc) == typeof(VBuffer<float>), "The MLP model maps a feature vector of float.");
+        Host.Check(typeof(TDst) == typeof(TOutput), $"The MLP model produces {typeof(TOutput).Name}.");
+        return (ValueMapper<TSrc, TDst>)(Delegate)CreateScoreMapper();
+    }
+
+    /// <summary>A mapper from features to score; each call gets its own buffers, so mappers may run in parallel.</summary>
+    private protected abstract ValueMapper<VBuffer<float>, TOutput> CreateScoreMapper();
+
+    protected override void SaveCore(ModelSaveContext ctx)
+    {
+        base.SaveCore(ctx);
+        ctx.SetVersionInfo(ModelVersion);
+        NetworkSerializer.Write(ctx.Writer, Network);
+        SaveExtra(ctx.Writer);
+    }
+
+    /// <summary>Writes what a subclass stores after the network (nothing by default).</summary>
+    private protected virtual void SaveExtra(BinaryWriter writer) { }
+
+    /// <summary>Runs the network on one row of a feature column, with buffers owned by one mapper.</summary>
+    private protected sealed class RowPredictor(Network network)
+    {
+        readonly float[] _features = new float[network.Layout.InputCount];
+        readonly float[] _outputs = new float[network.Layout.OutputCount];
+        readonly PredictionBuffers _buffers = network.CreatePredictionBuffers();
+
+        /// <summary>Raw outputs for <paramref name="features"/>; valid until the next call.</summary>
+        public ReadOnlySpan<float> Predict(in VBuffer<float> features)
+        {
+            if (features.Length != _features.Length)
+                throw new InvalidOperationException(
+                    $"The feature vector has {features.Length} values, but this MLP model was trained on {_features.Length} features. " +
+                    "Score data prepared by the same pipeline as the training data.");
+            features.CopyTo(_features);
+            network.Predict(_features, _outputs, _buffers);
+            return _outputs;
+        }
+    }
+}

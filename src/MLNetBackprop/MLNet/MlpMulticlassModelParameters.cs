@@ -1,0 +1,78 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNetBackprop;
+using MLNetBackprop.Engine;
+
+[assembly: LoadableClass(typeof(MlpMulticlassModelParameters), null, typeof(SignatureLoadModel),
+    "MLP multiclass classifier", MlpMulticlassModelParameters.LoaderSignature)]
+
+namespace MLNetBackprop;
+
+/// <summary>
+/// A trained MLP multiclass classifier. Its score is the vector of class probabilities (softmax of the
+/// network's outputs), in the order of the label's key values; ML.NET's scorer picks the most probable class
+/// as <c>PredictedLabel</c>.
+/// </summary>
+public sealed class MlpMulticlassModelParameters : MlpModelParametersBase<VBuffer<float>>
+{
+    internal const string LoaderSignature = "MlpMulticlassPredictor";
+
+    static VersionInfo GetVersionInfo() => new(
+        modelSignature: "MLPMULTI",
+        verWrittenCur: 0x00010001,
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(MlpMulticlassModelParameters).Assembly.FullName);
+
+    readonly VectorDataViewType _outputType;
+
+    internal MlpMulticlassModelParameters(IHostEnvironment env, Network network)
+        : base(env, LoaderSignature, network)
+    {
+        _outputType = new VectorDataViewType(NumberDataViewType.Single, network.Layout.OutputCount);
+    }
+
+    // ML.NET's model loader calls this constructor (found by its signature); it checks the version stamp first.
+    MlpMulticlassModelParameters(IHostEnvironment env, ModelLoadContext ctx)
+        : base(env, LoaderSignature, CheckedAtModel(ctx, GetVersionInfo()))
+    {
+        if (Network.Layout.OutputCount < 2)
+            throw new InvalidDataException($"The MLP multiclass model in this file has {Network.Layout.OutputCount} outputs; at least 2 are needed.");
+        _outputType = new VectorDataViewType(NumberDataViewType.Single, Network.Layout.OutputCount);
+    }
+
+
+    /// <summary>Number of classes (the label's key count at training time).</summary>
+    public int ClassCount => Network.Layout.OutputCount;
+
+    protected override PredictionKind PredictionKind => PredictionKind.MulticlassClassification;
+    private protected override DataViewType OutputType => _outputType;
+    private protected override VersionInfo ModelVersion => GetVersionInfo();
+
+    private protected override ValueMapper<VBuffer<float>, VBuffer<float>> CreateScoreMapper()
+    {
+        var predictor = new RowPredictor(Network);
+        var classCount = ClassCount;
+        return (in VBuffer<float> features, ref VBuffer<float> probabilities) =>
+        {
+            var logits = predictor.Predict(features);
+            var editor = VBufferEditor.Create(ref probabilities, classCount);
+            Softmax(logits, editor.Values);
+            probabilities = editor.Commit();
+        };
+    }
+
+    static void Softmax(ReadOnlySpan<float> logits, Span<float> probabilities)
+    {
+        var max = float.NegativeInfinity;
+        foreach (var z in logits)
+            max = MathF.Max(max, z);
+        var sum = 0f;
+        for (var k = 0; k < logits.Length; k++)
+            sum += probabilities[k] = MathF.Exp(logits[k] - max);
+        for (var k = 0; k < logits.Length; k++)
+            probabilities[k] /= sum;
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNetBackprop;
+using MLNetBackprop.Engine;
+using MLNetBackprop.MLNet;
+
+[assembly: LoadableClass(typeof(MlpRegressionModelParameters), null, typeof(SignatureLoadModel),
+    "MLP regressor", MlpRegressionModelParameters.LoaderSignature)]
+
+namespace MLNetBackprop;
+
+/// <summary>
+/// A trained MLP regressor. The network learns the label standardized to mean 0 and standard deviation 1
+/// (so the default learning rate suits labels of any scale); the score is mapped back to label units.
+/// </summary>
+public sealed class MlpRegressionModelParameters : MlpModelParametersBase<float>
+{
+    internal const string LoaderSignature = "MlpRegressionPredictor";
+
+    static VersionInfo GetVersionInfo() => new(
+        modelSignature: "MLPREGRS",
+        verWrittenCur: 0x00010001,
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(MlpRegressionModelParameters).Assembly.FullName);
+
+    internal MlpRegressionModelParameters(IHostEnvironment env, Network network, LabelScaling labelScaling)
+        : base(env, LoaderSignature, network)
+    {
+        LabelScaling = labelScaling;
+    }
+
+    // ML.NET's model loader calls this constructor (found by its signature); it checks the version stamp first.
+    MlpRegressionModelParameters(IHostEnvironment env, ModelLoadContext ctx)
+        : base(env, LoaderSignature, CheckedAtModel(ctx, GetVersionInfo()))
+    {
+        // *** Binary format ***: network, then float label mean, float label standard deviation.
+        if (Network.Layout.OutputCount != 1)
+            throw new InvalidDataException($"The MLP regression model in this file has {Network.Layout.OutputCount} outputs instead of 1.");
+        LabelScaling = ModelFileGuard.Read(ctx.Reader, LabelScaling.Read);
+    }
+
+
+    /// <summary>How the label was standardized for training; scores are mapped back with it.</summary>
+    internal LabelScaling LabelScaling { get; }
+
+    protected override PredictionKind PredictionKind => PredictionKind.Regression;
+    private protected override DataViewType OutputType => NumberDataViewType.Single;
+    private protected override VersionInfo ModelVersion => GetVersionInfo();
+
+    private protected override void SaveExtra(BinaryWriter writer) => LabelScaling.Write(writer);
+
+    private protected override ValueMapper<VBuffer<float>, float> CreateScoreMapper()
+    {
+        var predictor = new RowPredictor(Network);
+        var scaling = LabelScaling;
+        return (in VBuffer<float> features, ref float score) => score = scaling.ToLabel(predictor.Predict(features)[0]);
+    }
+}

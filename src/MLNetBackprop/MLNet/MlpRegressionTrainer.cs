@@ -1,0 +1,64 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
+using MLNetBackprop.Engine;
+using MLNetBackprop.MLNet;
+
+namespace MLNetBackprop;
+
+/// <summary>
+/// Trains a multilayer perceptron by backpropagation for regression. Create it with
+/// <c>mlContext.Regression.Trainers.Mlp(...)</c>. The label column must be <see cref="float"/>; the output
+/// column is <c>Score</c>. The label is standardized internally (see <see cref="MlpRegressionModelParameters"/>).
+/// Rows with NaN or infinite features or labels are skipped and counted in the <c>MLContext</c> log.
+/// </summary>
+public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTransformer<MlpRegressionModelParameters>, MlpRegressionModelParameters>
+{
+    /// <summary>Options of <see cref="MlpRegressionTrainer"/>; see <see cref="MlpOptionsBase"/> for the shared ones.</summary>
+    public sealed class Options : MlpOptionsBase
+    {
+        /// <summary>Loss to minimise. Default <see cref="MlpRegressionLoss.SquaredError"/>.</summary>
+        public MlpRegressionLoss Loss { get; set; } = MlpRegressionLoss.SquaredError;
+
+        /// <summary>
+        /// Threshold of the Huber loss, in standard deviations of the label (the network learns the standardized
+        /// label), in (0, 1e6]. Default 1.
+        /// </summary>
+        public float HuberDelta { get; set; } = 1f;
+
+        internal override void Validate()
+        {
+            base.Validate();
+            RequireDefined(Loss, nameof(Loss));
+            RequireRange(HuberDelta, nameof(HuberDelta), 0, false, 1e6, true, "(0, 1000000]");
+        }
+    }
+
+    readonly Options _options;
+
+    internal MlpRegressionTrainer(IHostEnvironment env, Options options)
+        : base(env, nameof(MlpRegressionTrainer), options, LabelKind.Single, TrainerUtils.MakeR4ScalarColumn)
+    {
+        _options = options;
+    }
+
+    protected override PredictionKind PredictionKind => PredictionKind.Regression;
+
+    protected override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) =>
+    [
+        new(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false,
+            new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation())),
+    ];
+
+    private protected override MlpRegressionModelParameters TrainModel(IChannel channel, TrainingSet rows, DataViewSchema.Column label, int seed)
+    {
+        var scaling = LabelScaling.Fit(rows);
+        var loss = _options.Loss == MlpRegressionLoss.Huber ? LossKind.Huber : LossKind.SquaredError;
+        var result = TrainNetwork(channel, scaling.Standardize(rows), loss, outputCount: 1, seed, _options.HuberDelta);
+        return new MlpRegressionModelParameters(Host, result.Network, scaling);
+    }
+
+    protected override RegressionPredictionTransformer<MlpRegressionModelParameters> MakeTransformer(MlpRegressionModelParameters model, DataViewSchema trainSchema)
+        => new(Host, model, trainSchema, FeatureColumn.Name);
+}

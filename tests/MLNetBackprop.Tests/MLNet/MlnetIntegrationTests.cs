@@ -1,0 +1,140 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNetBackprop.Tests.MLNet;
+
+/// <summary>The trainers' output works with ML.NET's own tools exactly like a built-in trainer's.</summary>
+public class MlnetIntegrationTests
+{
+    static IEstimator<ITransformer> IrisPipeline(MLContext ml, int epochs = 60) =>
+        ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.Transforms.Concatenate("Features", "Measurements"))
+            .Append(ml.Transforms.NormalizeMinMax("Features"))
+            .Append(ml.MulticlassClassification.Trainers.Mlp(hiddenLayerSizes: [20], numberOfEpochs: epochs, learningRate: 0.01f, batchSize: 16))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+
+    [Fact]
+    public void Multiclass_output_has_probability_scores_with_class_names_and_a_key_predicted_label()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ShippedData.Iris(ml);
+        var scored = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.Transforms.Concatenate("Features", "Measurements"))
+            .Append(ml.MulticlassClassification.Trainers.Mlp(numberOfEpochs: 5))
+            .Fit(data).Transform(data);
+
+        var score = scored.Schema["Score"];
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 3), score.Type);
+        var slotNames = default(VBuffer<ReadOnlyMemory<char>>);
+        score.GetSlotNames(ref slotNames);
+        Assert.Equal(["setosa", "versicolor", "virginica"], slotNames.DenseValues().Select(n => n.ToString()));
+        Assert.IsType<KeyDataViewType>(scored.Schema["PredictedLabel"].Type);
+        foreach (var probabilities in scored.GetColumn<float[]>("Score"))
+        {
+            Assert.All(probabilities, p => Assert.InRange(p, 0f, 1f));
+            Assert.Equal(1.0, probabilities.Sum(), 4);
+        }
+    }
+
+    [Fact]
+    public void Binary_output_has_logit_score_sigmoid_probability_and_boolean_label()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ShippedData.BreastCancer(ml);
+        var scored = ShippedData.MalignantAsLabel(ml)
+            .Append(ml.Transforms.Concatenate("Features", "Measurements"))
+            .Append(ml.Transforms.NormalizeMinMax("Features"))
+            .Append(ml.BinaryClassification.Trainers.Mlp(numberOfEpochs: 10))
+            .Fit(data).Transform(data);
+
+        Assert.Equal(BooleanDataViewType.Instance, scored.Schema["PredictedLabel"].Type);
+        var scores = scored.GetColumn<float>("Score").ToArray();
+        var probabilities = scored.GetColumn<float>("Probability").ToArray();
+        var predicted = scored.GetColumn<bool>("PredictedLabel").ToArray();
+        for (var i = 0; i < scores.Length; i++)
+        {
+            Assert.Equal(1 / (1 + Math.Exp(-scores[i])), probabilities[i], 1e-6);
+            Assert.Equal(scores[i] > 0, predicted[i]);
+        }
+        Assert.Contains(scores, s => s < 0);
+        Assert.Contains(scores, s => s > 0);
+    }
+
+    [Fact]
+    public void Cross_validation_runs_every_fold_and_learns_iris()
+    {
+        var ml = new MLContext(seed: 1);
+        var results = ml.MulticlassClassification.CrossValidate(ShippedData.Iris(ml), IrisPipeline(ml), numberOfFolds: 3);
+
+        Assert.Equal(3, results.Count);
+        Assert.All(results, fold => Assert.True(fold.Metrics.MicroAccuracy > 0.8, $"fold accuracy {fold.Metrics.MicroAccuracy}"));
+    }
+
+    [Fact]
+    public void Permutation_feature_importance_ranks_an_informative_feature_above_a_noise_feature()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = SyntheticRows.TwoFeaturesOneInformative(600, seed: 7);
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var trainer = ml.BinaryClassification.Trainers.Mlp(hiddenLayerSizes: [8], numberOfEpochs: 40, learningRate: 0.01f, batchSize: 32);
+        var model = trainer.Fit(data);
+
+        var importance = ml.BinaryClassification.PermutationFeatureImportance(model, data, permutationCount: 2);
+
+        Assert.Equal(2, importance.Length);
+        Assert.True(importance[0].AreaUnderRocCurve.Mean < importance[1].AreaUnderRocCurve.Mean - 0.1,
+            $"AUC change: informative {importance[0].AreaUnderRocCurve.Mean:F3}, noise {importance[1].AreaUnderRocCurve.Mean:F3}");
+    }
+
+    [Fact]
+    public void Prediction_engine_scores_single_rows_like_transform()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = SyntheticRows.TwoFeaturesOneInformative(300, seed: 3);
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var model = ml.BinaryClassification.Trainers.Mlp(hiddenLayerSizes: [8], numberOfEpochs: 20, learningRate: 0.01f).Fit(data);
+        var engine = ml.Model.CreatePredictionEngine<SyntheticRows.Row, SyntheticRows.BinaryPrediction>(model);
+
+        var batchScores = model.Transform(data).GetColumn<float>("Score").ToArray();
+        for (var i = 0; i < 20; i++)
+        {
+            var prediction = engine.Predict(rows[i]);
+            Assert.Equal(batchScores[i], prediction.Score);
+            Assert.Equal(prediction.Score > 0, prediction.PredictedLabel);
+        }
+    }
+
+    [Fact]
+    public void Pipeline_saved_and_loaded_in_process_gives_the_same_scores()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ShippedData.Iris(ml);
+        var model = IrisPipeline(ml, epochs: 10).Fit(data);
+        using var stream = new MemoryStream();
+        ml.Model.Save(model, data.Schema, stream);
+        stream.Position = 0;
+        var loaded = ml.Model.Load(stream, out _);
+
+        var before = model.Transform(data).GetColumn<float[]>("Score").ToArray();
+        var after = loaded.Transform(data).GetColumn<float[]>("Score").ToArray();
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public void Trained_model_exposes_its_layer_sizes_and_parameters()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(SyntheticRows.TwoFeaturesOneInformative(100, seed: 1));
+        var model = ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
+        {
+            LabelColumnName = "Target", HiddenLayerSizes = [5, 3], NumberOfEpochs = 2,
+        }).Fit(data).Model;
+
+        Assert.Equal([2, 5, 3, 1], model.LayerSizes);
+        Assert.Equal(2, model.FeatureCount);
+        var (weights, biases) = model.GetLayerParameters(1);
+        Assert.Equal(15, weights.Length);
+        Assert.Equal(3, biases.Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.GetLayerParameters(3));
+    }
+}

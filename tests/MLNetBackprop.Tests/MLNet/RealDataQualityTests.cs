@@ -1,0 +1,62 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNetBackprop.Tests.MLNet;
+
+/// <summary>
+/// End-to-end pipelines on the shipped real data sets with the trainers' defaults, through TrainTestSplit,
+/// normalization and ML.NET's own Evaluate. The floors are out of reach of a broken backward pass.
+/// </summary>
+public class RealDataQualityTests
+{
+    [Fact]
+    public void Default_multiclass_mlp_reaches_95_percent_accuracy_on_held_out_digits()
+    {
+        var ml = new MLContext(seed: 1);
+        var split = ml.Data.TrainTestSplit(ShippedData.Digits(ml), testFraction: 0.2, seed: 1);
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.Transforms.Concatenate("Features", "Pixels"))
+            .Append(ml.Transforms.NormalizeMinMax("Features"))
+            .Append(ml.MulticlassClassification.Trainers.Mlp())
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+
+        var model = pipeline.Fit(split.TrainSet);
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet));
+
+        Assert.True(metrics.MicroAccuracy >= 0.95, $"digits test accuracy {metrics.MicroAccuracy:F4} < 0.95");
+    }
+
+    [Fact]
+    public void Default_binary_mlp_reaches_auc_098_on_held_out_breast_cancer()
+    {
+        var ml = new MLContext(seed: 1);
+        var split = ml.Data.TrainTestSplit(ShippedData.BreastCancer(ml), testFraction: 0.2, seed: 1);
+        var pipeline = ShippedData.MalignantAsLabel(ml)
+            .Append(ml.Transforms.Concatenate("Features", "Measurements"))
+            .Append(ml.Transforms.NormalizeMinMax("Features"))
+            .Append(ml.BinaryClassification.Trainers.Mlp());
+
+        var model = pipeline.Fit(split.TrainSet);
+        var metrics = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
+
+        Assert.True(metrics.AreaUnderRocCurve >= 0.98, $"breast cancer test AUC {metrics.AreaUnderRocCurve:F4} < 0.98");
+        Assert.True(metrics.Accuracy >= 0.9, $"breast cancer test accuracy {metrics.Accuracy:F4} < 0.9");
+    }
+
+    [Fact]
+    public void Default_regression_mlp_is_within_005_r_squared_of_mlnet_linear_regression_on_diabetes()
+    {
+        var ml = new MLContext(seed: 1);
+        var split = ml.Data.TrainTestSplit(ShippedData.Diabetes(ml), testFraction: 0.2, seed: 1);
+        var prepare = ml.Transforms.Concatenate("Features", "Measurements")
+            .Append(ml.Transforms.NormalizeMinMax("Features"));
+
+        var mlp = prepare.Append(ml.Regression.Trainers.Mlp()).Fit(split.TrainSet);
+        var linear = prepare.Append(ml.Regression.Trainers.Sdca()).Fit(split.TrainSet);
+        var mlpR2 = ml.Regression.Evaluate(mlp.Transform(split.TestSet)).RSquared;
+        var linearR2 = ml.Regression.Evaluate(linear.Transform(split.TestSet)).RSquared;
+
+        Assert.True(linearR2 > 0.2, $"the linear baseline R² {linearR2:F4} is too low to compare against");
+        Assert.True(mlpR2 >= linearR2 - 0.05, $"MLP R² {mlpR2:F4} is more than 0.05 below ML.NET's linear regression ({linearR2:F4})");
+    }
+}

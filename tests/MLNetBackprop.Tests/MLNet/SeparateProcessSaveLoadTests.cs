@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNetBackprop.Tests.MLNet;
+
+/// <summary>
+/// Saves fitted pipelines with mlContext.Model.Save, then loads and scores them in a separate process
+/// (tests/MLNetBackprop.LoadProbe) that never names this library's types, and compares the predictions.
+/// </summary>
+public class SeparateProcessSaveLoadTests : IDisposable
+{
+    readonly string _folder = Directory.CreateTempSubdirectory("mlp-saveload-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Saved_multiclass_model_predicts_identically_in_a_fresh_process()
+    {
+        var ml = new MLContext(seed: 3);
+        var data = ShippedData.Iris(ml);
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.Transforms.Concatenate("Features", "Measurements"))
+            .Append(ml.Transforms.NormalizeMinMax("Features"))
+            .Append(ml.MulticlassClassification.Trainers.Mlp(hiddenLayerSizes: [16, 8], numberOfEpochs: 50))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+        AssertFreshProcessReproduces(ml, pipeline.Fit(data), data, "Score", "PredictedLabel");
+    }
+
+    [Fact]
+    public void Saved_binary_model_predicts_identically_in_a_fresh_process()
+    {
+        var ml = new MLContext(seed: 3);
+        var data = ShippedData.BreastCancer(ml);
+        var pipeline = ShippedData.MalignantAsLabel(ml)
+            .Append(ml.Transforms.Concatenate("Features", "Measurements"))
+            .Append(ml.Transforms.NormalizeMinMax("Features"))
+            .Append(ml.BinaryClassification.Trainers.Mlp(numberOfEpochs: 20));
+        AssertFreshProcessReproduces(ml, pipeline.Fit(data), data, "Score", "Probability", "PredictedLabel");
+    }
+
+    [Fact]
+    public void Saved_regression_model_predicts_identically_in_a_fresh_process()
+    {
+        var ml = new MLContext(seed: 3);
+        var data = ShippedData.Diabetes(ml);
+        var pipeline = ml.Transforms.Concatenate("Features", "Measurements")
+            .Append(ml.Transforms.NormalizeMinMax("Features"))
+            .Append(ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { NumberOfEpochs = 20, Loss = MlpRegressionLoss.Huber }));
+        AssertFreshProcessReproduces(ml, pipeline.Fit(data), data, "Score");
+    }
+
+    void AssertFreshProcessReproduces(MLContext ml, ITransformer model, IDataView data, params string[] columns)
+    {
+        var modelPath = Path.Combine(_folder, "model.zip");
+        var dataPath = Path.Combine(_folder, "data.idv");
+        var expectedPath = Path.Combine(_folder, "expected.tsv");
+        var actualPath = Path.Combine(_folder, "actual.tsv");
+        ml.Model.Save(model, data.Schema, modelPath);
+        using (var stream = File.Create(dataPath))
+            ml.Data.SaveAsBinary(data, stream);
+        var scored = ml.Transforms.SelectColumns(columns).Fit(model.Transform(data)).Transform(model.Transform(data));
+        using (var stream = File.Create(expectedPath))
+            ml.Data.SaveAsText(scored, stream, separatorChar: '\t', headerRow: true, schema: false);
+
+        RunLoadProbe(modelPath, dataPath, actualPath, columns);
+
+        var expected = File.ReadAllLines(expectedPath);
+        var actual = File.ReadAllLines(actualPath);
+        Assert.True(expected.Length > 100, "too few scored rows to compare");
+        Assert.Equal(expected, actual);
+    }
+
+    static void RunLoadProbe(string modelPath, string dataPath, string outputPath, string[] columns)
+    {
+        var probe = LocateLoadProbe();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { probe, modelPath, dataPath, outputPath }.Concat(columns))
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(120_000), "the load probe did not finish within 2 minutes");
+        Assert.True(process.ExitCode == 0, $"the load probe failed ({process.ExitCode}):\n{stdout.Result}\n{stderr}");
+    }
+
+    /// <summary>The probe is built next to this test project (same configuration), under its own bin folder.</summary>
+    static string LocateLoadProbe()
+    {
+        var testOutput = AppContext.BaseDirectory;
+        var probeOutput = testOutput.Replace(
+            $"{Path.DirectorySeparatorChar}MLNetBackprop.Tests{Path.DirectorySeparatorChar}",
+            $"{Path.DirectorySeparatorChar}MLNetBackprop.LoadProbe{Path.DirectorySeparatorChar}");
+        var probe = Path.Combine(probeOutput, "MLNetBackprop.LoadProbe.dll");
+        Assert.True(File.Exists(probe), $"The load probe is not built at {probe}; build the solution first.");
+        return probe;
+    }
+}
