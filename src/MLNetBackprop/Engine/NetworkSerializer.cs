@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 
 namespace MLNetBackprop.Engine;
 
@@ -130,7 +131,8 @@ public static class NetworkSerializer
             {
                 var value = BinaryPrimitives.ReadSingleLittleEndian(chunk[(i * sizeof(float))..]);
                 if (!float.IsFinite(value))
-                    throw new InvalidDataException($"Parameter {start + i} is {value}; a network's parameters must be finite.");
+                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                        $"Parameter {start + i} is {value}; a network's parameters must be finite."));
                 parameters[start + i] = value;
             }
         }

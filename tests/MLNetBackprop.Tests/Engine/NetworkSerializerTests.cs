@@ -100,7 +100,7 @@ public class NetworkSerializerTests
             { "parameter count 40", Header(count: 40, parameters: good) },
             { "more than", Header(input: 1 << 24, hidden: [1 << 24], count: int.MaxValue) },
             { "Parameter 7 is NaN", Header(parameters: withNaN) },
-            { "Parameter 31 is -∞", Header(parameters: withInfinity) },
+            { "Parameter 31 is -Infinity", Header(parameters: withInfinity) },
         };
     }
 

@@ -169,14 +169,15 @@ public class NetworkTrainerTests
     [Fact]
     public void Stops_once_the_loss_fails_to_improve_by_the_tolerance_for_the_patience()
     {
-        // A tolerance larger than any loss makes every epoch a non-improvement: stop after exactly 3.
+        // A tolerance larger than any loss makes every epoch after the first (which improves on "no loss yet") a
+        // non-improvement: stop after 1 + 3 epochs.
         var settings = new TrainingSettings
         {
             HiddenLayerSizes = [8], HiddenActivation = ActivationKind.Tanh, Loss = LossKind.SoftmaxCrossEntropy,
             OutputCount = 3, BatchSize = 16, MaxEpochs = 50, Tolerance = 1000, EpochsWithoutImprovement = 3,
         };
         var result = NetworkTrainer.Train(Blobs(), settings);
-        Assert.Equal(3, result.History.Count);
+        Assert.Equal(4, result.History.Count);
         Assert.True(result.StoppedByTolerance);
     }
 
