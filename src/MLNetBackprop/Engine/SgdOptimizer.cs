@@ -38,7 +38,7 @@ internal sealed class SgdOptimizer : IOptimizer
             var step = -_learningRate * gradient[i];
             var v = _momentum * _velocity[i] + step;
             _velocity[i] = v;
-            parameters[i] += _nesterov ? _momentum * _velocity[i] + step : v;
+            parameters[i] += _nesterov ? _momentum * v + step : v;
         }
     }
 }
