@@ -36,7 +36,7 @@ internal sealed class AdamOptimizer : IOptimizer
             throw new ArgumentException($"The optimizer was created for {n} parameters.");
         var t = ++StepCount;
         // In double: β₂ᵗ stays accurate for the large t of long runs.
-        var rate = (float)(_learningRate * 1.0 / (1 - Math.Pow(_beta1, t)));
+        var rate = (float)(_learningRate * Math.Sqrt(1 - Math.Pow(_beta2, t)) / (1 - Math.Pow(_beta1, t)));
         float b1 = _beta1, b2 = _beta2, c1 = 1 - _beta1, c2 = 1 - _beta2, eps = _epsilon;
         for (var i = 0; i < n; i++)
         {
