@@ -37,7 +37,7 @@ internal static class Losses
         for (var r = 0; r < rows; r++)
         {
             var w = weights.IsEmpty ? 1.0 : weights[r];
-            var scale = 1.0 / rows;
+            var scale = w / weightSum;
             var z = outputs.Slice(r * outputCount, outputCount);
             var g = gradient.Slice(r * outputCount, outputCount);
             total += w * Row(kind, huberDelta, z, targets[r], scale, g);

@@ -20,11 +20,17 @@ public sealed class Network
     /// <summary>All weights and biases, laid out as <see cref="NetworkLayout"/> describes.</summary>
     public float[] Parameters { get; }
 
+    /// <summary>Rows processed together by <see cref="PredictBatch"/> (bounds its scratch memory).</summary>
+    public const int PredictBatchRows = 256;
+
     /// <summary>Scratch memory for <see cref="Predict"/>; one per thread.</summary>
     public PredictionBuffers CreatePredictionBuffers() => new(Layout.MaxWidth);
 
     /// <summary>Computes the raw outputs (logits) for one row of features.</summary>
-    /// <remarks>Writes the first OutputCount elements of <paramref name="outputs"/>. Allocates nothing; gives bit for bit the values <see cref="PredictBatch"/> gives for the same row.</remarks>
+    /// <remarks>
+    /// Writes the first OutputCount elements of <paramref name="outputs"/>. Allocates nothing, and gives bit for bit
+    /// what <see cref="PredictBatch"/> and training's forward pass give for the same row.
+    /// </remarks>
     /// <exception cref="ArgumentException">A span has the wrong length or the buffers belong to a narrower network.</exception>
     public void Predict(ReadOnlySpan<float> features, Span<float> outputs, PredictionBuffers buffers)
     {
@@ -36,8 +42,8 @@ public sealed class Network
 
     /// <summary>
     /// Computes the raw outputs for <paramref name="rowCount"/> rows: <paramref name="features"/> is row-major
-    /// [rowCount × InputCount] and the start of <paramref name="outputs"/> receives [rowCount × OutputCount]. Allocates scratch
-    /// for up to <see cref="PredictBatchRows"/> rows per call.
+    /// [rowCount × InputCount] and the start of <paramref name="outputs"/> receives [rowCount × OutputCount].
+    /// Allocates scratch for up to <see cref="PredictBatchRows"/> rows per call.
     /// </summary>
     /// <exception cref="ArgumentException">A span does not have the length <paramref name="rowCount"/> implies.</exception>
     public void PredictBatch(ReadOnlySpan<float> features, Span<float> outputs, int rowCount)
@@ -56,9 +62,6 @@ public sealed class Network
                 outputs.Slice(start * Layout.OutputCount, rows * Layout.OutputCount), rows, scratchA, scratchB);
         }
     }
-
-    /// <summary>Rows processed together by <see cref="PredictBatch"/> (bounds its scratch memory).</summary>
-    public const int PredictBatchRows = 256;
 
     private void PredictRows(ReadOnlySpan<float> features, Span<float> outputs, int rows, Span<float> current, Span<float> next)
     {

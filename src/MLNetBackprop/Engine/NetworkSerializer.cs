@@ -83,13 +83,13 @@ public static class NetworkSerializer
         var parameterCount = reader.ReadInt32();
         if (parameterCount != expected)
             throw new InvalidDataException($"The parameter count {parameterCount} does not match the shape, which needs {expected}.");
-        if (reader.BaseStream.CanSeek && reader.BaseStream.Length - reader.BaseStream.Position < (long)parameterCount * sizeof(float))
+        var stream = reader.BaseStream;
+        var lengthKnown = stream.CanSeek;
+        if (lengthKnown && stream.Length - stream.Position < (long)parameterCount * sizeof(float))
             throw new InvalidDataException("The network data is truncated.");
 
         var layout = new NetworkLayout(inputCount, hiddenSizes, outputCount, (ActivationKind)activation);
-        var parameters = new float[parameterCount];
-        ReadParameters(reader, parameters);
-        return new Network(layout, parameters);
+        return new Network(layout, ReadParameters(reader, parameterCount, lengthKnown));
     }
 
     private static int ReadWidth(BinaryReader reader, string what)
@@ -113,13 +113,18 @@ public static class NetworkSerializer
         return (int)total;
     }
 
-    private static void ReadParameters(BinaryReader reader, Span<float> parameters)
+    // When the stream's length is unknown, the array grows as data actually arrives, so a corrupt count cannot make
+    // Read allocate far more than the stream holds.
+    private static float[] ReadParameters(BinaryReader reader, int count, bool lengthKnown)
     {
+        var parameters = new float[lengthKnown ? count : Math.Min(count, 1 << 20)];
         Span<byte> bytes = stackalloc byte[ChunkFloats * sizeof(float)];
-        for (var start = 0; start < parameters.Length; start += ChunkFloats)
+        for (var start = 0; start < count; start += ChunkFloats)
         {
-            var count = Math.Min(ChunkFloats, parameters.Length - start);
-            var chunk = bytes[..(count * sizeof(float))];
+            var chunkCount = Math.Min(ChunkFloats, count - start);
+            if (start + chunkCount > parameters.Length)
+                Array.Resize(ref parameters, (int)Math.Min(count, 2L * parameters.Length));
+            var chunk = bytes[..(chunkCount * sizeof(float))];
             for (var filled = 0; filled < chunk.Length;)
             {
                 var read = reader.Read(chunk[filled..]);
@@ -127,7 +132,7 @@ public static class NetworkSerializer
                     throw new InvalidDataException("The network data is truncated.");
                 filled += read;
             }
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < chunkCount; i++)
             {
                 var value = BinaryPrimitives.ReadSingleLittleEndian(chunk[(i * sizeof(float))..]);
                 if (!float.IsFinite(value))
@@ -136,5 +141,6 @@ public static class NetworkSerializer
                 parameters[start + i] = value;
             }
         }
+        return parameters;
     }
 }

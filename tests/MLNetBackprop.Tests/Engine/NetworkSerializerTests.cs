@@ -60,12 +60,16 @@ public class NetworkSerializerTests
         Assert.Equal(network.Parameters.Select(BitConverter.SingleToInt32Bits), copy.Parameters.Select(BitConverter.SingleToInt32Bits));
     }
 
-    [Fact]
-    public void A_network_bigger_than_one_copy_chunk_round_trips()
+    [Theory]
+    [InlineData(50, 60)] // 3,487 parameters: several 1,024-float copy chunks
+    [InlineData(1100, 1000)] // 1,101,000: past the first 2²⁰-float allocation of an unseekable read, so it must grow
+    public void A_network_bigger_than_the_copy_buffers_round_trips(int inputs, int outputs)
     {
-        var layout = new NetworkLayout(50, [60], 7, ActivationKind.Relu); // 3,487 parameters: several 1,024-float chunks
+        var layout = new NetworkLayout(inputs, [], outputs, ActivationKind.Relu);
         var network = new Network(layout, TestData.Uniform(layout.ParameterCount, -1, 1, 72));
-        Assert.Equal(network.Parameters, Deserialize(Serialize(network), seekable: false).Parameters);
+        var bytes = Serialize(network);
+        Assert.Equal(network.Parameters, Deserialize(bytes, seekable: false).Parameters);
+        Assert.Equal(network.Parameters, Deserialize(bytes, seekable: true).Parameters);
     }
 
     [Theory]
@@ -116,6 +120,17 @@ public class NetworkSerializerTests
     {
         var error = Assert.Throws<InvalidDataException>(() => Deserialize(bytes));
         Assert.Contains(problem, error.Message);
+    }
+
+    [Fact]
+    public void A_huge_consistent_header_on_a_short_unseekable_stream_is_reported_as_truncated()
+    {
+        // 46,000 × 46,000 weights: a valid shape of about two billion parameters, but no data follows.
+        var bytes = Header(input: 46_000, hidden: [], output: 46_000, count: 46_000 * 46_000 + 46_000, parameters: [1f, 2f]);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<InvalidDataException>(() => Deserialize(bytes, seekable: false));
+        Assert.Contains("truncated", error.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 << 20, "Read allocated for the claimed size");
     }
 
     [Fact]

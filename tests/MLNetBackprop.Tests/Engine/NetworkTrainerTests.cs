@@ -152,6 +152,25 @@ public class NetworkTrainerTests
     }
 
     [Fact]
+    public void The_epoch_loss_weights_each_batch_by_its_rows_including_the_short_last_batch()
+    {
+        // 10 rows in batches of 4, 4 and 2. With a negligible step the parameters stay put, so the epoch loss must be
+        // the plain mean loss over all rows; averaging the three batch means equally would weight the last two rows
+        // double.
+        var x = TestData.Uniform(20, -1, 1, 81);
+        var y = TestData.Uniform(10, -3, 3, 82);
+        var result = NetworkTrainer.Train(new TrainingSet(x, y, null, 2), new TrainingSettings
+        {
+            HiddenLayerSizes = [5], HiddenActivation = ActivationKind.Tanh, LearningRate = 1e-30f, L2 = 0,
+            BatchSize = 4, MaxEpochs = 1, Seed = 4,
+        });
+        var network = result.Network;
+        var outputs = ReferenceNetwork.Forward(network.Layout, network.Parameters.Select(v => (double)v).ToArray(), x, 10, out _);
+        var expected = ReferenceNetwork.MeanLoss(LossKind.SquaredError, 1, outputs, y, null, 1);
+        Assert.Equal(expected, result.History[0].TrainingLoss, 1e-6 * expected);
+    }
+
+    [Fact]
     public void Huge_features_and_learning_rate_throw_diverged_with_advice_to_normalize()
     {
         var x = TestData.Uniform(40, -1, 1, 51).Select(v => v * 1e30f).ToArray();
