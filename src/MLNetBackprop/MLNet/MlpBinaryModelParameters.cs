@@ -40,6 +40,7 @@ public sealed class MlpBinaryModelParameters : MlpModelParametersBase<float>, IV
     }
 
 
+    /// <inheritdoc/>
     protected override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
     private protected override DataViewType OutputType => NumberDataViewType.Single;
     private protected override VersionInfo ModelVersion => GetVersionInfo();

@@ -26,8 +26,10 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
         _options = options;
     }
 
+    /// <inheritdoc/>
     protected override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
 
+    /// <inheritdoc/>
     protected override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) =>
     [
         new(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false,
@@ -54,6 +56,7 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
                 "binary classification needs examples of both classes.");
     }
 
+    /// <inheritdoc/>
     protected override BinaryPredictionTransformer<MlpBinaryModelParameters> MakeTransformer(MlpBinaryModelParameters model, DataViewSchema trainSchema)
         => new(Host, model, trainSchema, FeatureColumn.Name);
 }

@@ -16,12 +16,12 @@ public static class MlpCatalog
     /// <param name="featureColumnName">The feature column, a known-size vector of <see cref="float"/>.</param>
     /// <param name="exampleWeightColumnName">Optional example weights (finite, non-negative floats).</param>
     /// <param name="hiddenLayerSizes">Hidden layer widths; default one layer of 100.</param>
-    /// <param name="numberOfEpochs">Maximum passes over the data, in [1, 1000000]; default 200.</param>
+    /// <param name="numberOfEpochs">Maximum passes over the data, in [1, 1000000]; default automatic (see <see cref="MlpOptionsBase.NumberOfEpochs"/>).</param>
     /// <param name="learningRate">Adam's step size, in (0, 10]; default 1e-3.</param>
     /// <param name="batchSize">Rows per mini-batch, at least 1; default 200.</param>
     public static MlpBinaryTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
-        string? exampleWeightColumnName = null, int[]? hiddenLayerSizes = null, int numberOfEpochs = 200,
+        string? exampleWeightColumnName = null, int[]? hiddenLayerSizes = null, int? numberOfEpochs = null,
         float learningRate = 1e-3f, int batchSize = 200)
         => catalog.Mlp(Fill(new MlpBinaryTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName,
             hiddenLayerSizes, numberOfEpochs, learningRate, batchSize));
@@ -36,12 +36,12 @@ public static class MlpCatalog
     /// <param name="featureColumnName">The feature column, a known-size vector of <see cref="float"/>.</param>
     /// <param name="exampleWeightColumnName">Optional example weights (finite, non-negative floats).</param>
     /// <param name="hiddenLayerSizes">Hidden layer widths; default one layer of 100.</param>
-    /// <param name="numberOfEpochs">Maximum passes over the data, in [1, 1000000]; default 200.</param>
+    /// <param name="numberOfEpochs">Maximum passes over the data, in [1, 1000000]; default automatic (see <see cref="MlpOptionsBase.NumberOfEpochs"/>).</param>
     /// <param name="learningRate">Adam's step size, in (0, 10]; default 1e-3.</param>
     /// <param name="batchSize">Rows per mini-batch, at least 1; default 200.</param>
     public static MlpMulticlassTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
-        string? exampleWeightColumnName = null, int[]? hiddenLayerSizes = null, int numberOfEpochs = 200,
+        string? exampleWeightColumnName = null, int[]? hiddenLayerSizes = null, int? numberOfEpochs = null,
         float learningRate = 1e-3f, int batchSize = 200)
         => catalog.Mlp(Fill(new MlpMulticlassTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName,
             hiddenLayerSizes, numberOfEpochs, learningRate, batchSize));
@@ -56,12 +56,12 @@ public static class MlpCatalog
     /// <param name="featureColumnName">The feature column, a known-size vector of <see cref="float"/>.</param>
     /// <param name="exampleWeightColumnName">Optional example weights (finite, non-negative floats).</param>
     /// <param name="hiddenLayerSizes">Hidden layer widths; default one layer of 100.</param>
-    /// <param name="numberOfEpochs">Maximum passes over the data, in [1, 1000000]; default 200.</param>
+    /// <param name="numberOfEpochs">Maximum passes over the data, in [1, 1000000]; default automatic (see <see cref="MlpOptionsBase.NumberOfEpochs"/>).</param>
     /// <param name="learningRate">Adam's step size, in (0, 10]; default 1e-3.</param>
     /// <param name="batchSize">Rows per mini-batch, at least 1; default 200.</param>
     public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog,
         string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
-        string? exampleWeightColumnName = null, int[]? hiddenLayerSizes = null, int numberOfEpochs = 200,
+        string? exampleWeightColumnName = null, int[]? hiddenLayerSizes = null, int? numberOfEpochs = null,
         float learningRate = 1e-3f, int batchSize = 200)
         => catalog.Mlp(Fill(new MlpRegressionTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName,
             hiddenLayerSizes, numberOfEpochs, learningRate, batchSize));
@@ -71,7 +71,7 @@ public static class MlpCatalog
         => new(CatalogUtils.GetEnvironment(Require(catalog)), Require(options));
 
     static TOptions Fill<TOptions>(TOptions options, string labelColumnName, string featureColumnName,
-        string? exampleWeightColumnName, int[]? hiddenLayerSizes, int numberOfEpochs, float learningRate, int batchSize)
+        string? exampleWeightColumnName, int[]? hiddenLayerSizes, int? numberOfEpochs, float learningRate, int batchSize)
         where TOptions : MlpOptionsBase
     {
         options.LabelColumnName = labelColumnName;

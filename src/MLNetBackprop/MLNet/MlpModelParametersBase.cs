@@ -79,6 +79,7 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
     /// <summary>A mapper from features to score; each call gets its own buffers, so mappers may run in parallel.</summary>
     private protected abstract ValueMapper<VBuffer<float>, TOutput> CreateScoreMapper();
 
+    /// <inheritdoc/>
     protected override void SaveCore(ModelSaveContext ctx)
     {
         base.SaveCore(ctx);

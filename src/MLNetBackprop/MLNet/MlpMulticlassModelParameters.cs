@@ -47,6 +47,7 @@ public sealed class MlpMulticlassModelParameters : MlpModelParametersBase<VBuffe
     /// <summary>Number of classes (the label's key count at training time).</summary>
     public int ClassCount => Network.Layout.OutputCount;
 
+    /// <inheritdoc/>
     protected override PredictionKind PredictionKind => PredictionKind.MulticlassClassification;
     private protected override DataViewType OutputType => _outputType;
     private protected override VersionInfo ModelVersion => GetVersionInfo();

@@ -27,8 +27,10 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
         _options = options;
     }
 
+    /// <inheritdoc/>
     protected override PredictionKind PredictionKind => PredictionKind.MulticlassClassification;
 
+    /// <inheritdoc/>
     protected override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema)
     {
         inputSchema.TryFindColumn(LabelColumn.Name, out var label);
@@ -59,6 +61,7 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
         return new MlpMulticlassModelParameters(Host, result.Network);
     }
 
+    /// <inheritdoc/>
     protected override MulticlassPredictionTransformer<MlpMulticlassModelParameters> MakeTransformer(MlpMulticlassModelParameters model, DataViewSchema trainSchema)
         => new(Host, model, trainSchema, FeatureColumn.Name, LabelColumn.Name);
 }

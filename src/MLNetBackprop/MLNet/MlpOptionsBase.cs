@@ -2,8 +2,8 @@ namespace MLNetBackprop;
 
 /// <summary>
 /// Options shared by the three MLP trainers. Defaults follow scikit-learn's <c>MLPClassifier</c>: one hidden
-/// layer of 100 ReLU units, Adam with learning rate 1e-3, mini-batches of 200, L2 penalty 1e-4, up to 200 epochs,
-/// stopping early once the training loss stops improving. Normalize the features first (for example with
+/// layer of 100 ReLU units, Adam with learning rate 1e-3, mini-batches of 200, L2 penalty 1e-4, stopping once the
+/// training loss stops improving; unlike scikit-learn, small data sets get enough epochs to converge. Normalize the features first (for example with
 /// <c>NormalizeMinMax</c>): gradient training is sensitive to feature scale.
 /// </summary>
 public abstract partial class MlpOptionsBase
@@ -60,10 +60,26 @@ public abstract partial class MlpOptionsBase
     public int BatchSize { get; set; } = 200;
 
     /// <summary>
-    /// Maximum number of passes over the training data, in [1, 1000000]. Training stops earlier when the
-    /// training loss stops improving (see <see cref="Tolerance"/>). Default 200.
+    /// Maximum number of passes over the training data, in [1, 1000000], or <c>null</c> (the default) for
+    /// automatic: 200 epochs, or more on small data sets so that training makes at least
+    /// <see cref="AutomaticMinimumUpdates"/> mini-batch updates (a data set of 400 rows in batches of 200 gets
+    /// 2000 epochs). Either way training stops earlier when the training loss stops improving (see
+    /// <see cref="Tolerance"/>).
     /// </summary>
-    public int NumberOfEpochs { get; set; } = 200;
+    public int? NumberOfEpochs { get; set; }
+
+    /// <summary>The fewest mini-batch updates the automatic <see cref="NumberOfEpochs"/> plans for: 4000.</summary>
+    public const int AutomaticMinimumUpdates = 4000;
+
+    /// <summary>The epoch limit for <paramref name="rowCount"/> training rows.</summary>
+    internal int ResolveEpochs(int rowCount)
+    {
+        if (NumberOfEpochs is { } epochs)
+            return epochs;
+        var batchesPerEpoch = (rowCount + BatchSize - 1) / Math.Max(1, BatchSize);
+        var forUpdates = (AutomaticMinimumUpdates + batchesPerEpoch - 1) / Math.Max(1, batchesPerEpoch);
+        return Math.Max(200, forUpdates);
+    }
 
     /// <summary>
     /// Training stops when the epoch's training loss has not improved on the best loss by at least this much

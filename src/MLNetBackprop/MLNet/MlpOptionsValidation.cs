@@ -27,8 +27,8 @@ public abstract partial class MlpOptionsBase
         RequireRange(L2Regularization, nameof(L2Regularization), 0, true, 1e3, true, "[0, 1000]");
         if (BatchSize < 1)
             throw Invalid(nameof(BatchSize), BatchSize, "at least 1");
-        if (NumberOfEpochs < 1 || NumberOfEpochs > MaxEpochs)
-            throw Invalid(nameof(NumberOfEpochs), NumberOfEpochs, $"[1, {MaxEpochs}]");
+        if (NumberOfEpochs is < 1 or > MaxEpochs)
+            throw Invalid(nameof(NumberOfEpochs), NumberOfEpochs, $"[1, {MaxEpochs}], or null for automatic");
         RequireRange(Tolerance, nameof(Tolerance), 0, true, double.PositiveInfinity, false, "[0, ∞)");
         if (EpochsWithoutImprovement < 1)
             throw Invalid(nameof(EpochsWithoutImprovement), EpochsWithoutImprovement, "at least 1");

@@ -46,6 +46,7 @@ public sealed class MlpRegressionModelParameters : MlpModelParametersBase<float>
     /// <summary>How the label was standardized for training; scores are mapped back with it.</summary>
     internal LabelScaling LabelScaling { get; }
 
+    /// <inheritdoc/>
     protected override PredictionKind PredictionKind => PredictionKind.Regression;
     private protected override DataViewType OutputType => NumberDataViewType.Single;
     private protected override VersionInfo ModelVersion => GetVersionInfo();

@@ -43,8 +43,10 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTr
         _options = options;
     }
 
+    /// <inheritdoc/>
     protected override PredictionKind PredictionKind => PredictionKind.Regression;
 
+    /// <inheritdoc/>
     protected override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) =>
     [
         new(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false,
@@ -59,6 +61,7 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTr
         return new MlpRegressionModelParameters(Host, result.Network, scaling);
     }
 
+    /// <inheritdoc/>
     protected override RegressionPredictionTransformer<MlpRegressionModelParameters> MakeTransformer(MlpRegressionModelParameters model, DataViewSchema trainSchema)
         => new(Host, model, trainSchema, FeatureColumn.Name);
 }

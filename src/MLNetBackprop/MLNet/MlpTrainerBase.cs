@@ -52,6 +52,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         return base.Fit(input);
     }
 
+    /// <inheritdoc/>
     protected sealed override TModel TrainModelCore(TrainContext context)
     {
         using var channel = Host.Start("Training MLP");
@@ -72,6 +73,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
     private protected TrainingResult TrainNetwork(IChannel channel, TrainingSet rows, LossKind loss, int outputCount, int seed,
         float huberDelta = 1f)
     {
+        var epochs = _options.ResolveEpochs(rows.RowCount);
         var settings = new TrainingSettings
         {
             HiddenLayerSizes = _options.HiddenLayerSizes,
@@ -88,14 +90,14 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             Epsilon = _options.Epsilon,
             L2 = _options.L2Regularization,
             BatchSize = _options.BatchSize,
-            MaxEpochs = _options.NumberOfEpochs,
+            MaxEpochs = epochs,
             Tolerance = _options.Tolerance,
             EpochsWithoutImprovement = _options.EpochsWithoutImprovement,
             Shuffle = _options.Shuffle,
             Seed = seed,
         };
         channel.Info($"Training an MLP {rows.FeatureCount}-{string.Join("-", _options.HiddenLayerSizes.Append(outputCount))} " +
-            $"on {rows.RowCount} rows for up to {_options.NumberOfEpochs} epochs.");
+            $"on {rows.RowCount} rows for up to {epochs} epochs.");
         var result = NetworkTrainer.Train(rows, settings,
             epoch => channel.Info($"Epoch {epoch.Epoch}: training loss {epoch.TrainingLoss:G6} ({epoch.Elapsed.TotalSeconds:F2} s)."));
         if (result.StoppedByTolerance)

@@ -19,7 +19,7 @@ public class OptionsValidationTests
         { "Epsilon", o => o.Epsilon = 0, "(0, 1)" },
         { "L2Regularization", o => o.L2Regularization = -1, "[0, 1000]" },
         { "BatchSize", o => o.BatchSize = 0, "at least 1" },
-        { "NumberOfEpochs", o => o.NumberOfEpochs = 0, "[1, 1000000]" },
+        { "NumberOfEpochs", o => o.NumberOfEpochs = 0, "[1, 1000000], or null for automatic" },
         { "Tolerance", o => o.Tolerance = -1e-3f, "[0, ∞)" },
         { "EpochsWithoutImprovement", o => o.EpochsWithoutImprovement = 0, "at least 1" },
         { "HiddenLayerSizes[1]", o => o.HiddenLayerSizes = [10, 0], "[1, 1048576]" },
@@ -68,7 +68,7 @@ public class OptionsValidationTests
         Assert.Equal(MlpOptimizer.Adam, options.Optimizer);
         Assert.Equal(1e-3f, options.LearningRate);
         Assert.Equal(200, options.BatchSize);
-        Assert.Equal(200, options.NumberOfEpochs);
+        Assert.Null(options.NumberOfEpochs);
         Assert.Equal(1e-4f, options.L2Regularization);
         Assert.Null(options.Seed);
         Assert.Equal("Label", options.LabelColumnName);
