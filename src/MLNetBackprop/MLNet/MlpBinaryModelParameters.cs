@@ -60,10 +60,8 @@ public sealed class MlpBinaryModelParameters : MlpModelParametersBase<float>, IV
         ValueMapper<VBuffer<float>, float, float> map = (in VBuffer<float> features, ref float score, ref float probability) =>
         {
             score = predictor.Predict(features)[0];
-            probability = Sigmoid(score);
+            probability = OutputLink.Sigmoid(score);
         };
         return (ValueMapper<TIn, TOut, TDist>)(Delegate)map;
     }
-
-    static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 }

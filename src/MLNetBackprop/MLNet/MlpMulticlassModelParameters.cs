@@ -60,20 +60,8 @@ public sealed class MlpMulticlassModelParameters : MlpModelParametersBase<VBuffe
         {
             var logits = predictor.Predict(features);
             var editor = VBufferEditor.Create(ref probabilities, classCount);
-            Softmax(logits, editor.Values);
+            OutputLink.Softmax(logits, editor.Values);
             probabilities = editor.Commit();
         };
-    }
-
-    static void Softmax(ReadOnlySpan<float> logits, Span<float> probabilities)
-    {
-        var max = float.NegativeInfinity;
-        foreach (var z in logits)
-            max = MathF.Max(max, z);
-        var sum = 0f;
-        for (var k = 0; k < logits.Length; k++)
-            sum += probabilities[k] = MathF.Exp(logits[k] - max);
-        for (var k = 0; k < logits.Length; k++)
-            probabilities[k] /= sum;
     }
 }
