@@ -137,4 +137,58 @@ public class MlnetIntegrationTests
         Assert.Equal(3, biases.Length);
         Assert.Throws<ArgumentOutOfRangeException>(() => model.GetLayerParameters(3));
     }
+
+    sealed class CategoricalRow
+    {
+        public string Color { get; set; } = "";
+        public float Size { get; set; }
+        public bool Label { get; set; }
+    }
+
+    [Fact]
+    public void Sparse_one_hot_features_are_densified_for_training_and_scoring()
+    {
+        var ml = new MLContext(seed: 1);
+        var colors = new[] { "red", "green", "blue", "black" };
+        var random = new Random(4);
+        var rows = Enumerable.Range(0, 400).Select(i =>
+        {
+            var color = colors[i % colors.Length];
+            var size = (float)random.NextDouble();
+            return new CategoricalRow { Color = color, Size = size, Label = color is "red" or "blue" };
+        }).ToArray();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var pipeline = ml.Transforms.Categorical.OneHotEncoding("ColorVector", "Color")
+            .Append(ml.Transforms.Concatenate("Features", "ColorVector", "Size"))
+            .Append(ml.BinaryClassification.Trainers.Mlp(hiddenLayerSizes: [8], learningRate: 0.01f, batchSize: 32));
+
+        var metrics = ml.BinaryClassification.Evaluate(pipeline.Fit(data).Transform(data));
+
+        Assert.True(metrics.Accuracy > 0.99, $"accuracy {metrics.Accuracy}");
+    }
+
+    [Fact]
+    public void One_model_scores_identically_from_several_threads_at_once()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = SyntheticRows.TwoFeaturesOneInformative(2000, seed: 9);
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var model = ml.BinaryClassification.Trainers.Mlp(hiddenLayerSizes: [16], numberOfEpochs: 5).Fit(data);
+        var expected = model.Transform(data).GetColumn<float>("Score").ToArray();
+
+        var results = new float[4][];
+        Parallel.For(0, 8, worker =>
+        {
+            if (worker < 4)
+                results[worker] = model.Transform(data).GetColumn<float>("Score").ToArray();
+            else
+            {
+                var engine = ml.Model.CreatePredictionEngine<SyntheticRows.Row, SyntheticRows.BinaryPrediction>(model);
+                foreach (var (row, i) in rows.Select((r, i) => (r, i)))
+                    Assert.Equal(expected[i], engine.Predict(row).Score);
+            }
+        });
+
+        Assert.All(results, scores => Assert.Equal(expected, scores));
+    }
 }
