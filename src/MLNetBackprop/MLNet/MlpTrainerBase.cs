@@ -103,6 +103,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         if (result.StoppedByTolerance)
             channel.Info($"Stopped after {result.History.Count} epochs: the training loss improved by less than {_options.Tolerance} " +
                 $"for {_options.EpochsWithoutImprovement} epochs.");
+        DivergenceCheck.EnsureSensibleLoss(result, _options.LearningRate);
         return result;
     }
 
