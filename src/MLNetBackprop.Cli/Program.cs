@@ -1,60 +1,54 @@
-using System.Diagnostics;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MLNetBackprop.Cli;
 
-// The main job: with the trainers' defaults, train and evaluate an MLP on each shipped data set (80/20 split,
-// min-max normalization) and print one table. Optional argument: --seed N (default 1).
-var seed = 1;
-if (args.Length != 0 && !(args.Length == 2 && args[0] == "--seed" && int.TryParse(args[1], out seed)))
+// mlnet-backprop: the main job (no arguments), training on your CSV, and scoring with a saved model.
+try
 {
-    Console.Error.WriteLine("usage: mlnet-backprop [--seed N]");
+    return args switch
+    {
+        [] => DemoCommand.Run(seed: 1),
+        ["--seed", var seed] => DemoCommand.Run(ParseSeed(seed)),
+        ["--help" or "-h" or "help", ..] => Usage(),
+        ["train", .. var rest] => TrainCommand.Run(new CommandLine(rest)),
+        ["predict", .. var rest] => PredictCommand.Run(new CommandLine(rest)),
+        _ => throw new CliException($"unknown command '{args[0]}'; run with --help"),
+    };
+}
+catch (CliException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
     return 2;
 }
-
-var folder = ShippedDataSets.FindFolder();
-var ml = new MLContext(seed: seed);
-Console.WriteLine($"MLNetBackprop: default MLP (one hidden layer of 100 ReLU units, Adam 1e-3) on the shipped data, seed {seed}");
-Console.WriteLine();
-Console.WriteLine($"{"data set",-16} {"task",-11} {"train",6} {"test",5}  {"metric",-22} {"value",7} {"seconds",8}");
-
-Report("digits", "multiclass", ShippedDataSets.Load(ml, folder, "digits.csv", 64, DataKind.Single),
-    ml.Transforms.Conversion.MapValueToKey("Label"),
-    ml.MulticlassClassification.Trainers.Mlp(),
-    scored => ("accuracy", ml.MulticlassClassification.Evaluate(scored).MicroAccuracy));
-
-Report("breast cancer", "binary", ShippedDataSets.Load(ml, folder, "breast_cancer.csv", 30, DataKind.String),
-    ml.Transforms.Conversion.MapValue("Label",
-        [new KeyValuePair<string, bool>("malignant", true), new KeyValuePair<string, bool>("benign", false)]),
-    ml.BinaryClassification.Trainers.Mlp(),
-    scored => ("AUC", ml.BinaryClassification.Evaluate(scored).AreaUnderRocCurve));
-
-Report("diabetes", "regression", ShippedDataSets.Load(ml, folder, "diabetes.csv", 10, DataKind.Single),
-    ml.Transforms.CopyColumns("Label", "Label"),
-    ml.Regression.Trainers.Mlp(),
-    scored => ("R²", ml.Regression.Evaluate(scored).RSquared));
-return 0;
-
-void Report(string name, string task, IDataView data, IEstimator<ITransformer> prepareLabel,
-    IEstimator<ITransformer> trainer, Func<IDataView, (string Metric, double Value)> evaluate)
+catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or FormatException
+    or MLNetBackprop.Engine.TrainingDivergedException or UnauthorizedAccessException)
 {
-    var split = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: seed);
-    var pipeline = prepareLabel
-        .Append(ml.Transforms.Concatenate("Features", "Measurements"))
-        .Append(ml.Transforms.NormalizeMinMax("Features"))
-        .Append(trainer);
-    var clock = Stopwatch.StartNew();
-    var model = pipeline.Fit(split.TrainSet);
-    var seconds = clock.Elapsed.TotalSeconds;
-    var (metric, value) = evaluate(model.Transform(split.TestSet));
-    Console.WriteLine($"{name,-16} {task,-11} {CountRows(split.TrainSet),6} {CountRows(split.TestSet),5}  {"test " + metric,-22} {value,7:F4} {seconds,8:F2}");
+    // Library errors already say what is wrong and how to fix it: one line, no stack trace.
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 1;
 }
 
-static long CountRows(IDataView data)
+static int ParseSeed(string text) => int.TryParse(text, out var seed) ? seed : throw new CliException($"--seed must be an integer, not '{text}'");
+
+static int Usage()
 {
-    using var cursor = data.GetRowCursor([]);
-    long rows = 0;
-    while (cursor.MoveNext())
-        rows++;
-    return rows;
+    Console.WriteLine("""
+        mlnet-backprop                        train and evaluate the default MLP on the shipped data sets
+        mlnet-backprop --seed N               the same with another split and initialisation
+
+        mlnet-backprop train --data FILE --label COLUMN [options]
+            --task binary|multiclass|regression   default: chosen from the label (2 values: binary; text: multiclass; numbers: regression)
+            --hidden 128,64        hidden layer sizes (default 100)
+            --epochs N             maximum epochs (default automatic)
+            --learning-rate X      Adam step size (default 0.001)
+            --batch-size N         rows per mini-batch (default 200)
+            --test-fraction X      rows held out for evaluation (default 0.2)
+            --separator C          column separator (default: tab for .tsv, else comma)
+            --seed N               split and initialisation seed (default 1)
+            --model FILE           where to save the model (default model.zip)
+
+        mlnet-backprop predict --model FILE --data FILE [--output FILE] [--separator C]
+            scores every row of the data file (which needs the feature columns, not the label) and writes
+            the predictions as tab-separated text to --output or the console
+        """);
+    return 0;
 }

@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace MLNetBackprop.Cli;
+
+/// <summary>
+/// Shows training progress: a live, self-overwriting bar on a terminal; plain lines (at most about one a second)
+/// when the output is redirected to a file or a pipe.
+/// </summary>
+internal sealed class ProgressDisplay(int? maxEpochs) : IProgress<MlpEpochReport>
+{
+    const int BarWidth = 24;
+    readonly bool _live = !Console.IsOutputRedirected;
+    TimeSpan _lastPrinted = TimeSpan.MinValue;
+    bool _lineOpen;
+
+    public void Report(MlpEpochReport report)
+    {
+        if (_live)
+        {
+            Console.Write($"\r{Describe(report, withBar: true)}\u001b[K");
+            _lineOpen = true;
+        }
+        else if (report.Epoch == 1 || report.Elapsed - _lastPrinted >= TimeSpan.FromSeconds(1))
+        {
+            Console.WriteLine(Describe(report, withBar: false));
+            _lastPrinted = report.Elapsed;
+        }
+    }
+
+    /// <summary>Ends the live line so that what follows starts on a fresh one.</summary>
+    public void Finish()
+    {
+        if (_lineOpen)
+            Console.WriteLine();
+        _lineOpen = false;
+    }
+
+    string Describe(MlpEpochReport report, bool withBar)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var epochs = maxEpochs is { } max ? $"epoch {report.Epoch,4}/{max}" : $"epoch {report.Epoch,4}";
+        var bar = withBar && maxEpochs is { } m ? " [" + new string('#', BarWidth * report.Epoch / m).PadRight(BarWidth) + "]" : "";
+        var validation = report.ValidationAccuracy is { } accuracy ? string.Format(c, "  validation accuracy {0:F4}", accuracy)
+            : report.ValidationLoss is { } loss ? string.Format(c, "  validation loss {0:G5}", loss) : "";
+        var eta = maxEpochs is { } total && report.Epoch > 0
+            ? string.Format(c, "  ETA {0:F0} s", report.Elapsed.TotalSeconds / report.Epoch * (total - report.Epoch))
+            : string.Format(c, "  {0:F1} s", report.Elapsed.TotalSeconds);
+        return string.Format(c, "{0}{1}  loss {2:G5}{3}{4}", epochs, bar, report.TrainingLoss, validation, eta);
+    }
+}
