@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetBackprop.Tests.Tools;
 
 namespace MLNetBackprop.Tests.MLNet;
 
@@ -73,26 +73,8 @@ public class SeparateProcessSaveLoadTests : IDisposable
 
     static void RunLoadProbe(string modelPath, string dataPath, string outputPath, string[] columns)
     {
-        var probe = LocateLoadProbe();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { probe, modelPath, dataPath, outputPath }.Concat(columns))
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(120_000), "the load probe did not finish within 2 minutes");
-        Assert.True(process.ExitCode == 0, $"the load probe failed ({process.ExitCode}):\n{stdout.Result}\n{stderr}");
-    }
-
-    /// <summary>The probe is built next to this test project (same configuration), under its own bin folder.</summary>
-    static string LocateLoadProbe()
-    {
-        var testOutput = AppContext.BaseDirectory;
-        var probeOutput = testOutput.Replace(
-            $"{Path.DirectorySeparatorChar}MLNetBackprop.Tests{Path.DirectorySeparatorChar}",
-            $"{Path.DirectorySeparatorChar}MLNetBackprop.LoadProbe{Path.DirectorySeparatorChar}");
-        var probe = Path.Combine(probeOutput, "MLNetBackprop.LoadProbe.dll");
-        Assert.True(File.Exists(probe), $"The load probe is not built at {probe}; build the solution first.");
-        return probe;
+        var run = BuiltProgram.Run("tests/MLNetBackprop.LoadProbe", "MLNetBackprop.LoadProbe",
+            new[] { modelPath, dataPath, outputPath }.Concat(columns));
+        Assert.True(run.ExitCode == 0, $"the load probe failed ({run.ExitCode}):\n{run.Output}\n{run.Error}");
     }
 }

@@ -1,0 +1,62 @@
+using MLNetBackprop.Tests.Tools;
+
+namespace MLNetBackprop.Tests.Cli;
+
+/// <summary>The command-line tool, run as a user runs it: its own process, real files, exit codes.</summary>
+public class CommandLineToolTests : IDisposable
+{
+    readonly string _folder = Directory.CreateTempSubdirectory("mlp-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    static BuiltProgram.Result Cli(params string[] args) => BuiltProgram.Run("src/MLNetBackprop.Cli", "mlnet-backprop", args);
+
+    static string Data(string file) => Path.Combine(BuiltProgram.RepositoryRoot, "data", file);
+
+    [Fact]
+    public void Train_saves_a_model_that_predict_uses_to_score_every_row()
+    {
+        var model = Path.Combine(_folder, "wine.zip");
+        var predictions = Path.Combine(_folder, "predictions.tsv");
+
+        var train = Cli("train", "--data", Data("wine.csv"), "--label", "Label", "--hidden", "16", "--model", model);
+        var predict = Cli("predict", "--model", model, "--data", Data("wine.csv"), "--output", predictions);
+
+        Assert.True(train.ExitCode == 0, train.Output + train.Error);
+        Assert.Contains("task: multiclass", train.Output);
+        Assert.Contains("test accuracy", train.Output);
+        Assert.True(predict.ExitCode == 0, predict.Output + predict.Error);
+        var lines = File.ReadAllLines(predictions);
+        Assert.Equal(178 + 1, lines.Length);
+        Assert.StartsWith("PredictedLabel", lines[0]);
+        Assert.Contains(lines.Skip(1), line => line.StartsWith("class_0"));
+    }
+
+    [Fact]
+    public void Redirected_output_gets_plain_progress_lines_not_a_live_bar()
+    {
+        var run = Cli("train", "--data", Data("iris.csv"), "--label", "Label", "--epochs", "30", "--model", Path.Combine(_folder, "m.zip"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("epoch    1/30", run.Output);
+        Assert.DoesNotContain("\r", run.Output);
+    }
+
+    [Theory]
+    [InlineData("no such file", "train", "--data", "missing.csv", "--label", "Label")]
+    [InlineData("is not in", "train", "--data", "@iris.csv", "--label", "Species")]
+    [InlineData("comma-separated list of integers", "train", "--data", "@iris.csv", "--label", "Label", "--hidden", "10,x")]
+    [InlineData("unknown option --bogus", "train", "--data", "@iris.csv", "--label", "Label", "--bogus", "1")]
+    [InlineData("LearningRate", "train", "--data", "@iris.csv", "--label", "Label", "--learning-rate", "50")]
+    [InlineData("unknown command", "frobnicate")]
+    public void Mistakes_give_one_clear_line_and_a_non_zero_exit_code(string expected, params string[] args)
+    {
+        var run = Cli(args.Select(a => a.StartsWith('@') ? Data(a[1..]) : a).ToArray());
+
+        Assert.NotEqual(0, run.ExitCode);
+        var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(expected == "no such file" ? "does not exist" : expected, lines[0]);
+    }
+}
