@@ -1,12 +1,13 @@
 using System.Runtime.CompilerServices;
+using MLNetBackprop.Engine.Kernels;
 
 namespace MLNetBackprop.Engine;
 
 /// <summary>
 /// Element-wise activations: the forward function in place, and the backward step that multiplies an incoming
-/// gradient by the derivative. Scalar per element on purpose: every element is computed the same way wherever it
-/// sits in a span, so single-row and batched prediction agree bit for bit (the cost is small next to the matrix
-/// products).
+/// gradient by the derivative. Every element is computed the same way wherever it sits in a span, so single-row
+/// and batched prediction agree bit for bit: the piecewise-linear ones are vectorized with exact operations
+/// (compare, select, multiply), the transcendental ones stay scalar.
 /// </summary>
 internal static class Activations
 {
@@ -27,12 +28,10 @@ internal static class Activations
                 break;
             case ActivationKind.Relu:
                 // NaN must survive (a plain max would turn it into 0) so that divergence reaches the loss check.
-                foreach (ref var x in values)
-                    x = x > 0f || float.IsNaN(x) ? x : 0f;
+                PiecewiseLinear.Forward(0f, values, values);
                 break;
             case ActivationKind.LeakyRelu:
-                foreach (ref var x in values)
-                    x = x > 0f ? x : LeakySlope * x;
+                PiecewiseLinear.Forward(LeakySlope, values, values);
                 break;
             case ActivationKind.Tanh:
                 foreach (ref var x in values)
@@ -48,6 +47,27 @@ internal static class Activations
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation.");
+        }
+    }
+
+    /// <summary>destination[i] = f(source[i]); the same values <see cref="Forward(ActivationKind, Span{float})"/> gives.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Forward(ActivationKind kind, ReadOnlySpan<float> source, Span<float> destination)
+    {
+        if (destination.Length < source.Length)
+            throw new ArgumentException("destination is shorter than source.", nameof(destination));
+        switch (kind)
+        {
+            case ActivationKind.Relu:
+                PiecewiseLinear.Forward(0f, source, destination);
+                break;
+            case ActivationKind.LeakyRelu:
+                PiecewiseLinear.Forward(LeakySlope, source, destination);
+                break;
+            default:
+                source.CopyTo(destination);
+                Forward(kind, destination[..source.Length]);
+                break;
         }
     }
 
@@ -67,12 +87,10 @@ internal static class Activations
                 break;
             case ActivationKind.Relu:
                 // The derivative at exactly 0 is taken as 0, like scikit-learn.
-                for (var i = 0; i < n; i++)
-                    gradient[i] = preActivation[i] > 0f ? gradient[i] : 0f;
+                PiecewiseLinear.Backward(0f, preActivation, gradient);
                 break;
             case ActivationKind.LeakyRelu:
-                for (var i = 0; i < n; i++)
-                    gradient[i] = preActivation[i] > 0f ? gradient[i] : LeakySlope * gradient[i];
+                PiecewiseLinear.Backward(LeakySlope, preActivation, gradient);
                 break;
             case ActivationKind.Tanh:
                 for (var i = 0; i < n; i++)

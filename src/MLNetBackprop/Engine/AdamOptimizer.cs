@@ -11,18 +11,21 @@ internal sealed class AdamOptimizer : IOptimizer
 {
     private readonly float[] _m;
     private readonly float[] _v;
-    private readonly float _learningRate, _beta1, _beta2, _epsilon;
+    private readonly float _beta1, _beta2, _epsilon;
 
     /// <summary>Creates an optimizer for <paramref name="parameterCount"/> parameters with zero moments.</summary>
     public AdamOptimizer(int parameterCount, float learningRate, float beta1, float beta2, float epsilon)
     {
         _m = new float[parameterCount];
         _v = new float[parameterCount];
-        _learningRate = learningRate;
+        LearningRate = learningRate;
         _beta1 = beta1;
         _beta2 = beta2;
         _epsilon = epsilon;
     }
+
+    /// <inheritdoc/>
+    public float LearningRate { get; set; }
 
     /// <summary>Number of steps taken so far.</summary>
     public long StepCount { get; private set; }
@@ -36,7 +39,7 @@ internal sealed class AdamOptimizer : IOptimizer
             throw new ArgumentException($"The optimizer was created for {n} parameters.");
         var t = ++StepCount;
         // In double: β₂ᵗ stays accurate for the large t of long runs.
-        var rate = (float)(_learningRate * Math.Sqrt(1 - Math.Pow(_beta2, t)) / (1 - Math.Pow(_beta1, t)));
+        var rate = (float)(LearningRate * Math.Sqrt(1 - Math.Pow(_beta2, t)) / (1 - Math.Pow(_beta1, t)));
         float b1 = _beta1, b2 = _beta2, c1 = 1 - _beta1, c2 = 1 - _beta2, eps = _epsilon;
         for (var i = 0; i < n; i++)
         {
@@ -47,5 +50,23 @@ internal sealed class AdamOptimizer : IOptimizer
             _v[i] = v;
             parameters[i] -= rate * m / (MathF.Sqrt(v) + eps);
         }
+    }
+
+    /// <inheritdoc/>
+    public void SaveState(BinaryWriter writer)
+    {
+        writer.Write(StepCount);
+        OptimizerState.Write(writer, _m);
+        OptimizerState.Write(writer, _v);
+    }
+
+    /// <inheritdoc/>
+    public void LoadState(BinaryReader reader)
+    {
+        StepCount = reader.ReadInt64();
+        if (StepCount < 0)
+            throw new InvalidDataException($"The checkpoint's Adam step count {StepCount} is negative.");
+        OptimizerState.Read(reader, _m);
+        OptimizerState.Read(reader, _v);
     }
 }

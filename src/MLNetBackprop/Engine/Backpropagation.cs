@@ -5,10 +5,15 @@ namespace MLNetBackprop.Engine;
 /// <summary>Forward pass, loss, and the backward pass that fills the flat gradient, over one gathered batch.</summary>
 internal static class Backpropagation
 {
-    /// <summary>Runs the network over the first <paramref name="rows"/> rows of <see cref="BatchWorkspace.Inputs"/>.</summary>
-    public static void Forward(ReadOnlySpan<float> parameters, BatchWorkspace workspace, int rows)
+    /// <summary>
+    /// Runs the network over the first <paramref name="rows"/> rows of <see cref="BatchWorkspace.Inputs"/>. With a
+    /// <paramref name="dropout"/> generator, hidden layers that have a dropout rate draw a fresh mask (row by row,
+    /// unit by unit) and pass their masked activations on; without one, dropout is inactive.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> parameters, BatchWorkspace workspace, int rows, SeededRandom? dropout = null)
     {
         var layout = workspace.Layout;
+        workspace.DropoutApplied = dropout is not null;
         ReadOnlySpan<float> input = workspace.Inputs;
         for (var l = 0; l < layout.LayerCount; l++)
         {
@@ -20,8 +25,26 @@ internal static class Backpropagation
                 var a = workspace.Activations[l].AsSpan(0, size);
                 z.CopyTo(a);
                 Activations.Forward(layout.HiddenActivation, a);
+                if (dropout is not null && workspace.Masks[l] is { } mask)
+                {
+                    ApplyDropout(a, mask.AsSpan(0, size), workspace.Dropped[l]!.AsSpan(0, size), workspace.DropoutRates[l], dropout);
+                    input = workspace.Dropped[l];
+                    continue;
+                }
             }
             input = workspace.Activations[l];
+        }
+    }
+
+    // Inverted dropout: each unit is kept with probability 1 − p and then scaled by 1/(1 − p).
+    private static void ApplyDropout(ReadOnlySpan<float> activations, Span<float> mask, Span<float> dropped, float rate, SeededRandom random)
+    {
+        var keep = 1f / (1f - rate);
+        for (var i = 0; i < mask.Length; i++)
+        {
+            var m = random.NextFloat() < rate ? 0f : keep;
+            mask[i] = m;
+            dropped[i] = activations[i] * m;
         }
     }
 
@@ -31,10 +54,10 @@ internal static class Backpropagation
     /// <see cref="BatchWorkspace.Gradient"/>. L2 follows scikit-learn: (λ/2)·‖W‖²/rows on weights only.
     /// </summary>
     public static double LossAndGradient(ReadOnlySpan<float> parameters, BatchWorkspace workspace, int rows,
-        LossKind loss, float huberDelta, float l2, bool weighted)
+        LossKind loss, float huberDelta, float l2, bool weighted, SeededRandom? dropout = null)
     {
         var layout = workspace.Layout;
-        Forward(parameters, workspace, rows);
+        Forward(parameters, workspace, rows, dropout);
         var outputSize = rows * layout.OutputCount;
         var delta = workspace.DeltaA.AsSpan(0, outputSize);
         var weights = weighted ? workspace.Weights.AsSpan(0, rows) : default;
@@ -58,7 +81,7 @@ internal static class Backpropagation
             var fanIn = layout.Widths[l];
             var fanOut = layout.Widths[l + 1];
             var dz = delta.AsSpan(0, rows * fanOut);
-            ReadOnlySpan<float> input = l == 0 ? workspace.Inputs : workspace.Activations[l - 1];
+            ReadOnlySpan<float> input = l == 0 ? workspace.Inputs : workspace.LayerInput(l);
 
             // dW = Aᵀ·dZ and db = column sums of dZ.
             MatrixMultiply.MultiplyTransposedA(input, dz, gradient.Slice(layout.WeightOffsets[l], fanIn * fanOut), rows, fanIn, fanOut);
@@ -73,6 +96,13 @@ internal static class Backpropagation
             var size = rows * fanIn;
             var da = spare.AsSpan(0, size);
             MatrixMultiply.MultiplyTransposedB(dz, parameters.Slice(layout.WeightOffsets[l], fanIn * fanOut), da, rows, fanOut, fanIn);
+            if (workspace.DropoutApplied && workspace.Masks[l - 1] is { } mask)
+            {
+                // The layer saw a ⊙ mask, so ∂loss/∂a = ∂loss/∂(a ⊙ mask) ⊙ mask.
+                var m = mask.AsSpan(0, size);
+                for (var i = 0; i < size; i++)
+                    da[i] *= m[i];
+            }
             Activations.Backward(layout.HiddenActivation, workspace.PreActivations[l - 1].AsSpan(0, size),
                 workspace.Activations[l - 1].AsSpan(0, size), da);
             (delta, spare) = (spare, delta);
@@ -80,7 +110,7 @@ internal static class Backpropagation
     }
 
     // Adds λ·W/rows to the weight gradients and returns the penalty (λ/2)·‖W‖²/rows.
-    private static double ApplyL2(NetworkLayout layout, ReadOnlySpan<float> parameters, Span<float> gradient, float l2, int rows)
+    internal static double ApplyL2(NetworkLayout layout, ReadOnlySpan<float> parameters, Span<float> gradient, float l2, int rows)
     {
         double squares = 0;
         var scale = l2 / rows;

@@ -6,8 +6,12 @@ namespace MLNetBackprop.Engine;
 /// </summary>
 internal sealed class BatchWorkspace
 {
-    /// <summary>Allocates buffers for <paramref name="layout"/> and batches of up to <paramref name="capacity"/> rows.</summary>
-    public BatchWorkspace(NetworkLayout layout, int capacity)
+    /// <summary>
+    /// Allocates buffers for <paramref name="layout"/> and batches of up to <paramref name="capacity"/> rows, with
+    /// dropout masks for the hidden layers whose rate in <paramref name="dropoutRates"/> (one per hidden layer, or
+    /// null for none) is above zero.
+    /// </summary>
+    public BatchWorkspace(NetworkLayout layout, int capacity, float[]? dropoutRates = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Layout = layout;
@@ -25,6 +29,23 @@ internal sealed class BatchWorkspace
             PreActivations[l] = new float[checked(capacity * width)];
             // The output layer is identity: its activations are its pre-activations.
             Activations[l] = l == layout.LayerCount - 1 ? PreActivations[l] : new float[capacity * width];
+        }
+        DropoutRates = new float[layout.LayerCount - 1];
+        Masks = new float[]?[layout.LayerCount - 1];
+        Dropped = new float[]?[layout.LayerCount - 1];
+        if (dropoutRates is not null)
+        {
+            if (dropoutRates.Length != DropoutRates.Length)
+                throw new ArgumentException($"{dropoutRates.Length} dropout rates for {DropoutRates.Length} hidden layers.", nameof(dropoutRates));
+            for (var l = 0; l < DropoutRates.Length; l++)
+            {
+                DropoutRates[l] = dropoutRates[l];
+                if (dropoutRates[l] > 0)
+                {
+                    Masks[l] = new float[capacity * layout.Widths[l + 1]];
+                    Dropped[l] = new float[capacity * layout.Widths[l + 1]];
+                }
+            }
         }
         DeltaA = new float[checked(capacity * widestLayer)];
         DeltaB = new float[DeltaA.Length];
@@ -45,6 +66,19 @@ internal sealed class BatchWorkspace
     public float[][] PreActivations { get; }
     /// <summary>Per layer, f(XW + b); the last entry is the raw network output.</summary>
     public float[][] Activations { get; }
+    /// <summary>Dropout probability of each hidden layer (0 for none).</summary>
+    public float[] DropoutRates { get; }
+    /// <summary>Per hidden layer with dropout, the last training forward pass's mask: 0 or 1/(1 − p) per unit.</summary>
+    public float[]?[] Masks { get; }
+    /// <summary>Per hidden layer with dropout, its activations times the mask: the next layer's input in training.</summary>
+    public float[]?[] Dropped { get; }
+    /// <summary>Whether the last forward pass applied the dropout masks.</summary>
+    public bool DropoutApplied { get; set; }
+
+    /// <summary>The input of layer <paramref name="layer"/> ≥ 1 in the last forward pass.</summary>
+    public float[] LayerInput(int layer)
+        => DropoutApplied && Dropped[layer - 1] is { } dropped ? dropped : Activations[layer - 1];
+
     /// <summary>Error buffer (∂loss/∂Z of the current layer, or ∂loss/∂A of the one below).</summary>
     public float[] DeltaA { get; }
     /// <summary>The other error buffer.</summary>

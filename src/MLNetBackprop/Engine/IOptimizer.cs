@@ -3,6 +3,35 @@ namespace MLNetBackprop.Engine;
 /// <summary>An update rule applied to the whole flat parameter vector after each mini-batch.</summary>
 internal interface IOptimizer
 {
+    /// <summary>The step size of the next <see cref="Step"/>; the schedule sets it before every epoch.</summary>
+    float LearningRate { get; set; }
+
     /// <summary>Moves <paramref name="parameters"/> against <paramref name="gradient"/> (same length as when the optimizer was created).</summary>
     void Step(Span<float> parameters, ReadOnlySpan<float> gradient);
+
+    /// <summary>Writes the moments and counters (not the settings) for a checkpoint.</summary>
+    void SaveState(BinaryWriter writer);
+
+    /// <summary>Restores what <see cref="SaveState"/> wrote.</summary>
+    void LoadState(BinaryReader reader);
+}
+
+/// <summary>Reading and writing optimizer moment vectors in checkpoints.</summary>
+internal static class OptimizerState
+{
+    public static void Write(BinaryWriter writer, ReadOnlySpan<float> values)
+    {
+        writer.Write(values.Length);
+        foreach (var v in values)
+            writer.Write(v);
+    }
+
+    public static void Read(BinaryReader reader, Span<float> values)
+    {
+        var length = reader.ReadInt32();
+        if (length != values.Length)
+            throw new InvalidDataException($"The checkpoint holds optimizer state for {length} parameters, not {values.Length}.");
+        for (var i = 0; i < values.Length; i++)
+            values[i] = reader.ReadSingle();
+    }
 }

@@ -7,11 +7,97 @@ namespace MLNetBackprop.Engine;
 internal static class SettingsValidator
 {
     /// <summary>Throws <see cref="ArgumentException"/> describing the first problem found.</summary>
-    public static void Validate(TrainingSet data, TrainingSettings settings)
+    public static void Validate(TrainingSet data, TrainingSettings settings, TrainingRunOptions? run = null)
     {
         ValidateShape(settings);
         ValidateOptimization(settings);
+        ValidateExtensions(settings);
         ValidateData(data, settings);
+        if (run is not null)
+            ValidateRun(data, settings, run);
+    }
+
+    private static void ValidateExtensions(TrainingSettings s)
+    {
+        CheckDefined(s.Schedule, nameof(s.Schedule));
+        CheckDefined(s.StoppingMetric, nameof(s.StoppingMetric));
+        if (s.Optimizer == OptimizerKind.RmsProp)
+        {
+            CheckUnitInterval(s.RmsPropDecay, nameof(s.RmsPropDecay));
+            if (!(float.IsFinite(s.Epsilon) && s.Epsilon > 0))
+                throw Bad(nameof(s.Epsilon), $"is {s.Epsilon}; it must be a positive finite number");
+        }
+        if (!(float.IsFinite(s.WeightDecay) && s.WeightDecay >= 0))
+            throw Bad(nameof(s.WeightDecay), $"is {s.WeightDecay}; it must be a non-negative finite number");
+        if (s.WeightDecay * s.LearningRate >= 1)
+            throw Bad(nameof(s.WeightDecay), $"is {s.WeightDecay}; times the learning rate {s.LearningRate} it must stay below 1, or every step would flip the weights' sign");
+        if (!(float.IsFinite(s.GradientClipNorm) && s.GradientClipNorm >= 0))
+            throw Bad(nameof(s.GradientClipNorm), $"is {s.GradientClipNorm}; it must be a non-negative finite number (0 disables clipping)");
+        if (s.DropoutRates is null)
+            throw Bad(nameof(s.DropoutRates), "must not be null (use an empty array for no dropout)");
+        if (s.DropoutRates.Length > 1 && s.DropoutRates.Length != s.HiddenLayerSizes.Length)
+            throw Bad(nameof(s.DropoutRates), $"has {s.DropoutRates.Length} rates for {s.HiddenLayerSizes.Length} hidden layers; give none, one for all, or one per hidden layer");
+        foreach (var rate in s.DropoutRates)
+            CheckUnitInterval(rate, nameof(s.DropoutRates));
+        if (!(float.IsFinite(s.InverseScalingPower) && s.InverseScalingPower >= 0))
+            throw Bad(nameof(s.InverseScalingPower), $"is {s.InverseScalingPower}; it must be a non-negative finite number");
+        if (!(s.DecayFactor > 0 && s.DecayFactor < 1))
+            throw Bad(nameof(s.DecayFactor), $"is {s.DecayFactor}; it must be in (0, 1)");
+        if (s.DecayStepEpochs < 1)
+            throw Bad(nameof(s.DecayStepEpochs), $"is {s.DecayStepEpochs}; it must be at least 1");
+        if (s.PlateauPatience < 1)
+            throw Bad(nameof(s.PlateauPatience), $"is {s.PlateauPatience}; it must be at least 1");
+        if (!(float.IsFinite(s.MinimumLearningRate) && s.MinimumLearningRate >= 0 && s.MinimumLearningRate <= s.LearningRate))
+            throw Bad(nameof(s.MinimumLearningRate), $"is {s.MinimumLearningRate}; it must be in [0, LearningRate]");
+        if (s.WarmupEpochs < 0)
+            throw Bad(nameof(s.WarmupEpochs), $"is {s.WarmupEpochs}; it must be at least 0");
+        if (s.StoppingMetric == StoppingMetric.Accuracy && s.Loss is not (LossKind.SoftmaxCrossEntropy or LossKind.Logistic))
+            throw Bad(nameof(s.StoppingMetric), $"is Accuracy, which the {s.Loss} loss does not have; use Loss");
+        if (s.Optimizer == OptimizerKind.Lbfgs)
+        {
+            if (s.LbfgsHistorySize is < 1 or > 1000)
+                throw Bad(nameof(s.LbfgsHistorySize), $"is {s.LbfgsHistorySize}; it must be in [1, 1000]");
+            // L-BFGS's line search needs one deterministic objective, and it sets its own step lengths.
+            if (s.DropoutRates.Any(r => r > 0))
+                throw Bad(nameof(s.DropoutRates), "must be empty or zero with the L-BFGS optimizer, whose line search needs a deterministic objective");
+            if (s.Schedule != LearningRateScheduleKind.Constant || s.WarmupEpochs != 0)
+                throw Bad(nameof(s.Schedule), "must be Constant without warm-up with the L-BFGS optimizer, which chooses its own step lengths");
+            if (s.GradientClipNorm != 0)
+                throw Bad(nameof(s.GradientClipNorm), "must be 0 with the L-BFGS optimizer");
+            if (s.WeightDecay != 0)
+                throw Bad(nameof(s.WeightDecay), "must be 0 with the L-BFGS optimizer; use L2 instead");
+        }
+    }
+
+    private static void ValidateRun(TrainingSet data, TrainingSettings s, TrainingRunOptions run)
+    {
+        if (run.Validation is { } validation)
+        {
+            if (validation.FeatureCount != data.FeatureCount)
+                throw new ArgumentException($"The validation set has {validation.FeatureCount} features but the training set has {data.FeatureCount}.", nameof(run.Validation));
+            if (validation.RowCount == 0)
+                throw new ArgumentException("The validation set has no rows.", nameof(run.Validation));
+            try
+            {
+                ValidateData(validation, s);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"Validation set: {e.Message}", nameof(run.Validation), e);
+            }
+        }
+        if (run.InitialParameters is { } initial)
+        {
+            var expected = new NetworkLayout(data.FeatureCount, s.HiddenLayerSizes, s.OutputCount, s.HiddenActivation).ParameterCount;
+            if (initial.Length != expected)
+                throw new ArgumentException($"The initial parameters number {initial.Length}, but the network needs {expected}.", nameof(run.InitialParameters));
+            if (!initial.All(float.IsFinite))
+                throw new ArgumentException("The initial parameters contain a non-finite value.", nameof(run.InitialParameters));
+        }
+        if (run.CheckpointInterval < 1)
+            throw new ArgumentException($"TrainingRunOptions.CheckpointInterval is {run.CheckpointInterval}; it must be at least 1.", nameof(run.CheckpointInterval));
+        if (run.CheckpointPath is { } path && string.IsNullOrWhiteSpace(path))
+            throw new ArgumentException("TrainingRunOptions.CheckpointPath is blank; give a file path or null.", nameof(run.CheckpointPath));
     }
 
     private static void ValidateShape(TrainingSettings s)

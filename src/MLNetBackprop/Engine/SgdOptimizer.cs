@@ -10,7 +10,6 @@ namespace MLNetBackprop.Engine;
 internal sealed class SgdOptimizer : IOptimizer
 {
     private readonly float[] _velocity;
-    private readonly float _learningRate;
     private readonly float _momentum;
     private readonly bool _nesterov;
 
@@ -18,10 +17,13 @@ internal sealed class SgdOptimizer : IOptimizer
     public SgdOptimizer(int parameterCount, float learningRate, float momentum, bool nesterov)
     {
         _velocity = new float[parameterCount];
-        _learningRate = learningRate;
+        LearningRate = learningRate;
         _momentum = momentum;
         _nesterov = nesterov;
     }
+
+    /// <inheritdoc/>
+    public float LearningRate { get; set; }
 
     /// <summary>The current velocity (for checkpoints and tests).</summary>
     public ReadOnlySpan<float> Velocity => _velocity;
@@ -33,12 +35,19 @@ internal sealed class SgdOptimizer : IOptimizer
         var n = _velocity.Length;
         if (parameters.Length != n || gradient.Length != n)
             throw new ArgumentException($"The optimizer was created for {n} parameters.");
+        var rate = LearningRate;
         for (var i = 0; i < n; i++)
         {
-            var step = -_learningRate * gradient[i];
+            var step = -rate * gradient[i];
             var v = _momentum * _velocity[i] + step;
             _velocity[i] = v;
             parameters[i] += _nesterov ? _momentum * v + step : v;
         }
     }
+
+    /// <inheritdoc/>
+    public void SaveState(BinaryWriter writer) => OptimizerState.Write(writer, _velocity);
+
+    /// <inheritdoc/>
+    public void LoadState(BinaryReader reader) => OptimizerState.Read(reader, _velocity);
 }

@@ -3,11 +3,30 @@ namespace MLNetBackprop.Engine;
 /// <summary>One finished epoch, reported to the progress callback and kept in the history.</summary>
 /// <param name="Epoch">1-based epoch number.</param>
 /// <param name="TrainingLoss">Weighted mean training loss over the epoch's mini-batches (penalty included).</param>
-/// <param name="Elapsed">Time since training started.</param>
-public readonly record struct EpochReport(int Epoch, double TrainingLoss, TimeSpan Elapsed);
+/// <param name="Elapsed">Time since training started (resumed runs continue the clock of the checkpoint).</param>
+public readonly record struct EpochReport(int Epoch, double TrainingLoss, TimeSpan Elapsed)
+{
+    /// <summary>Weighted mean loss on the validation set after the epoch (no penalty), or null without one.</summary>
+    public double? ValidationLoss { get; init; }
+    /// <summary>Weighted accuracy on the validation set for classification losses, or null.</summary>
+    public double? ValidationAccuracy { get; init; }
+    /// <summary>The learning rate the epoch used.</summary>
+    public float LearningRate { get; init; }
+    /// <summary>Training rows processed per second during the epoch.</summary>
+    public double SamplesPerSecond { get; init; }
+}
 
-/// <summary>The outcome of <see cref="NetworkTrainer.Train"/>.</summary>
-/// <param name="Network">The trained network.</param>
-/// <param name="History">One report per epoch run.</param>
+/// <summary>The outcome of <see cref="NetworkTrainer.Train(TrainingSet, TrainingSettings, TrainingRunOptions)"/>.</summary>
+/// <param name="Network">The trained network: the best epoch's parameters when a validation set was given.</param>
+/// <param name="History">One report per epoch run (including those before a resumed checkpoint).</param>
 /// <param name="StoppedByTolerance">True when the tolerance rule ended training before the epoch limit.</param>
-public sealed record TrainingResult(Network Network, IReadOnlyList<EpochReport> History, bool StoppedByTolerance);
+public sealed record TrainingResult(Network Network, IReadOnlyList<EpochReport> History, bool StoppedByTolerance)
+{
+    /// <summary>Why training ended.</summary>
+    public StopReason StopReason { get; init; }
+    /// <summary>
+    /// The epoch whose parameters <see cref="Network"/> holds: the best validation epoch with a validation set,
+    /// otherwise the last epoch completed (0 if cancelled during the first).
+    /// </summary>
+    public int BestEpoch { get; init; }
+}

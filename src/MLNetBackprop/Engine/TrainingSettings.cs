@@ -47,4 +47,44 @@ public sealed class TrainingSettings
     public bool Shuffle { get; init; } = true;
     /// <summary>Seed for initialisation and shuffling.</summary>
     public int Seed { get; init; }
+
+    /// <summary>RMSprop's decay rate ρ of the mean square, in [0, 1). Default 0.9.</summary>
+    public float RmsPropDecay { get; init; } = 0.9f;
+    /// <summary>
+    /// Decoupled weight decay λ (Loshchilov and Hutter): before each update the weights (not the biases) shrink by
+    /// the factor 1 − η_t·λ, where η_t is the scheduled learning rate. Adam with weight decay is AdamW. Default 0.
+    /// </summary>
+    public float WeightDecay { get; init; }
+    /// <summary>Rescale each mini-batch gradient whose global L2 norm exceeds this value to that norm. 0 (the default) disables clipping.</summary>
+    public float GradientClipNorm { get; init; }
+    /// <summary>
+    /// Dropout probability per hidden layer, input side first: empty (the default) for none, one value for every
+    /// hidden layer, or one value per hidden layer; each in [0, 1). Inverted dropout: kept units are scaled by
+    /// 1/(1 − p) during training, so prediction uses the weights as they are.
+    /// </summary>
+    public float[] DropoutRates { get; init; } = [];
+    /// <summary>Learning-rate schedule over epochs. Default constant.</summary>
+    public LearningRateScheduleKind Schedule { get; init; } = LearningRateScheduleKind.Constant;
+    /// <summary>Exponent p of <see cref="LearningRateScheduleKind.InverseScaling"/>: η/eᵖ at epoch e. Default 0.5.</summary>
+    public float InverseScalingPower { get; init; } = 0.5f;
+    /// <summary>Factor γ in (0, 1) by which step decay and reduce-on-plateau multiply the rate. Default 0.1.</summary>
+    public float DecayFactor { get; init; } = 0.1f;
+    /// <summary>Epochs between reductions of <see cref="LearningRateScheduleKind.StepDecay"/>. Default 10.</summary>
+    public int DecayStepEpochs { get; init; } = 10;
+    /// <summary>Epochs without improvement of the monitored value before reduce-on-plateau lowers the rate. Default 5.</summary>
+    public int PlateauPatience { get; init; } = 5;
+    /// <summary>Lower bound of cosine annealing and reduce-on-plateau, in [0, LearningRate]. Default 0.</summary>
+    public float MinimumLearningRate { get; init; }
+    /// <summary>
+    /// Epochs W of linear warm-up before the schedule starts: epoch e ≤ W uses η·e/(W + 1), and the schedule then
+    /// counts its epochs from W + 1. Default 0.
+    /// </summary>
+    public int WarmupEpochs { get; init; }
+    /// <summary>
+    /// What early stopping and reduce-on-plateau watch when a validation set is given: the validation loss (the
+    /// default) or the validation accuracy (classification losses only).
+    /// </summary>
+    public StoppingMetric StoppingMetric { get; init; } = StoppingMetric.Loss;
+    /// <summary>Number of correction pairs L-BFGS keeps. Default 10.</summary>
+    public int LbfgsHistorySize { get; init; } = 10;
 }

@@ -20,14 +20,14 @@ public sealed class MlpBinaryModelParameters : MlpModelParametersBase<float>, IV
 
     static VersionInfo GetVersionInfo() => new(
         modelSignature: "MLPBINRY",
-        verWrittenCur: 0x00010001,
-        verReadableCur: 0x00010001,
+        verWrittenCur: 0x00010002, // 0x00010002: training history after the model
+        verReadableCur: 0x00010002,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(MlpBinaryModelParameters).Assembly.FullName);
 
-    internal MlpBinaryModelParameters(IHostEnvironment env, Network network)
-        : base(env, LoaderSignature, network)
+    internal MlpBinaryModelParameters(IHostEnvironment env, Network network, MlpTrainingRecord? training = null)
+        : base(env, LoaderSignature, network, training)
     {
     }
 
@@ -37,6 +37,7 @@ public sealed class MlpBinaryModelParameters : MlpModelParametersBase<float>, IV
     {
         if (Network.Layout.OutputCount != 1)
             throw new InvalidDataException($"The MLP binary model in this file has {Network.Layout.OutputCount} outputs instead of 1.");
+        LoadHistory(ctx);
     }
 
 

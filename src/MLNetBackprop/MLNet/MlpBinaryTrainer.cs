@@ -16,7 +16,7 @@ namespace MLNetBackprop;
 public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransformer<MlpBinaryModelParameters>, MlpBinaryModelParameters>
 {
     /// <summary>Options of <see cref="MlpBinaryTrainer"/>; see <see cref="MlpOptionsBase"/> for each option's default and range.</summary>
-    public sealed class Options : MlpOptionsBase;
+    public sealed class Options : MlpClassificationOptionsBase;
 
     readonly Options _options;
 
@@ -40,11 +40,13 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
             new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation())),
     ];
 
-    private protected override MlpBinaryModelParameters TrainModel(IChannel channel, TrainingSet rows, DataViewSchema.Column label, int seed)
+    private protected override MlpBinaryModelParameters TrainModel(IChannel channel, TrainingInputs inputs)
     {
-        CheckBothClassesPresent(rows);
-        var result = TrainNetwork(channel, rows, LossKind.Logistic, outputCount: 1, seed);
-        return new MlpBinaryModelParameters(Host, result.Network);
+        CheckBothClassesPresent(inputs.Train);
+        var train = WithClassWeights(channel, inputs.Train, classCount: 2, _options);
+        var (network, record) = TrainNetwork(channel, train, inputs.Validation, inputs.InitialModel?.Network,
+            LossKind.Logistic, outputCount: 1, inputs.Seed);
+        return new MlpBinaryModelParameters(Host, network, record);
     }
 
     void CheckBothClassesPresent(TrainingSet rows)

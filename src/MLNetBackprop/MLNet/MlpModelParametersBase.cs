@@ -16,18 +16,22 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
 {
     readonly VectorDataViewType _inputType;
 
-    private protected MlpModelParametersBase(IHostEnvironment env, string name, Network network)
+    private protected MlpModelParametersBase(IHostEnvironment env, string name, Network network, MlpTrainingRecord? training)
         : base(env, name)
     {
         Network = network;
+        TrainingHistory = training?.History ?? [];
+        BestEpoch = training?.BestEpoch ?? 0;
         _inputType = new VectorDataViewType(NumberDataViewType.Single, network.Layout.InputCount);
     }
 
     private protected MlpModelParametersBase(IHostEnvironment env, string name, ModelLoadContext ctx)
         : base(env, name, ctx)
     {
-        // *** Binary format ***: the network as NetworkSerializer writes it, then what the subclass adds.
+        // *** Binary format ***: the network as NetworkSerializer writes it, then what the subclass adds, then (from
+        // HistoryVersion on) the training history, which each subclass reads last through LoadHistory.
         Network = ModelFileGuard.Read(ctx.Reader, NetworkSerializer.Read);
+        TrainingHistory = [];
         _inputType = new VectorDataViewType(NumberDataViewType.Single, Network.Layout.InputCount);
     }
 
@@ -37,6 +41,75 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
         ArgumentNullException.ThrowIfNull(ctx);
         ctx.CheckAtModel(version);
         return ctx;
+    }
+
+    /// <summary>The version stamp from which model files carry the training history.</summary>
+    private protected const uint HistoryVersion = 0x00010002;
+
+    /// <summary>Largest history a model file may declare.</summary>
+    const int MaxHistoryLength = 10_000_000;
+
+    /// <summary>
+    /// One report per training epoch (losses, validation metrics, learning rate, speed), for plotting learning curves.
+    /// Saved with the model; empty for models saved before the history was kept, or trained elsewhere.
+    /// </summary>
+    public IReadOnlyList<MlpEpochReport> TrainingHistory { get; private set; }
+
+    /// <summary>
+    /// The epoch whose weights the model holds: the best validation epoch when training had a validation set,
+    /// otherwise the last epoch run. 0 when unknown (models saved before the history was kept).
+    /// </summary>
+    public int BestEpoch { get; private set; }
+
+    /// <summary>Reads the history a file of version <see cref="HistoryVersion"/> or later stores after the model.</summary>
+    private protected void LoadHistory(ModelLoadContext ctx)
+    {
+        if (ctx.Header.ModelVerWritten < HistoryVersion)
+            return;
+        (TrainingHistory, BestEpoch) = ModelFileGuard.Read(ctx.Reader, ReadHistory);
+    }
+
+    static (IReadOnlyList<MlpEpochReport>, int) ReadHistory(BinaryReader reader)
+    {
+        // *** Binary format ***: int best epoch, int count, then per epoch: int epoch, double training loss,
+        // double validation loss (NaN: none), double validation accuracy (NaN: none), float learning rate,
+        // double rows per second, long elapsed ticks.
+        var best = reader.ReadInt32();
+        var count = reader.ReadInt32();
+        if (count is < 0 or > MaxHistoryLength || best < 0 || best > count)
+            throw new InvalidDataException($"The training history (best epoch {best} of {count}) is not valid.");
+        var history = new List<MlpEpochReport>(Math.Min(count, 4096));
+        for (var i = 0; i < count; i++)
+        {
+            var epoch = reader.ReadInt32();
+            var loss = reader.ReadDouble();
+            var validationLoss = reader.ReadDouble();
+            var accuracy = reader.ReadDouble();
+            var rate = reader.ReadSingle();
+            var speed = reader.ReadDouble();
+            var ticks = reader.ReadInt64();
+            if (ticks < 0)
+                throw new InvalidDataException($"Epoch {epoch} of the training history has a negative duration.");
+            history.Add(new MlpEpochReport(epoch, loss, double.IsNaN(validationLoss) ? null : validationLoss,
+                double.IsNaN(accuracy) ? null : accuracy, rate, speed, TimeSpan.FromTicks(ticks)));
+        }
+        return (history, best);
+    }
+
+    void WriteHistory(BinaryWriter writer)
+    {
+        writer.Write(BestEpoch);
+        writer.Write(TrainingHistory.Count);
+        foreach (var h in TrainingHistory)
+        {
+            writer.Write(h.Epoch);
+            writer.Write(h.TrainingLoss);
+            writer.Write(h.ValidationLoss ?? double.NaN);
+            writer.Write(h.ValidationAccuracy ?? double.NaN);
+            writer.Write(h.LearningRate);
+            writer.Write(h.SamplesPerSecond);
+            writer.Write(h.Elapsed.Ticks);
+        }
     }
 
     /// <summary>The trained network (layout and flat parameters).</summary>
@@ -86,6 +159,7 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
         ctx.SetVersionInfo(ModelVersion);
         NetworkSerializer.Write(ctx.Writer, Network);
         SaveExtra(ctx.Writer);
+        WriteHistory(ctx.Writer);
     }
 
     /// <summary>Writes what a subclass stores after the network (nothing by default).</summary>
@@ -111,3 +185,6 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
         }
     }
 }
+
+/// <summary>How a model was trained: the per-epoch history and the epoch whose weights it holds.</summary>
+internal sealed record MlpTrainingRecord(IReadOnlyList<MlpEpochReport> History, int BestEpoch);

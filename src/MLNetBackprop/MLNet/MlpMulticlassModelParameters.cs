@@ -20,16 +20,16 @@ public sealed class MlpMulticlassModelParameters : MlpModelParametersBase<VBuffe
 
     static VersionInfo GetVersionInfo() => new(
         modelSignature: "MLPMULTI",
-        verWrittenCur: 0x00010001,
-        verReadableCur: 0x00010001,
+        verWrittenCur: 0x00010002, // 0x00010002: training history after the model
+        verReadableCur: 0x00010002,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(MlpMulticlassModelParameters).Assembly.FullName);
 
     readonly VectorDataViewType _outputType;
 
-    internal MlpMulticlassModelParameters(IHostEnvironment env, Network network)
-        : base(env, LoaderSignature, network)
+    internal MlpMulticlassModelParameters(IHostEnvironment env, Network network, MlpTrainingRecord? training = null)
+        : base(env, LoaderSignature, network, training)
     {
         _outputType = new VectorDataViewType(NumberDataViewType.Single, network.Layout.OutputCount);
     }
@@ -41,6 +41,7 @@ public sealed class MlpMulticlassModelParameters : MlpModelParametersBase<VBuffe
         if (Network.Layout.OutputCount < 2)
             throw new InvalidDataException($"The MLP multiclass model in this file has {Network.Layout.OutputCount} outputs; at least 2 are needed.");
         _outputType = new VectorDataViewType(NumberDataViewType.Single, Network.Layout.OutputCount);
+        LoadHistory(ctx);
     }
 
 

@@ -17,7 +17,7 @@ namespace MLNetBackprop;
 public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTransformer<MlpMulticlassModelParameters>, MlpMulticlassModelParameters>
 {
     /// <summary>Options of <see cref="MlpMulticlassTrainer"/>; see <see cref="MlpOptionsBase"/> for each option's default and range.</summary>
-    public sealed class Options : MlpOptionsBase;
+    public sealed class Options : MlpClassificationOptionsBase;
 
     readonly Options _options;
 
@@ -46,8 +46,10 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
         ];
     }
 
-    private protected override MlpMulticlassModelParameters TrainModel(IChannel channel, TrainingSet rows, DataViewSchema.Column label, int seed)
+    private protected override MlpMulticlassModelParameters TrainModel(IChannel channel, TrainingInputs inputs)
     {
+        var rows = inputs.Train;
+        var label = inputs.Label;
         // The class count comes from the key type, so classes absent from the training rows still get an output.
         var classCount = label.Type.GetKeyCountAsInt32();
         if (classCount < 2)
@@ -57,8 +59,10 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
         if (distinct < 2)
             throw new InvalidOperationException(
                 $"Label column '{_options.LabelColumnName}' has only one class in the {rows.RowCount} training rows; classification needs at least 2.");
-        var result = TrainNetwork(channel, rows, LossKind.SoftmaxCrossEntropy, classCount, seed);
-        return new MlpMulticlassModelParameters(Host, result.Network);
+        var train = WithClassWeights(channel, rows, classCount, _options);
+        var (network, record) = TrainNetwork(channel, train, inputs.Validation, inputs.InitialModel?.Network,
+            LossKind.SoftmaxCrossEntropy, classCount, inputs.Seed);
+        return new MlpMulticlassModelParameters(Host, network, record);
     }
 
     /// <inheritdoc/>

@@ -99,4 +99,130 @@ public abstract partial class MlpOptionsBase
     /// generator, so <c>new MLContext(seed: 1)</c> gives reproducible models.
     /// </summary>
     public int? Seed { get; set; }
+
+    /// <summary>Decay rate of <see cref="MlpOptimizer.RmsProp"/>'s running mean square, in [0, 1). Default 0.9.</summary>
+    public float RmsPropDecay { get; set; } = 0.9f;
+
+    /// <summary>
+    /// Decoupled weight decay λ, in [0, 1]: before every update each weight (not the biases) is multiplied by
+    /// 1 − η·λ, with η the current learning rate (Loshchilov and Hutter's AdamW; with SGD it is SGDW). Unlike
+    /// <see cref="L2Regularization"/> it does not pass through the optimizer's scaling. Default <c>null</c>: 0.01 for
+    /// <see cref="MlpOptimizer.AdamW"/>, 0 for the others; not available with <see cref="MlpOptimizer.Lbfgs"/>.
+    /// </summary>
+    public float? WeightDecay { get; set; }
+
+    /// <summary>
+    /// Gradient clipping by global norm, in [0, 1e6]: a mini-batch gradient whose L2 norm over all parameters exceeds
+    /// this value is scaled down to it. Default 0 (no clipping).
+    /// </summary>
+    public float GradientClipNorm { get; set; }
+
+    /// <summary>
+    /// Dropout probabilities of the hidden layers, each in [0, 1): empty (the default) for no dropout, one value for
+    /// every hidden layer, or one value per hidden layer. Active only during training (inverted dropout), so the
+    /// model predicts with all units.
+    /// </summary>
+    public float[] DropoutRates { get; set; } = [];
+
+    /// <summary>How the learning rate changes over the epochs. Default <see cref="MlpLearningRateSchedule.Constant"/>.</summary>
+    public MlpLearningRateSchedule LearningRateSchedule { get; set; } = MlpLearningRateSchedule.Constant;
+
+    /// <summary>Exponent of <see cref="MlpLearningRateSchedule.InverseScaling"/>, in [0, 10]. Default 0.5.</summary>
+    public float InverseScalingPower { get; set; } = 0.5f;
+
+    /// <summary>
+    /// Factor by which <see cref="MlpLearningRateSchedule.StepDecay"/> and <see cref="MlpLearningRateSchedule.ReduceOnPlateau"/>
+    /// multiply the learning rate, in (0, 1). Default 0.1.
+    /// </summary>
+    public float LearningRateDecayFactor { get; set; } = 0.1f;
+
+    /// <summary>Epochs between reductions of <see cref="MlpLearningRateSchedule.StepDecay"/>, at least 1. Default 10.</summary>
+    public int LearningRateStepEpochs { get; set; } = 10;
+
+    /// <summary>Epochs without improvement before <see cref="MlpLearningRateSchedule.ReduceOnPlateau"/> lowers the rate, at least 1. Default 5.</summary>
+    public int PlateauPatience { get; set; } = 5;
+
+    /// <summary>
+    /// Floor of <see cref="MlpLearningRateSchedule.Cosine"/> and <see cref="MlpLearningRateSchedule.ReduceOnPlateau"/>,
+    /// in [0, <see cref="LearningRate"/>]. Default 0.
+    /// </summary>
+    public float MinimumLearningRate { get; set; }
+
+    /// <summary>
+    /// Epochs of linear warm-up, in [0, 1000000]: epoch e ≤ W trains with LearningRate·e/(W + 1), and the schedule
+    /// starts after them. Default 0.
+    /// </summary>
+    public int WarmupEpochs { get; set; }
+
+    /// <summary>
+    /// Fraction of the training rows held out as a validation set, in [0, 0.9], when <c>Fit</c> is not given one
+    /// (stratified by class for classification; chosen by <see cref="Seed"/>). Works inside a pipeline. Default 0
+    /// (none). With a validation set, <see cref="Tolerance"/> and <see cref="EpochsWithoutImprovement"/> apply to
+    /// <see cref="EarlyStoppingMetric"/> on it, and the model keeps the weights of the best epoch, not the last.
+    /// </summary>
+    public float ValidationFraction { get; set; }
+
+    /// <summary>
+    /// What early stopping and best-epoch selection watch on the validation set. Default
+    /// <see cref="MlpEarlyStoppingMetric.Loss"/>; <see cref="MlpEarlyStoppingMetric.Accuracy"/> is for classification.
+    /// </summary>
+    public MlpEarlyStoppingMetric EarlyStoppingMetric { get; set; } = MlpEarlyStoppingMetric.Loss;
+
+    /// <summary>Correction pairs kept by <see cref="MlpOptimizer.Lbfgs"/>, in [1, 1000]. Default 10.</summary>
+    public int LbfgsHistorySize { get; set; } = 10;
+
+    /// <summary>
+    /// Receives one <see cref="MlpEpochReport"/> per epoch, called on the training thread (a
+    /// <see cref="System.Progress{T}"/> posts it to its synchronisation context). The same line goes to the
+    /// <c>MLContext</c> log. Default <c>null</c>.
+    /// </summary>
+    public IProgress<MlpEpochReport>? Progress { get; set; }
+
+    /// <summary>
+    /// Stops training within one mini-batch (one L-BFGS iteration) once signalled. <c>Fit</c> then returns normally
+    /// with the best model so far: the best validation epoch's weights with a validation set, otherwise the current
+    /// weights. Default <see cref="CancellationToken.None"/>.
+    /// </summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>
+    /// File for training checkpoints. Every <see cref="CheckpointEveryEpochs"/> epochs the full training state
+    /// (weights, optimizer moments, epoch, random generator state, row order, schedule and early-stopping state,
+    /// history) is written to it atomically (a temporary file, then a rename). If the file exists when <c>Fit</c>
+    /// starts, training resumes from it and, with the same data, options and seed, ends with the same model bit for
+    /// bit as an uninterrupted run; a checkpoint of different data or options is refused with an error. The file is
+    /// deleted when training completes (not when it is cancelled). Default <c>null</c> (no checkpoints).
+    /// </summary>
+    public string? CheckpointPath { get; set; }
+
+    /// <summary>Epochs between checkpoints, in [1, 1000000]. Default 1.</summary>
+    public int CheckpointEveryEpochs { get; set; } = 1;
+}
+
+/// <summary>One finished training epoch, as reported to <see cref="MlpOptionsBase.Progress"/> and kept in the model's history.</summary>
+/// <param name="Epoch">1-based epoch number.</param>
+/// <param name="TrainingLoss">
+/// Mean training loss over the epoch's mini-batches, with the L2 penalty (regression: in standardized label units).
+/// </param>
+/// <param name="ValidationLoss">Mean loss on the validation set after the epoch, without penalty; null without a validation set.</param>
+/// <param name="ValidationAccuracy">Accuracy on the validation set (classification); null otherwise.</param>
+/// <param name="LearningRate">The learning rate the epoch used.</param>
+/// <param name="SamplesPerSecond">Training rows processed per second (0 in models saved before history was timed).</param>
+/// <param name="Elapsed">Time since training started.</param>
+public sealed record MlpEpochReport(int Epoch, double TrainingLoss, double? ValidationLoss, double? ValidationAccuracy,
+    float LearningRate, double SamplesPerSecond, TimeSpan Elapsed)
+{
+    /// <summary>The report as one log line.</summary>
+    public override string ToString()
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var text = new System.Text.StringBuilder();
+        text.Append(c, $"Epoch {Epoch}: training loss {TrainingLoss:G6}");
+        if (ValidationLoss is { } v)
+            text.Append(c, $", validation loss {v:G6}");
+        if (ValidationAccuracy is { } a)
+            text.Append(c, $", validation accuracy {a:G4}");
+        text.Append(c, $", learning rate {LearningRate:G4}, {SamplesPerSecond:F0} rows/s ({Elapsed.TotalSeconds:F2} s).");
+        return text.ToString();
+    }
 }

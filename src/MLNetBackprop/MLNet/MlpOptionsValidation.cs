@@ -32,7 +32,59 @@ public abstract partial class MlpOptionsBase
         RequireRange(Tolerance, nameof(Tolerance), 0, true, double.PositiveInfinity, false, "[0, ∞)");
         if (EpochsWithoutImprovement < 1)
             throw Invalid(nameof(EpochsWithoutImprovement), EpochsWithoutImprovement, "at least 1");
+        ValidateTrainingExtras();
     }
+
+    void ValidateTrainingExtras()
+    {
+        RequireRange(RmsPropDecay, nameof(RmsPropDecay), 0, true, 1, false, "[0, 1)");
+        if (WeightDecay is { } decay)
+        {
+            RequireRange(decay, nameof(WeightDecay), 0, true, 1, true, "[0, 1], or null for automatic");
+            if (decay * LearningRate >= 1)
+                throw Invalid(nameof(WeightDecay), decay, $"below 1 / LearningRate = {1 / LearningRate:G4} (each step multiplies the weights by 1 − LearningRate·WeightDecay)");
+        }
+        RequireRange(GradientClipNorm, nameof(GradientClipNorm), 0, true, 1e6, true, "[0, 1000000]");
+        if (DropoutRates is null)
+            throw Invalid(nameof(DropoutRates), "null", "an array of probabilities in [0, 1) (empty for no dropout)");
+        for (var i = 0; i < DropoutRates.Length; i++)
+            RequireRange(DropoutRates[i], $"{nameof(DropoutRates)}[{i}]", 0, true, 1, false, "[0, 1)");
+        if (HiddenLayerSizes is not null && DropoutRates.Length > 1 && DropoutRates.Length != HiddenLayerSizes.Length)
+            throw Invalid(nameof(DropoutRates), $"{DropoutRates.Length} rates", $"0, 1 or {HiddenLayerSizes.Length} rates (one per hidden layer)");
+        RequireDefined(LearningRateSchedule, nameof(LearningRateSchedule));
+        RequireRange(InverseScalingPower, nameof(InverseScalingPower), 0, true, 10, true, "[0, 10]");
+        RequireRange(LearningRateDecayFactor, nameof(LearningRateDecayFactor), 0, false, 1, false, "(0, 1)");
+        if (LearningRateStepEpochs < 1)
+            throw Invalid(nameof(LearningRateStepEpochs), LearningRateStepEpochs, "at least 1");
+        if (PlateauPatience < 1)
+            throw Invalid(nameof(PlateauPatience), PlateauPatience, "at least 1");
+        RequireRange(MinimumLearningRate, nameof(MinimumLearningRate), 0, true, LearningRate, true, "[0, LearningRate]");
+        if (WarmupEpochs is < 0 or > MaxEpochs)
+            throw Invalid(nameof(WarmupEpochs), WarmupEpochs, $"[0, {MaxEpochs}]");
+        RequireRange(ValidationFraction, nameof(ValidationFraction), 0, true, 0.9, true, "[0, 0.9]");
+        RequireDefined(EarlyStoppingMetric, nameof(EarlyStoppingMetric));
+        if (LbfgsHistorySize is < 1 or > 1000)
+            throw Invalid(nameof(LbfgsHistorySize), LbfgsHistorySize, "[1, 1000]");
+        if (CheckpointPath is not null && string.IsNullOrWhiteSpace(CheckpointPath))
+            throw Invalid(nameof(CheckpointPath), CheckpointPath, "a file path, or null for no checkpoints");
+        if (CheckpointEveryEpochs is < 1 or > MaxEpochs)
+            throw Invalid(nameof(CheckpointEveryEpochs), CheckpointEveryEpochs, $"[1, {MaxEpochs}]");
+        if (Optimizer == MlpOptimizer.Lbfgs)
+        {
+            // L-BFGS's line search needs one deterministic objective and chooses its own step lengths.
+            if (DropoutRates.Any(r => r > 0))
+                throw Invalid(nameof(DropoutRates), "non-zero", "empty or zero with Optimizer Lbfgs (its line search needs a deterministic objective)");
+            if (LearningRateSchedule != MlpLearningRateSchedule.Constant || WarmupEpochs != 0)
+                throw Invalid(nameof(LearningRateSchedule), LearningRateSchedule, "Constant without WarmupEpochs with Optimizer Lbfgs (it chooses its own step lengths)");
+            if (GradientClipNorm != 0)
+                throw Invalid(nameof(GradientClipNorm), GradientClipNorm, "0 with Optimizer Lbfgs");
+            if (WeightDecay is > 0)
+                throw Invalid(nameof(WeightDecay), WeightDecay, "0 or null with Optimizer Lbfgs (use L2Regularization)");
+        }
+    }
+
+    /// <summary>The decoupled weight decay in effect: the option, or 0.01 for AdamW and 0 otherwise.</summary>
+    internal float ResolveWeightDecay() => WeightDecay ?? (Optimizer == MlpOptimizer.AdamW ? 0.01f : 0f);
 
     const int MaxLayerWidth = 1 << 20;
     const int MaxEpochs = 1_000_000;

@@ -20,14 +20,14 @@ public sealed class MlpRegressionModelParameters : MlpModelParametersBase<float>
 
     static VersionInfo GetVersionInfo() => new(
         modelSignature: "MLPREGRS",
-        verWrittenCur: 0x00010001,
-        verReadableCur: 0x00010001,
+        verWrittenCur: 0x00010002, // 0x00010002: training history after the model
+        verReadableCur: 0x00010002,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(MlpRegressionModelParameters).Assembly.FullName);
 
-    internal MlpRegressionModelParameters(IHostEnvironment env, Network network, LabelScaling labelScaling)
-        : base(env, LoaderSignature, network)
+    internal MlpRegressionModelParameters(IHostEnvironment env, Network network, LabelScaling labelScaling, MlpTrainingRecord? training = null)
+        : base(env, LoaderSignature, network, training)
     {
         LabelScaling = labelScaling;
     }
@@ -36,10 +36,11 @@ public sealed class MlpRegressionModelParameters : MlpModelParametersBase<float>
     MlpRegressionModelParameters(IHostEnvironment env, ModelLoadContext ctx)
         : base(env, LoaderSignature, CheckedAtModel(ctx, GetVersionInfo()))
     {
-        // *** Binary format ***: network, then float label mean, float label standard deviation.
+        // *** Binary format ***: network, then float label mean, float label standard deviation, then the history.
         if (Network.Layout.OutputCount != 1)
             throw new InvalidDataException($"The MLP regression model in this file has {Network.Layout.OutputCount} outputs instead of 1.");
         LabelScaling = ModelFileGuard.Read(ctx.Reader, LabelScaling.Read);
+        LoadHistory(ctx);
     }
 
 

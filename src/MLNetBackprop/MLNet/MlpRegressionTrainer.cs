@@ -53,12 +53,15 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTr
             new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation())),
     ];
 
-    private protected override MlpRegressionModelParameters TrainModel(IChannel channel, TrainingSet rows, DataViewSchema.Column label, int seed)
+    private protected override MlpRegressionModelParameters TrainModel(IChannel channel, TrainingInputs inputs)
     {
-        var scaling = LabelScaling.Fit(rows);
+        // A warm start keeps the initial model's standardization, so its outputs keep their meaning.
+        var scaling = inputs.InitialModel?.LabelScaling ?? LabelScaling.Fit(inputs.Train);
         var loss = _options.Loss == MlpRegressionLoss.Huber ? LossKind.Huber : LossKind.SquaredError;
-        var result = TrainNetwork(channel, scaling.Standardize(rows), loss, outputCount: 1, seed, _options.HuberDelta);
-        return new MlpRegressionModelParameters(Host, result.Network, scaling);
+        var (network, record) = TrainNetwork(channel, scaling.Standardize(inputs.Train),
+            inputs.Validation is { } validation ? scaling.Standardize(validation) : null, inputs.InitialModel?.Network,
+            loss, outputCount: 1, inputs.Seed, _options.HuberDelta);
+        return new MlpRegressionModelParameters(Host, network, scaling, record);
     }
 
     /// <inheritdoc/>

@@ -32,8 +32,8 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         _labelKind = labelKind;
     }
 
-    /// <summary>The trainer needs normalized features, reads its data itself, and takes no validation set yet.</summary>
-    public override TrainerInfo Info { get; } = new(normalization: true, caching: false);
+    /// <summary>The trainer needs normalized features, reads its data itself, and accepts a validation set and an initial model.</summary>
+    public override TrainerInfo Info { get; } = new(normalization: true, caching: false, supportValid: true, supportIncrementalTrain: true);
 
     /// <summary>Checks the input schema (with messages naming the column and the fix) and describes the output.</summary>
     // Re-implements IEstimator: the base method is not virtual, and its messages do not say what to do.
@@ -52,28 +52,87 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         return base.Fit(input);
     }
 
+    /// <summary>
+    /// Trains on <paramref name="trainData"/> and evaluates every epoch on <paramref name="validationData"/> (same
+    /// columns), like ML.NET's boosted-tree trainers: <see cref="MlpOptionsBase.Tolerance"/> and
+    /// <see cref="MlpOptionsBase.EpochsWithoutImprovement"/> then apply to <see cref="MlpOptionsBase.EarlyStoppingMetric"/>
+    /// on the validation rows, and the model keeps the weights of the best epoch.
+    /// </summary>
+    public TTransformer Fit(IDataView trainData, IDataView validationData)
+    {
+        ArgumentNullException.ThrowIfNull(trainData);
+        ArgumentNullException.ThrowIfNull(validationData);
+        ColumnChecks.Check(trainData.Schema, _options, _labelKind);
+        ColumnChecks.Check(validationData.Schema, _options, _labelKind);
+        return TrainTransformer(trainData, validationData);
+    }
+
+    /// <summary>
+    /// Warm start: continues training from <paramref name="initialModel"/>'s weights (as LbfgsMaximumEntropy's
+    /// <c>Fit(trainData, modelParameters)</c> does). The model must have the architecture these options and data
+    /// describe (feature count, <see cref="MlpOptionsBase.HiddenLayerSizes"/>, <see cref="MlpOptionsBase.Activation"/>,
+    /// class count); the optimizer's moments and the epoch count start afresh. A regression model keeps its label
+    /// standardization.
+    /// </summary>
+    public TTransformer Fit(IDataView trainData, TModel initialModel)
+    {
+        ArgumentNullException.ThrowIfNull(trainData);
+        ArgumentNullException.ThrowIfNull(initialModel);
+        ColumnChecks.Check(trainData.Schema, _options, _labelKind);
+        return TrainTransformer(trainData, initPredictor: (IPredictor)initialModel);
+    }
+
     /// <inheritdoc/>
     protected sealed override TModel TrainModelCore(TrainContext context)
     {
         using var channel = Host.Start("Training MLP");
         var roles = context.TrainingSet.Schema;
         var read = TrainingDataReader.Read(context.TrainingSet.Data, roles.Feature!.Value, roles.Label!.Value, roles.Weight, _labelKind);
-        ReportSkippedRows(channel, read);
+        ReportSkippedRows(channel, read, "training");
         if (read.Rows.RowCount == 0)
-            throw new InvalidOperationException(NoRowsMessage(read));
+            throw new InvalidOperationException(NoRowsMessage(read, "training"));
         var seed = _options.Seed ?? Host.Rand.Next();
-        var model = TrainModel(channel, read.Rows, roles.Label.Value, seed);
-        return model;
+        var train = read.Rows;
+        TrainingSet? validation = null;
+        if (context.ValidationSet is { } validationSet)
+        {
+            validation = ReadValidation(channel, validationSet, roles.Label.Value);
+            if (_options.ValidationFraction > 0)
+                channel.Warning($"ValidationFraction {_options.ValidationFraction} is ignored: Fit was given a validation set.");
+        }
+        else if (_options.ValidationFraction > 0)
+        {
+            try
+            {
+                (train, validation) = DataSplit.HoldOut(train, _options.ValidationFraction, stratify: _labelKind != LabelKind.Single, seed);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidOperationException($"Option ValidationFraction is {_options.ValidationFraction}: {e.Message}", e);
+            }
+            channel.Info($"Held out {validation.RowCount} of {read.Rows.RowCount} rows for validation.");
+        }
+        TModel? initial = null;
+        if (context.InitialPredictor is not null)
+            initial = context.InitialPredictor as TModel
+                ?? throw new ArgumentException($"The initial model is a {context.InitialPredictor.GetType().Name}; warm start needs a {typeof(TModel).Name}.", "initialModel");
+        return TrainModel(channel, new TrainingInputs(train, validation, roles.Label.Value, seed, initial));
     }
 
-    /// <summary>Checks the labels, trains the network and wraps it in model parameters.</summary>
-    private protected abstract TModel TrainModel(IChannel channel, TrainingSet rows, DataViewSchema.Column label, int seed);
+    /// <summary>What <see cref="TrainModel"/> trains on: rows read (and possibly split), the label column, the seed and a warm-start model.</summary>
+    private protected sealed record TrainingInputs(TrainingSet Train, TrainingSet? Validation, DataViewSchema.Column Label, int Seed, TModel? InitialModel);
 
-    /// <summary>Runs the engine with these options, logging each epoch to the channel.</summary>
-    private protected TrainingResult TrainNetwork(IChannel channel, TrainingSet rows, LossKind loss, int outputCount, int seed,
-        float huberDelta = 1f)
+    /// <summary>Checks the labels, trains the network and wraps it in model parameters.</summary>
+    private protected abstract TModel TrainModel(IChannel channel, TrainingInputs inputs);
+
+    /// <summary>
+    /// Runs the engine with these options on <paramref name="train"/> (and <paramref name="validation"/>), starting
+    /// from <paramref name="initialNetwork"/> when given, logging each epoch to the channel and the progress callback.
+    /// </summary>
+    private protected (Network Network, MlpTrainingRecord Record) TrainNetwork(IChannel channel,
+        TrainingSet train, TrainingSet? validation, Network? initialNetwork, LossKind loss, int outputCount, int seed, float huberDelta = 1f)
     {
-        var epochs = _options.ResolveEpochs(rows.RowCount);
+        var epochs = _options.ResolveEpochs(train.RowCount);
         var settings = new TrainingSettings
         {
             HiddenLayerSizes = _options.HiddenLayerSizes,
@@ -81,13 +140,32 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             Loss = loss,
             OutputCount = outputCount,
             HuberDelta = huberDelta,
-            Optimizer = _options.Optimizer == MlpOptimizer.Sgd ? OptimizerKind.Sgd : OptimizerKind.Adam,
+            Optimizer = _options.Optimizer switch
+            {
+                MlpOptimizer.Sgd => OptimizerKind.Sgd,
+                MlpOptimizer.RmsProp => OptimizerKind.RmsProp,
+                MlpOptimizer.Lbfgs => OptimizerKind.Lbfgs,
+                _ => OptimizerKind.Adam,
+            },
             LearningRate = _options.LearningRate,
             Momentum = _options.Momentum,
             Nesterov = _options.NesterovMomentum,
             Beta1 = _options.Beta1,
             Beta2 = _options.Beta2,
             Epsilon = _options.Epsilon,
+            RmsPropDecay = _options.RmsPropDecay,
+            WeightDecay = _options.ResolveWeightDecay(),
+            GradientClipNorm = _options.GradientClipNorm,
+            DropoutRates = _options.DropoutRates,
+            Schedule = (LearningRateScheduleKind)_options.LearningRateSchedule,
+            InverseScalingPower = _options.InverseScalingPower,
+            DecayFactor = _options.LearningRateDecayFactor,
+            DecayStepEpochs = _options.LearningRateStepEpochs,
+            PlateauPatience = _options.PlateauPatience,
+            MinimumLearningRate = _options.MinimumLearningRate,
+            WarmupEpochs = _options.WarmupEpochs,
+            StoppingMetric = _options.EarlyStoppingMetric == MlpEarlyStoppingMetric.Accuracy ? StoppingMetric.Accuracy : StoppingMetric.Loss,
+            LbfgsHistorySize = _options.LbfgsHistorySize,
             L2 = _options.L2Regularization,
             BatchSize = _options.BatchSize,
             MaxEpochs = epochs,
@@ -96,15 +174,104 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             Shuffle = _options.Shuffle,
             Seed = seed,
         };
-        channel.Info($"Training an MLP {rows.FeatureCount}-{string.Join("-", _options.HiddenLayerSizes.Append(outputCount))} " +
-            $"on {rows.RowCount} rows for up to {epochs} epochs.");
-        var result = NetworkTrainer.Train(rows, settings,
-            epoch => channel.Info($"Epoch {epoch.Epoch}: training loss {epoch.TrainingLoss:G6} ({epoch.Elapsed.TotalSeconds:F2} s)."));
-        if (result.StoppedByTolerance)
-            channel.Info($"Stopped after {result.History.Count} epochs: the training loss improved by less than {_options.Tolerance} " +
-                $"for {_options.EpochsWithoutImprovement} epochs.");
+        if (settings.StoppingMetric == StoppingMetric.Accuracy && loss is not (LossKind.Logistic or LossKind.SoftmaxCrossEntropy))
+            throw new ArgumentException("Option EarlyStoppingMetric is Accuracy; it must be Loss for regression.", nameof(MlpOptionsBase.EarlyStoppingMetric));
+        if (initialNetwork is not null)
+            CheckSameArchitecture(initialNetwork.Layout, new NetworkLayout(train.FeatureCount, settings.HiddenLayerSizes, outputCount, settings.HiddenActivation));
+        channel.Info($"Training an MLP {train.FeatureCount}-{string.Join("-", _options.HiddenLayerSizes.Append(outputCount))} " +
+            $"on {train.RowCount} rows{(validation is null ? "" : $", validating on {validation.RowCount}")}, for up to {epochs} epochs" +
+            $"{(initialNetwork is null ? "" : ", starting from the given model")}.");
+        var run = new TrainingRunOptions
+        {
+            Validation = validation,
+            InitialParameters = initialNetwork?.Parameters,
+            Cancellation = _options.CancellationToken,
+            CheckpointPath = _options.CheckpointPath,
+            CheckpointInterval = _options.CheckpointEveryEpochs,
+            OnEpoch = epoch =>
+            {
+                var report = ToReport(epoch);
+                channel.Info(report.ToString());
+                _options.Progress?.Report(report);
+            },
+        };
+        var result = NetworkTrainer.Train(train, settings, run);
         DivergenceCheck.EnsureSensibleLoss(result, _options.LearningRate);
-        return result;
+        channel.Info(result.StopReason switch
+        {
+            StopReason.NoImprovement => $"Stopped after {result.History.Count} epochs: the {(validation is null ? "training loss" : $"validation {_options.EarlyStoppingMetric.ToString().ToLowerInvariant()}")} " +
+                $"improved by less than {_options.Tolerance} for {_options.EpochsWithoutImprovement} epochs.",
+            StopReason.Cancelled => $"Cancelled after {result.History.Count} complete epochs.",
+            StopReason.Converged => $"L-BFGS converged after {result.History.Count} iterations.",
+            _ => $"Ran all {result.History.Count} epochs.",
+        } + (validation is null ? "" : $" The model keeps the weights of epoch {result.BestEpoch}, the best on the validation set."));
+        DivergenceCheck.EnsureSensibleLoss(result, _options.LearningRate);
+        var record = new MlpTrainingRecord(result.History.Select(ToReport).ToArray(), result.BestEpoch);
+        return (result.Network, record);
+    }
+
+    static MlpEpochReport ToReport(EpochReport e)
+        => new(e.Epoch, e.TrainingLoss, e.ValidationLoss, e.ValidationAccuracy, e.LearningRate, e.SamplesPerSecond, e.Elapsed);
+
+    static void CheckSameArchitecture(NetworkLayout initial, NetworkLayout expected)
+    {
+        static string Describe(NetworkLayout l) => $"{string.Join("-", l.Widths)} {l.HiddenActivation}";
+        if (Describe(initial) != Describe(expected))
+            throw new ArgumentException(
+                $"The initial model's network is {Describe(initial)}, but these options and data describe {Describe(expected)} " +
+                "(features-HiddenLayerSizes-outputs Activation). Warm start needs the same architecture.", "initialModel");
+    }
+
+    /// <summary>
+    /// Multiplies the training rows' example weights by the class weights <paramref name="options"/> asks for (none:
+    /// the rows unchanged). <paramref name="classCount"/> is the number of classes the label type has.
+    /// </summary>
+    private protected static TrainingSet WithClassWeights(IChannel channel, TrainingSet rows, int classCount, MlpClassificationOptionsBase options)
+    {
+        float[] classWeights;
+        if (options.ClassWeights is { } given)
+        {
+            if (given.Length != classCount)
+                throw new ArgumentException(
+                    $"Option ClassWeights has {given.Length} weights; the label has {classCount} classes, so it must have {classCount}.", nameof(options.ClassWeights));
+            classWeights = given;
+        }
+        else if (options.ClassWeighting == MlpClassWeighting.Balanced)
+        {
+            var counts = new double[classCount];
+            for (var r = 0; r < rows.RowCount; r++)
+                counts[(int)rows.Targets[r]] += rows.Weights?[r] ?? 1f;
+            var present = counts.Count(c => c > 0);
+            var total = counts.Sum();
+            classWeights = counts.Select(c => c > 0 ? (float)(total / (present * c)) : 0f).ToArray();
+            channel.Info($"Balanced class weights: {string.Join(", ", classWeights.Select(w => w.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)))}.");
+        }
+        else
+        {
+            return rows;
+        }
+        var weights = new float[rows.RowCount];
+        for (var r = 0; r < weights.Length; r++)
+            weights[r] = (rows.Weights?[r] ?? 1f) * classWeights[(int)rows.Targets[r]];
+        if (!weights.Any(w => w > 0))
+            throw new ArgumentException("Option ClassWeights gives every training row the weight 0; nothing can be learned.", nameof(options.ClassWeights));
+        return new TrainingSet(rows.Features, rows.Targets, weights, rows.FeatureCount);
+    }
+
+    TrainingSet ReadValidation(IChannel channel, RoleMappedData validationSet, DataViewSchema.Column trainLabel)
+    {
+        var roles = validationSet.Schema;
+        if (roles.Feature is not { } features || roles.Label is not { } label)
+            throw new ArgumentException("The validation data needs the same feature and label columns as the training data.", "validationData");
+        if (!label.Type.Equals(trainLabel.Type))
+            throw new ArgumentException(
+                $"Label column '{_options.LabelColumnName}' is {label.Type} in the validation data but {trainLabel.Type} in the training data; " +
+                "prepare both with the same pipeline (e.g. fit MapValueToKey on the training data and apply it to both).", "validationData");
+        var read = TrainingDataReader.Read(validationSet.Data, features, label, roles.Weight, _labelKind);
+        ReportSkippedRows(channel, read, "validation");
+        if (read.Rows.RowCount == 0)
+            throw new InvalidOperationException(NoRowsMessage(read, "validation"));
+        return read.Rows;
     }
 
     static ActivationKind ToEngine(MlpActivation activation) => activation switch
@@ -125,20 +292,20 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         return env.Register(name);
     }
 
-    void ReportSkippedRows(IChannel channel, TrainingDataReader.Result read)
+    void ReportSkippedRows(IChannel channel, TrainingDataReader.Result read, string which)
     {
         if (read.SkippedBadFeatures > 0)
-            channel.Warning($"Skipped {read.SkippedBadFeatures} training rows whose feature column '{_options.FeatureColumnName}' has NaN or infinite values.");
+            channel.Warning($"Skipped {read.SkippedBadFeatures} {which} rows whose feature column '{_options.FeatureColumnName}' has NaN or infinite values.");
         if (read.SkippedMissingLabel > 0)
-            channel.Warning($"Skipped {read.SkippedMissingLabel} training rows whose label column '{_options.LabelColumnName}' is missing (NaN, infinite or an empty key).");
+            channel.Warning($"Skipped {read.SkippedMissingLabel} {which} rows whose label column '{_options.LabelColumnName}' is missing (NaN, infinite or an empty key).");
     }
 
-    string NoRowsMessage(TrainingDataReader.Result read)
+    string NoRowsMessage(TrainingDataReader.Result read, string which)
     {
         var skipped = read.SkippedBadFeatures + read.SkippedMissingLabel;
         return skipped == 0
-            ? "The training data has no rows."
-            : $"No training rows are left: all {skipped} rows were skipped ({read.SkippedBadFeatures} with NaN or infinite values in " +
+            ? $"The {which} data has no rows."
+            : $"No {which} rows are left: all {skipped} rows were skipped ({read.SkippedBadFeatures} with NaN or infinite values in " +
               $"'{_options.FeatureColumnName}', {read.SkippedMissingLabel} with a missing label in '{_options.LabelColumnName}'). " +
               "Replace missing values first, e.g. with mlContext.Transforms.ReplaceMissingValues.";
     }

@@ -28,7 +28,52 @@ public class OptionsValidationTests
         { "Optimizer", o => o.Optimizer = (MlpOptimizer)42, "Adam" },
         { "LabelColumnName", o => o.LabelColumnName = "", "name of a column" },
         { "FeatureColumnName", o => o.FeatureColumnName = null!, "name of a column" },
+        { "RmsPropDecay", o => o.RmsPropDecay = 1, "[0, 1)" },
+        { "WeightDecay", o => o.WeightDecay = -0.1f, "[0, 1]" },
+        { "WeightDecay", o => { o.LearningRate = 2; o.WeightDecay = 0.6f; }, "below 1 / LearningRate" },
+        { "GradientClipNorm", o => o.GradientClipNorm = float.NaN, "[0, 1000000]" },
+        { "DropoutRates[0]", o => o.DropoutRates = [1f], "[0, 1)" },
+        { "DropoutRates", o => { o.HiddenLayerSizes = [4, 4, 4]; o.DropoutRates = [0.1f, 0.2f]; }, "0, 1 or 3 rates" },
+        { "DropoutRates", o => o.DropoutRates = null!, "probabilities" },
+        { "LearningRateSchedule", o => o.LearningRateSchedule = (MlpLearningRateSchedule)42, "Cosine" },
+        { "InverseScalingPower", o => o.InverseScalingPower = 11, "[0, 10]" },
+        { "LearningRateDecayFactor", o => o.LearningRateDecayFactor = 1, "(0, 1)" },
+        { "LearningRateStepEpochs", o => o.LearningRateStepEpochs = 0, "at least 1" },
+        { "PlateauPatience", o => o.PlateauPatience = 0, "at least 1" },
+        { "MinimumLearningRate", o => o.MinimumLearningRate = 0.5f, "[0, LearningRate]" },
+        { "WarmupEpochs", o => o.WarmupEpochs = -1, "[0, 1000000]" },
+        { "ValidationFraction", o => o.ValidationFraction = 0.95f, "[0, 0.9]" },
+        { "EarlyStoppingMetric", o => o.EarlyStoppingMetric = (MlpEarlyStoppingMetric)42, "Accuracy" },
+        { "LbfgsHistorySize", o => o.LbfgsHistorySize = 0, "[1, 1000]" },
+        { "CheckpointPath", o => o.CheckpointPath = " ", "a file path" },
+        { "CheckpointEveryEpochs", o => o.CheckpointEveryEpochs = 0, "[1, 1000000]" },
+        { "DropoutRates", o => { o.Optimizer = MlpOptimizer.Lbfgs; o.DropoutRates = [0.5f]; }, "Lbfgs" },
+        { "LearningRateSchedule", o => { o.Optimizer = MlpOptimizer.Lbfgs; o.LearningRateSchedule = MlpLearningRateSchedule.Cosine; }, "Lbfgs" },
+        { "GradientClipNorm", o => { o.Optimizer = MlpOptimizer.Lbfgs; o.GradientClipNorm = 1; }, "Lbfgs" },
+        { "WeightDecay", o => { o.Optimizer = MlpOptimizer.Lbfgs; o.WeightDecay = 0.1f; }, "Lbfgs" },
     };
+
+    [Theory]
+    [InlineData(MlpOptimizer.AdamW, null, 0.01f)]
+    [InlineData(MlpOptimizer.Adam, null, 0f)]
+    [InlineData(MlpOptimizer.Sgd, 0.05f, 0.05f)]
+    public void Weight_decay_defaults_to_a_hundredth_for_adamw_only(MlpOptimizer optimizer, float? option, float expected)
+        => Assert.Equal(expected, new MlpBinaryTrainer.Options { Optimizer = optimizer, WeightDecay = option }.ResolveWeightDecay());
+
+    [Fact]
+    public void Class_weights_are_validated_for_both_classifiers()
+    {
+        var both = Assert.ThrowsAny<ArgumentException>(() => _ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
+        { ClassWeighting = MlpClassWeighting.Balanced, ClassWeights = [1, 2] }));
+        Assert.Contains("ClassWeights", both.Message);
+        var negative = Assert.ThrowsAny<ArgumentException>(() => _ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options
+        { ClassWeights = [1, -2, 1] }));
+        Assert.Contains("ClassWeights[1]", negative.Message);
+        Assert.Contains("[0, 1000000]", negative.Message);
+        var zeros = Assert.ThrowsAny<ArgumentException>(() => _ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
+        { ClassWeights = [0, 0] }));
+        Assert.Contains("not all zero", zeros.Message);
+    }
 
     [Theory]
     [MemberData(nameof(InvalidOptions))]
@@ -73,6 +118,26 @@ public class OptionsValidationTests
         Assert.Null(options.Seed);
         Assert.Equal("Label", options.LabelColumnName);
         Assert.Equal("Features", options.FeatureColumnName);
+        Assert.Null(options.WeightDecay);
+        Assert.Equal(0.9f, options.RmsPropDecay);
+        Assert.Equal(0f, options.GradientClipNorm);
+        Assert.Empty(options.DropoutRates);
+        Assert.Equal(MlpLearningRateSchedule.Constant, options.LearningRateSchedule);
+        Assert.Equal(0.5f, options.InverseScalingPower);
+        Assert.Equal(0.1f, options.LearningRateDecayFactor);
+        Assert.Equal(10, options.LearningRateStepEpochs);
+        Assert.Equal(5, options.PlateauPatience);
+        Assert.Equal(0f, options.MinimumLearningRate);
+        Assert.Equal(0, options.WarmupEpochs);
+        Assert.Equal(0f, options.ValidationFraction);
+        Assert.Equal(MlpEarlyStoppingMetric.Loss, options.EarlyStoppingMetric);
+        Assert.Equal(10, options.LbfgsHistorySize);
+        Assert.Null(options.Progress);
+        Assert.False(options.CancellationToken.CanBeCanceled);
+        Assert.Null(options.CheckpointPath);
+        Assert.Equal(1, options.CheckpointEveryEpochs);
+        Assert.Equal(MlpClassWeighting.None, options.ClassWeighting);
+        Assert.Null(options.ClassWeights);
     }
 
     IEnumerable<Func<Action<MlpOptionsBase>, object>> TrainerFactories()

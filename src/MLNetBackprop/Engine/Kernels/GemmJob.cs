@@ -1,0 +1,91 @@
+using System.Runtime.Intrinsics;
+
+namespace MLNetBackprop.Engine.Kernels;
+
+/// <summary>
+/// One product split across threads by whole tiles: by column blocks or by 8-row tiles, whichever balances better.
+/// Each output element belongs to exactly one part, so the split never changes the result.
+/// </summary>
+internal sealed class GemmJob : IKernelJob
+{
+    // Below about a million multiply-adds (~5 µs on one core) a fork costs more than it saves.
+    private const long ParallelThreshold = 1L << 20;
+
+    [ThreadStatic] private static GemmJob? _perThread;
+
+    private GemmOperands _operands;
+    private SimdLevel _level;
+    private bool _splitColumns;
+
+    /// <summary>Runs the product on the calling thread's level, in parallel when it is large enough.</summary>
+    public static void Run(in GemmOperands operands)
+    {
+        if (operands.M == 0 || operands.N == 0)
+            return;
+        var job = _perThread ??= new GemmJob();
+        job._operands = operands;
+        job._level = SimdSelection.Current;
+        var work = (long)operands.M * operands.N * Math.Max(operands.K, 1);
+        var parts = work >= ParallelThreshold ? KernelThreads.ThreadCount : 1;
+        job._splitColumns = PreferColumnSplit(operands, BlockWidth(job._level), parts);
+        KernelThreads.Run(job, parts);
+        job._operands = default; // drop the raw pointers once the buffers are unpinned
+    }
+
+    /// <summary>Columns per tile at <paramref name="level"/>.</summary>
+    public static int BlockWidth(SimdLevel level) => level switch
+    {
+        SimdLevel.Vector512 => 2 * Vector512<float>.Count,
+        SimdLevel.Vector256 => 2 * Vector256<float>.Count,
+        SimdLevel.Vector128 => 2 * Vector128<float>.Count,
+        _ => 2,
+    };
+
+    /// <inheritdoc/>
+    public void Execute(int part, int parts)
+    {
+        var blockWidth = BlockWidth(_level);
+        int rowStart = 0, rowEnd = _operands.M, colStart = 0, colEnd = _operands.N;
+        if (_splitColumns)
+        {
+            var blocks = (_operands.N + blockWidth - 1) / blockWidth;
+            colStart = Math.Min(_operands.N, blocks * part / parts * blockWidth);
+            colEnd = Math.Min(_operands.N, blocks * (part + 1) / parts * blockWidth);
+        }
+        else
+        {
+            var tiles = (_operands.M + 7) / 8;
+            rowStart = Math.Min(_operands.M, tiles * part / parts * 8);
+            rowEnd = Math.Min(_operands.M, tiles * (part + 1) / parts * 8);
+        }
+        switch (_level)
+        {
+            case SimdLevel.Vector512:
+                GemmDriver<Vector512<float>, FmaLanes512>.Run(_operands, rowStart, rowEnd, colStart, colEnd);
+                break;
+            case SimdLevel.Vector256:
+                GemmDriver<Vector256<float>, FmaLanes256>.Run(_operands, rowStart, rowEnd, colStart, colEnd);
+                break;
+            case SimdLevel.Vector128:
+                GemmDriver<Vector128<float>, FmaLanes128>.Run(_operands, rowStart, rowEnd, colStart, colEnd);
+                break;
+            default:
+                GemmDriver<float, FmaLanesScalar>.Run(_operands, rowStart, rowEnd, colStart, colEnd);
+                break;
+        }
+    }
+
+    // The split whose largest part has fewer tiles; packed B favours columns, where each thread packs only its own.
+    private static bool PreferColumnSplit(in GemmOperands operands, int blockWidth, int parts)
+    {
+        if (parts <= 1)
+            return true;
+        long blocks = (operands.N + blockWidth - 1) / blockWidth;
+        long tiles = (operands.M + 7) / 8;
+        var byColumns = (blocks + parts - 1) / parts * tiles;
+        var byRows = (tiles + parts - 1) / parts * blocks;
+        if (operands.PackB && blocks >= parts)
+            return byColumns <= byRows * 5 / 4;
+        return byColumns <= byRows;
+    }
+}

@@ -1,0 +1,64 @@
+using MLNetBackprop.Engine;
+using MLNetBackprop.Engine.Kernels;
+
+namespace MLNetBackprop.Tests.Engine;
+
+/// <summary>The vectorized, core-splitting Adam update and row gather give exactly the scalar loops' results.</summary>
+public class ElementwiseKernelTests
+{
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(37, 1)]
+    [InlineData(257, 2)]
+    [InlineData(101_770, 1)]
+    [InlineData(101_770, 2)]
+    public void AdamUpdate_matches_the_scalar_adam_optimizer_bit_for_bit(int n, int threads)
+    {
+        var previous = KernelThreads.ThreadCount;
+        try
+        {
+            KernelThreads.ThreadCount = threads;
+            var expected = TestData.Uniform(n, -1, 1, 1);
+            var actual = (float[])expected.Clone();
+            var reference = new AdamOptimizer(n, 1e-3f, 0.9f, 0.999f, 1e-8f);
+            var (m, v) = (new float[n], new float[n]);
+            for (var step = 1; step <= 3; step++)
+            {
+                var gradient = TestData.Uniform(n, -2, 2, 10 + step);
+                reference.Step(expected, gradient);
+                var rate = (float)(1e-3f * Math.Sqrt(1 - Math.Pow(0.999f, step)) / (1 - Math.Pow(0.9f, step)));
+                AdamUpdate.Step(actual, gradient, m, v, rate, 0.9f, 0.999f, 1e-8f);
+            }
+            for (var i = 0; i < n; i++)
+                Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(actual[i]));
+        }
+        finally
+        {
+            KernelThreads.ThreadCount = previous;
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(7, 33, 2)]
+    [InlineData(200, 784, 2)]
+    public void RowGather_copies_the_chosen_rows_in_order(int rows, int width, int threads)
+    {
+        var previous = KernelThreads.ThreadCount;
+        try
+        {
+            KernelThreads.ThreadCount = threads;
+            const int sourceRows = 500;
+            var source = TestData.Uniform(sourceRows * width, -1, 1, 2);
+            var order = Enumerable.Range(0, sourceRows).Reverse().ToArray();
+            var destination = new float[rows * width];
+            RowGather.Copy(source, width, order.AsSpan(3, rows), destination);
+            for (var i = 0; i < rows; i++)
+                Assert.Equal(source.AsSpan(order[3 + i] * width, width).ToArray(), destination.AsSpan(i * width, width).ToArray());
+        }
+        finally
+        {
+            KernelThreads.ThreadCount = previous;
+        }
+    }
+}

@@ -1,0 +1,202 @@
+using MLNetBackprop.Engine;
+using MLNetBackprop.Engine.Kernels;
+
+namespace MLNetBackprop.Tests.Engine;
+
+/// <summary>
+/// Every product on every vector path (the fallbacks forced on), at odd and unaligned shapes, must equal a naive
+/// loop of fused multiply-adds bit for bit: that is the kernels' determinism contract, and it also proves the
+/// fallbacks agree with the fast path and that splitting across threads changes nothing.
+/// </summary>
+public class KernelPathTests
+{
+    private static readonly int[] Sizes = [1, 7, 33, 257];
+
+    // SimdLevel is internal, so theories take its number.
+    public static TheoryData<int> Levels()
+    {
+        var data = new TheoryData<int>();
+        foreach (var level in Enum.GetValues<SimdLevel>())
+            if (level <= SimdSelection.Best)
+                data.Add((int)level);
+        return data;
+    }
+
+    // C[i,j] = init(i,j) then, for p = 0..k−1 in order, C = fma(A′[i,p], B′[p,j], C).
+    private static float[] NaiveFma(int m, int n, int k, Func<int, int, float> a, Func<int, int, float> b, Func<int, int, float> init)
+    {
+        var c = new float[m * n];
+        for (var i = 0; i < m; i++)
+            for (var j = 0; j < n; j++)
+            {
+                var sum = init(i, j);
+                for (var p = 0; p < k; p++)
+                    sum = MathF.FusedMultiplyAdd(a(i, p), b(p, j), sum);
+                c[i * n + j] = sum;
+            }
+        return c;
+    }
+
+    // Operands start one float into their arrays so no vector load is aligned.
+    private static ArraySegment<float> Unaligned(int length, long seed)
+        => new(TestData.Uniform(length + 1, -1, 1, seed), 1, length);
+
+    private static void AssertSame(float[] expected, Span<float> actual, string what)
+    {
+        for (var i = 0; i < expected.Length; i++)
+            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
+                Assert.Fail($"{what}: element {i} is {actual[i]}, expected exactly {expected[i]}");
+    }
+
+    // Every combination except 257³, which adds seconds of naive reference time and no new code path.
+    private static IEnumerable<(int M, int K, int N)> Shapes()
+    {
+        foreach (var m in Sizes)
+            foreach (var k in Sizes)
+                foreach (var n in Sizes)
+                    if ((long)m * k * n < 257L * 257 * 257)
+                        yield return (m, k, n);
+    }
+
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void Multiply_equals_the_naive_fma_loop_on_every_path(int levelNumber)
+    {
+        var level = (SimdLevel)levelNumber;
+        using var forced = SimdSelection.Force(level);
+        foreach (var (m, k, n) in Shapes())
+        {
+            var a = Unaligned(m * k, 1);
+            var b = Unaligned(k * n, 2);
+            var c = Unaligned(m * n, 3);
+            MatrixMultiply.Multiply(a, b, c, m, k, n);
+            var first = NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[p * n + j], (_, _) => 0f);
+            AssertSame(first, c, $"{level} {m}x{k}x{n}");
+            MatrixMultiply.Multiply(a, b, c, m, k, n, accumulate: true);
+            AssertSame(NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[p * n + j], (i, j) => first[i * n + j]), c,
+                $"{level} accumulate {m}x{k}x{n}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void MultiplyTransposedA_equals_the_naive_fma_loop_on_every_path(int levelNumber)
+    {
+        var level = (SimdLevel)levelNumber;
+        using var forced = SimdSelection.Force(level);
+        foreach (var (m, k, n) in Shapes())
+        {
+            var a = Unaligned(m * k, 4);
+            var b = Unaligned(m * n, 5);
+            var c = Unaligned(k * n, 6);
+            var initial = c.ToArray();
+            MatrixMultiply.MultiplyTransposedA(a, b, c, m, k, n, accumulate: true);
+            AssertSame(NaiveFma(k, n, m, (i, r) => a[r * k + i], (r, j) => b[r * n + j], (i, j) => initial[i * n + j]), c, $"{level} {m}x{k}x{n}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void MultiplyTransposedB_equals_the_naive_fma_loop_on_every_path(int levelNumber)
+    {
+        var level = (SimdLevel)levelNumber;
+        using var forced = SimdSelection.Force(level);
+        foreach (var (m, k, n) in Shapes())
+        {
+            var a = Unaligned(m * k, 7);
+            var b = Unaligned(n * k, 8);
+            var c = Unaligned(m * n, 9);
+            MatrixMultiply.MultiplyTransposedB(a, b, c, m, k, n);
+            AssertSame(NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[j * k + p], (_, _) => 0f), c, $"{level} {m}x{k}x{n}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void MultiplyAddBias_starts_from_the_bias_and_activates_on_every_path(int levelNumber)
+    {
+        var level = (SimdLevel)levelNumber;
+        using var forced = SimdSelection.Force(level);
+        foreach (var (m, k, n) in Shapes())
+        {
+            var a = Unaligned(m * k, 10);
+            var b = Unaligned(k * n, 11);
+            var bias = Unaligned(n, 12);
+            var product = NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[p * n + j], (_, j) => bias[j]);
+            foreach (var kind in new[] { ActivationKind.Relu, ActivationKind.LeakyRelu, ActivationKind.Tanh })
+            {
+                var c = new float[m * n];
+                var activated = new float[m * n];
+                MatrixMultiply.MultiplyAddBias(a, b, bias, c, m, k, n, kind, activated);
+                var expected = (float[])product.Clone();
+                AssertSame(expected, c, $"{level} {kind} {m}x{k}x{n}");
+                Activations.Forward(kind, expected);
+                AssertSame(expected, activated, $"{level} {kind} activated {m}x{k}x{n}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Results_do_not_depend_on_the_thread_count_or_on_concurrent_callers()
+    {
+        const int m = 200, k = 300, n = 130; // large enough to be split across threads
+        var a = TestData.Uniform(m * k, -1, 1, 20);
+        var b = TestData.Uniform(k * n, -1, 1, 21);
+        var expected = NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[p * n + j], (_, _) => 0f);
+        var previous = KernelThreads.ThreadCount;
+        try
+        {
+            foreach (var threads in new[] { 1, 2, 3 })
+            {
+                // Only speed depends on the count, so changing it cannot disturb tests running alongside.
+                KernelThreads.ThreadCount = threads;
+                var c = new float[m * n];
+                MatrixMultiply.Multiply(a, b, c, m, k, n);
+                AssertSame(expected, c, $"{threads} threads");
+            }
+            KernelThreads.ThreadCount = 2;
+            Parallel.For(0, 8, _ =>
+            {
+                for (var repeat = 0; repeat < 5; repeat++)
+                {
+                    var c = new float[m * n];
+                    MatrixMultiply.Multiply(a, b, c, m, k, n);
+                    AssertSame(expected, c, "concurrent caller");
+                }
+            });
+        }
+        finally
+        {
+            KernelThreads.ThreadCount = previous;
+        }
+    }
+
+    [Fact]
+    public void Vectorized_relu_and_leaky_relu_match_their_scalar_definitions_bit_for_bit()
+    {
+        float[] specials = [float.NaN, -0f, 0f, float.PositiveInfinity, float.NegativeInfinity, float.Epsilon, -float.Epsilon];
+        for (var n = 0; n <= 70; n++)
+        {
+            var x = TestData.Uniform(n, -2, 2, 300 + n);
+            var g = TestData.Uniform(n, -2, 2, 400 + n);
+            for (var i = 0; i < n; i += 3)
+                x[i] = specials[i % specials.Length];
+            for (var i = 1; i < n; i += 5)
+                g[i] = specials[i % specials.Length];
+
+            var relu = (float[])x.Clone();
+            Activations.Forward(ActivationKind.Relu, relu);
+            AssertSame(x.Select(v => v > 0f || float.IsNaN(v) ? v : 0f).ToArray(), relu, $"relu n={n}");
+            var leaky = new float[n];
+            Activations.Forward(ActivationKind.LeakyRelu, x, leaky);
+            AssertSame(x.Select(v => v > 0f ? v : Activations.LeakySlope * v).ToArray(), leaky, $"leaky n={n}");
+
+            var reluGrad = (float[])g.Clone();
+            Activations.Backward(ActivationKind.Relu, x, x, reluGrad);
+            AssertSame(g.Select((v, i) => x[i] > 0f ? v : 0f).ToArray(), reluGrad, $"relu backward n={n}");
+            var leakyGrad = (float[])g.Clone();
+            Activations.Backward(ActivationKind.LeakyRelu, x, x, leakyGrad);
+            AssertSame(g.Select((v, i) => x[i] > 0f ? v : Activations.LeakySlope * v).ToArray(), leakyGrad, $"leaky backward n={n}");
+        }
+    }
+}
