@@ -8,7 +8,7 @@ namespace MLNetBackprop.Engine;
 /// (or L-BFGS), a <see cref="LearningRateSchedule"/>, an <see cref="ImprovementTracker"/> for early stopping, and the
 /// <see cref="CheckpointStore"/>.
 /// </summary>
-public static class NetworkTrainer
+public static partial class NetworkTrainer
 {
     /// <summary>
     /// Trains a network on <paramref name="data"/>. Deterministic: the same data and settings give the same
@@ -76,7 +76,7 @@ public static class NetworkTrainer
     }
 
     // The state of one call to Train: buffers, pieces and the epoch loop.
-    private sealed class TrainingLoop
+    private sealed partial class TrainingLoop
     {
         private readonly TrainingSet _data;
         private readonly TrainingSet? _validation;
@@ -244,78 +244,6 @@ public static class NetworkTrainer
             return lossSum / rowsCounted;
         }
 
-        // The mean loss over all rows (weighted) plus the L2 penalty over all rows, and its gradient: L-BFGS's objective.
-        private double FullBatchLossAndGradient(float[] parameters, float[] gradient)
-        {
-            Array.Clear(gradient);
-            var weighted = _data.Weights is not null;
-            double total = 0, totalWeight = 0;
-            for (var start = 0; start < _data.RowCount; start += _workspace.Capacity)
-            {
-                var rows = Math.Min(_workspace.Capacity, _data.RowCount - start);
-                for (var i = 0; i < rows; i++)
-                    _sequential[i] = start + i;
-                var weightSum = _workspace.Gather(_data, _sequential.AsSpan(0, rows));
-                if (!(weightSum > 0))
-                    continue;
-                var loss = Backpropagation.LossAndGradient(parameters, _workspace, rows, _s.Loss, _s.HuberDelta, 0f, weighted);
-                total += weightSum * loss;
-                totalWeight += weightSum;
-                var scale = (float)weightSum;
-                var g = _workspace.Gradient;
-                for (var i = 0; i < gradient.Length; i++)
-                    gradient[i] += scale * g[i];
-            }
-            var inverse = (float)(1 / totalWeight);
-            for (var i = 0; i < gradient.Length; i++)
-                gradient[i] *= inverse;
-            var value = total / totalWeight;
-            if (_s.L2 != 0)
-                value += Backpropagation.ApplyL2(_layout, parameters, gradient, _s.L2, _data.RowCount);
-            return value;
-        }
-
-        // Weighted mean data loss (no penalty) and, for classification, weighted accuracy; dropout inactive.
-        private (double Loss, double? Accuracy) Evaluate(TrainingSet set)
-        {
-            var weighted = set.Weights is not null;
-            var outputs = _layout.OutputCount;
-            double lossSum = 0, weightTotal = 0, correct = 0;
-            for (var start = 0; start < set.RowCount; start += _workspace.Capacity)
-            {
-                var rows = Math.Min(_workspace.Capacity, set.RowCount - start);
-                for (var i = 0; i < rows; i++)
-                    _sequential[i] = start + i;
-                var weightSum = _workspace.Gather(set, _sequential.AsSpan(0, rows));
-                if (!(weightSum > 0))
-                    continue;
-                Backpropagation.Forward(_parameters, _workspace, rows);
-                var output = _workspace.Outputs(rows);
-                var loss = Losses.Evaluate(_s.Loss, _s.HuberDelta, output, _workspace.Targets.AsSpan(0, rows),
-                    weighted ? _workspace.Weights.AsSpan(0, rows) : default, outputs, _workspace.DeltaA);
-                lossSum += loss * weightSum;
-                weightTotal += weightSum;
-                for (var r = 0; r < rows; r++)
-                    if (IsCorrect(output.Slice(r * outputs, outputs), _workspace.Targets[r]))
-                        correct += _workspace.Weights[r];
-            }
-            if (!(weightTotal > 0))
-                return (double.NaN, null);
-            var accuracy = _s.Loss is LossKind.SoftmaxCrossEntropy or LossKind.Logistic ? correct / weightTotal : (double?)null;
-            return (lossSum / weightTotal, accuracy);
-        }
-
-        private bool IsCorrect(ReadOnlySpan<float> output, float target)
-        {
-            if (_s.Loss == LossKind.Logistic)
-                return output[0] > 0 == target > 0.5f;
-            var argMax = 0;
-            for (var k = 1; k < output.Length; k++)
-                if (output[k] > output[argMax])
-                    argMax = k;
-            return argMax == (int)target;
-        }
-
         // A finite loss can still come with an overflowing gradient; never hand back a non-finite model.
         private void CheckParameters(int epoch, float rate)
         {
@@ -324,97 +252,5 @@ public static class NetworkTrainer
                     throw new TrainingDivergedException(DivergedMessage(epoch, "the parameters", p, rate));
         }
 
-        // Everything that must match for a checkpoint to be resumed: every setting, the data and the warm start.
-        private string DescribeRun()
-        {
-            static string Format(object? value) => value switch
-            {
-                float f => f.ToString("R", CultureInfo.InvariantCulture),
-                Array a => "[" + string.Join(",", a.Cast<object>().Select(Format)) + "]",
-                _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null",
-            };
-            var items = typeof(TrainingSettings).GetProperties()
-                .OrderBy(p => p.Name, StringComparer.Ordinal)
-                .Select(p => $"{p.Name}={Format(p.GetValue(_s))}")
-                .ToList();
-            items.Add($"rows={_data.RowCount}x{_data.FeatureCount}");
-            items.Add($"data={CheckpointStore.HashData(_data):x16}");
-            items.Add($"validation={CheckpointStore.HashData(_validation):x16}");
-            items.Add($"warm start={(_run.InitialParameters is { } p ? CheckpointStore.HashData(new TrainingSet(p, new float[p.Length], null, 1)).ToString("x16") : "none")}");
-            return string.Join("; ", items);
-        }
-
-        private void SaveState(BinaryWriter writer)
-        {
-            Span<ulong> state = stackalloc ulong[SeededRandom.StateLength];
-            _random.SaveState(state);
-            foreach (var word in state)
-                writer.Write(word);
-            foreach (var index in _order)
-                writer.Write(index);
-            OptimizerState.Write(writer, _parameters);
-            if (_lbfgs is not null)
-                _lbfgs.SaveState(writer);
-            else
-                _optimizer!.SaveState(writer);
-            _schedule.SaveState(writer);
-            _tracker.SaveState(writer);
-            if (_best is not null)
-                OptimizerState.Write(writer, _best);
-            writer.Write(_history.Count);
-            foreach (var h in _history)
-            {
-                writer.Write(h.Epoch);
-                writer.Write(h.TrainingLoss);
-                writer.Write(h.Elapsed.Ticks);
-                writer.Write(h.ValidationLoss ?? double.NaN);
-                writer.Write(h.ValidationAccuracy ?? double.NaN);
-                writer.Write(h.LearningRate);
-                writer.Write(h.SamplesPerSecond);
-            }
-        }
-
-        private void LoadState(BinaryReader reader)
-        {
-            Span<ulong> state = stackalloc ulong[SeededRandom.StateLength];
-            for (var i = 0; i < state.Length; i++)
-                state[i] = reader.ReadUInt64();
-            _random = SeededRandom.FromState(state);
-            for (var i = 0; i < _order.Length; i++)
-            {
-                var index = reader.ReadInt32();
-                if ((uint)index >= (uint)_order.Length)
-                    throw new InvalidDataException($"row index {index} is out of range");
-                _order[i] = index;
-            }
-            OptimizerState.Read(reader, _parameters);
-            if (_lbfgs is not null)
-                _lbfgs.LoadState(reader);
-            else
-                _optimizer!.LoadState(reader);
-            _schedule.LoadState(reader);
-            _tracker.LoadState(reader);
-            if (_best is not null)
-                OptimizerState.Read(reader, _best);
-            var count = reader.ReadInt32();
-            if (count < 1 || count >= _s.MaxEpochs)
-                throw new InvalidDataException($"it records {count} epochs");
-            _history.Clear();
-            for (var i = 0; i < count; i++)
-            {
-                var epoch = reader.ReadInt32();
-                var loss = reader.ReadDouble();
-                var elapsed = TimeSpan.FromTicks(reader.ReadInt64());
-                var validationLoss = reader.ReadDouble();
-                var accuracy = reader.ReadDouble();
-                _history.Add(new EpochReport(epoch, loss, elapsed)
-                {
-                    ValidationLoss = double.IsNaN(validationLoss) ? null : validationLoss,
-                    ValidationAccuracy = double.IsNaN(accuracy) ? null : accuracy,
-                    LearningRate = reader.ReadSingle(),
-                    SamplesPerSecond = reader.ReadDouble(),
-                });
-            }
-        }
     }
 }
