@@ -9,12 +9,13 @@ namespace MLNetBackprop.Tests.Conformance;
 /// <summary>
 /// Mutation fuzzing of real saved models: truncated, bit-flipped and overwritten copies of the MLP's entry in
 /// model.zip must load cleanly or fail with an ordinary exception, never crash, hang or allocate without bound.
-/// Seeded and bounded in time; a longer run: <c>MLP_FUZZ_CASES=100000 dotnet test --filter HostileModelFile</c>.
+/// Seeded, with a fixed number of cases (each bounded in time, so a hang fails); a longer run:
+/// <c>MLP_FUZZ_CASES=100000 dotnet test tests/MLNetBackprop.Tests --filter HostileModelFile</c>.
 /// </summary>
 public class HostileModelFileTests(ITestOutputHelper output)
 {
-    const int DefaultCasesPerModel = 1200;
-    static readonly TimeSpan TimeBudgetPerModel = TimeSpan.FromSeconds(10);
+    const int DefaultCasesPerModel = 1000;
+    static readonly TimeSpan MaxTimePerCase = TimeSpan.FromSeconds(10);
     const long MaxAllocatedBytesPerCase = 64L << 20;
 
     // Exceptions a damaged file may legitimately produce, at the root of ML.NET's wrapping.
@@ -38,12 +39,11 @@ public class HostileModelFileTests(ITestOutputHelper output)
         var network = NetworkRegion(model);
 
         var cases = int.TryParse(Environment.GetEnvironmentVariable("MLP_FUZZ_CASES"), out var n) ? n : DefaultCasesPerModel;
-        var budget = cases > DefaultCasesPerModel ? TimeSpan.MaxValue : TimeBudgetPerModel;
         var random = new Random(12345);
         var clock = Stopwatch.StartNew();
         var outcomes = new Dictionary<string, int>();
         var run = 0;
-        for (; run < cases && clock.Elapsed < budget; run++)
+        for (; run < cases; run++)
         {
             var mutated = ReplaceEntry(original, entryName, Mutate(payload, network, random));
             var outcome = LoadAndScore(mutated, data, run);
@@ -52,7 +52,6 @@ public class HostileModelFileTests(ITestOutputHelper output)
 
         output.WriteLine($"{name}: {run} mutated files in {clock.Elapsed.TotalSeconds:F1} s; outcomes: " +
             string.Join(", ", outcomes.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}")));
-        Assert.True(run >= Math.Min(cases, 200), $"only {run} cases ran within the time budget");
         Assert.True(outcomes.Keys.Count(k => k != "loaded") > 0, "no mutation was rejected: the fuzzer is not reaching the model");
     }
 
@@ -77,7 +76,7 @@ public class HostileModelFileTests(ITestOutputHelper output)
             Assert.False(string.IsNullOrWhiteSpace(root.Message), $"case {run}: an error without a message");
             outcome = root.GetType().Name;
         }
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"case {run}: loading took {started.Elapsed}");
+        Assert.True(started.Elapsed < MaxTimePerCase, $"case {run}: loading took {started.Elapsed}");
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         Assert.True(allocated < MaxAllocatedBytesPerCase, $"case {run}: loading allocated {allocated >> 20} MB");
         return outcome;
