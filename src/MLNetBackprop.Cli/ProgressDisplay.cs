@@ -10,7 +10,7 @@ internal sealed class ProgressDisplay(int? maxEpochs) : IProgress<MlpEpochReport
 {
     const int BarWidth = 24;
     readonly bool _live = !Console.IsOutputRedirected;
-    TimeSpan _lastPrinted = TimeSpan.MinValue;
+    TimeSpan? _lastPrinted;
     bool _lineOpen;
 
     public void Report(MlpEpochReport report)
@@ -20,7 +20,8 @@ internal sealed class ProgressDisplay(int? maxEpochs) : IProgress<MlpEpochReport
             Console.Write($"\r{Describe(report, withBar: true)}\u001b[K");
             _lineOpen = true;
         }
-        else if (report.Epoch == 1 || report.Elapsed - _lastPrinted >= TimeSpan.FromSeconds(1))
+        // The first report may be a later epoch: a resumed run starts where its checkpoint left off.
+        else if (_lastPrinted is not { } last || report.Elapsed - last >= TimeSpan.FromSeconds(1))
         {
             Console.WriteLine(Describe(report, withBar: false));
             _lastPrinted = report.Elapsed;

@@ -18,7 +18,13 @@ internal static class TrainCommand
             options.Integer("batch-size"),
             options.Number("test-fraction") ?? 0.2f,
             options.Integer("seed") ?? 1,
-            options.Text("model") ?? "model.zip");
+            options.Text("model") ?? "model.zip")
+        {
+            ValidationFraction = options.Number("validation-fraction"),
+            Tolerance = options.Number("tolerance"),
+            CheckpointPath = options.Text("checkpoint"),
+            CheckpointEveryEpochs = options.Integer("checkpoint-every"),
+        };
         options.RejectUnknown();
         if (request.TestFraction is <= 0 or >= 1)
             throw new CliException($"--test-fraction must be between 0 and 1, not {request.TestFraction}");

@@ -64,6 +64,10 @@ internal static class TrainingJob
         options.LearningRate = request.LearningRate ?? options.LearningRate;
         options.BatchSize = request.BatchSize ?? options.BatchSize;
         options.Progress = progress;
+        options.ValidationFraction = request.ValidationFraction ?? options.ValidationFraction;
+        options.Tolerance = request.Tolerance ?? options.Tolerance;
+        options.CheckpointPath = request.CheckpointPath;
+        options.CheckpointEveryEpochs = request.CheckpointEveryEpochs ?? options.CheckpointEveryEpochs;
         return options;
     }
 

@@ -11,7 +11,17 @@ internal sealed record TrainingRequest(
     int? BatchSize,
     double TestFraction,
     int Seed,
-    string? ModelPath);
+    string? ModelPath)
+{
+    /// <summary>Share of the training rows held out inside the trainer for validation metrics and early stopping.</summary>
+    public float? ValidationFraction { get; init; }
+    /// <summary>The trainer's Tolerance (0 runs every epoch).</summary>
+    public float? Tolerance { get; init; }
+    /// <summary>File for resumable training checkpoints.</summary>
+    public string? CheckpointPath { get; init; }
+    /// <summary>Epochs between checkpoints.</summary>
+    public int? CheckpointEveryEpochs { get; init; }
+}
 
 /// <summary>What training produced, for the report.</summary>
 internal sealed record TrainingOutcome(

@@ -14,17 +14,7 @@ internal static class BuiltProgram
     /// </summary>
     public static Result Run(string projectPath, string assemblyName, IEnumerable<string> args, string? workingDirectory = null)
     {
-        var program = Locate(projectPath, assemblyName);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        start.ArgumentList.Add(program);
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
+        using var process = Start(projectPath, assemblyName, args, workingDirectory);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(180_000))
@@ -33,6 +23,21 @@ internal static class BuiltProgram
             throw new TimeoutException($"{assemblyName} {string.Join(' ', args)} did not finish within 3 minutes");
         }
         return new Result(process.ExitCode, output.Result, error.Result);
+    }
+
+    /// <summary>Starts the program with redirected output and returns at once (the caller reads, waits or kills).</summary>
+    public static Process Start(string projectPath, string assemblyName, IEnumerable<string> args, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        start.ArgumentList.Add(Locate(projectPath, assemblyName));
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        return Process.Start(start)!;
     }
 
     public static string RepositoryRoot { get; } = FindRoot();
