@@ -43,7 +43,7 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
     private protected override MlpBinaryModelParameters TrainModel(IChannel channel, TrainingInputs inputs)
     {
         CheckBothClassesPresent(inputs.Train);
-        var train = WithClassWeights(channel, inputs.Train, classCount: 2, _options);
+        var train = ClassWeights.Apply(channel, inputs.Train, classCount: 2, _options);
         var (network, record) = TrainNetwork(channel, train, inputs.Validation, inputs.InitialModel?.Network,
             LossKind.Logistic, outputCount: 1, inputs.Seed);
         return new MlpBinaryModelParameters(Host, network, record);

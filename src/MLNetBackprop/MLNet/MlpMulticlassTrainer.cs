@@ -59,7 +59,7 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
         if (distinct < 2)
             throw new InvalidOperationException(
                 $"Label column '{_options.LabelColumnName}' has only one class in the {rows.RowCount} training rows; classification needs at least 2.");
-        var train = WithClassWeights(channel, rows, classCount, _options);
+        var train = ClassWeights.Apply(channel, rows, classCount, _options);
         var (network, record) = TrainNetwork(channel, train, inputs.Validation, inputs.InitialModel?.Network,
             LossKind.SoftmaxCrossEntropy, classCount, inputs.Seed);
         return new MlpMulticlassModelParameters(Host, network, record);

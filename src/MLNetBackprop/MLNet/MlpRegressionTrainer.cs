@@ -32,6 +32,8 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTr
             base.Validate();
             RequireDefined(Loss, nameof(Loss));
             RequireRange(HuberDelta, nameof(HuberDelta), 0, false, 1e6, true, "(0, 1000000]");
+            if (EarlyStoppingMetric == MlpEarlyStoppingMetric.Accuracy)
+                throw Invalid(nameof(EarlyStoppingMetric), EarlyStoppingMetric, "Loss for regression (Accuracy is for classification)");
         }
     }
 

@@ -133,49 +133,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         TrainingSet train, TrainingSet? validation, Network? initialNetwork, LossKind loss, int outputCount, int seed, float huberDelta = 1f)
     {
         var epochs = _options.ResolveEpochs(train.RowCount);
-        var settings = new TrainingSettings
-        {
-            HiddenLayerSizes = _options.HiddenLayerSizes,
-            HiddenActivation = ToEngine(_options.Activation),
-            Loss = loss,
-            OutputCount = outputCount,
-            HuberDelta = huberDelta,
-            Optimizer = _options.Optimizer switch
-            {
-                MlpOptimizer.Sgd => OptimizerKind.Sgd,
-                MlpOptimizer.RmsProp => OptimizerKind.RmsProp,
-                MlpOptimizer.Lbfgs => OptimizerKind.Lbfgs,
-                _ => OptimizerKind.Adam,
-            },
-            LearningRate = _options.LearningRate,
-            Momentum = _options.Momentum,
-            Nesterov = _options.NesterovMomentum,
-            Beta1 = _options.Beta1,
-            Beta2 = _options.Beta2,
-            Epsilon = _options.Epsilon,
-            RmsPropDecay = _options.RmsPropDecay,
-            WeightDecay = _options.ResolveWeightDecay(),
-            GradientClipNorm = _options.GradientClipNorm,
-            DropoutRates = _options.DropoutRates,
-            Schedule = (LearningRateScheduleKind)_options.LearningRateSchedule,
-            InverseScalingPower = _options.InverseScalingPower,
-            DecayFactor = _options.LearningRateDecayFactor,
-            DecayStepEpochs = _options.LearningRateStepEpochs,
-            PlateauPatience = _options.PlateauPatience,
-            MinimumLearningRate = _options.MinimumLearningRate,
-            WarmupEpochs = _options.WarmupEpochs,
-            StoppingMetric = _options.EarlyStoppingMetric == MlpEarlyStoppingMetric.Accuracy ? StoppingMetric.Accuracy : StoppingMetric.Loss,
-            LbfgsHistorySize = _options.LbfgsHistorySize,
-            L2 = _options.L2Regularization,
-            BatchSize = _options.BatchSize,
-            MaxEpochs = epochs,
-            Tolerance = _options.Tolerance,
-            EpochsWithoutImprovement = _options.EpochsWithoutImprovement,
-            Shuffle = _options.Shuffle,
-            Seed = seed,
-        };
-        if (settings.StoppingMetric == StoppingMetric.Accuracy && loss is not (LossKind.Logistic or LossKind.SoftmaxCrossEntropy))
-            throw new ArgumentException("Option EarlyStoppingMetric is Accuracy; it must be Loss for regression.", nameof(MlpOptionsBase.EarlyStoppingMetric));
+        var settings = _options.ToTrainingSettings(loss, outputCount, epochs, seed, huberDelta);
         if (initialNetwork is not null)
             CheckSameArchitecture(initialNetwork.Layout, new NetworkLayout(train.FeatureCount, settings.HiddenLayerSizes, outputCount, settings.HiddenActivation));
         channel.Info($"Training an MLP {train.FeatureCount}-{string.Join("-", _options.HiddenLayerSizes.Append(outputCount))} " +
@@ -205,7 +163,6 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             StopReason.Converged => $"L-BFGS converged after {result.History.Count} iterations.",
             _ => $"Ran all {result.History.Count} epochs.",
         } + (validation is null ? "" : $" The model keeps the weights of epoch {result.BestEpoch}, the best on the validation set."));
-        DivergenceCheck.EnsureSensibleLoss(result, _options.LearningRate);
         var record = new MlpTrainingRecord(result.History.Select(ToReport).ToArray(), result.BestEpoch);
         return (result.Network, record);
     }
@@ -220,42 +177,6 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             throw new ArgumentException(
                 $"The initial model's network is {Describe(initial)}, but these options and data describe {Describe(expected)} " +
                 "(features-HiddenLayerSizes-outputs Activation). Warm start needs the same architecture.", "initialModel");
-    }
-
-    /// <summary>
-    /// Multiplies the training rows' example weights by the class weights <paramref name="options"/> asks for (none:
-    /// the rows unchanged). <paramref name="classCount"/> is the number of classes the label type has.
-    /// </summary>
-    private protected static TrainingSet WithClassWeights(IChannel channel, TrainingSet rows, int classCount, MlpClassificationOptionsBase options)
-    {
-        float[] classWeights;
-        if (options.ClassWeights is { } given)
-        {
-            if (given.Length != classCount)
-                throw new ArgumentException(
-                    $"Option ClassWeights has {given.Length} weights; the label has {classCount} classes, so it must have {classCount}.", nameof(options.ClassWeights));
-            classWeights = given;
-        }
-        else if (options.ClassWeighting == MlpClassWeighting.Balanced)
-        {
-            var counts = new double[classCount];
-            for (var r = 0; r < rows.RowCount; r++)
-                counts[(int)rows.Targets[r]] += rows.Weights?[r] ?? 1f;
-            var present = counts.Count(c => c > 0);
-            var total = counts.Sum();
-            classWeights = counts.Select(c => c > 0 ? (float)(total / (present * c)) : 0f).ToArray();
-            channel.Info($"Balanced class weights: {string.Join(", ", classWeights.Select(w => w.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)))}.");
-        }
-        else
-        {
-            return rows;
-        }
-        var weights = new float[rows.RowCount];
-        for (var r = 0; r < weights.Length; r++)
-            weights[r] = (rows.Weights?[r] ?? 1f) * classWeights[(int)rows.Targets[r]];
-        if (!weights.Any(w => w > 0))
-            throw new ArgumentException("Option ClassWeights gives every training row the weight 0; nothing can be learned.", nameof(options.ClassWeights));
-        return new TrainingSet(rows.Features, rows.Targets, weights, rows.FeatureCount);
     }
 
     TrainingSet ReadValidation(IChannel channel, RoleMappedData validationSet, DataViewSchema.Column trainLabel)
@@ -273,16 +194,6 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             throw new InvalidOperationException(NoRowsMessage(read, "validation"));
         return read.Rows;
     }
-
-    static ActivationKind ToEngine(MlpActivation activation) => activation switch
-    {
-        MlpActivation.Relu => ActivationKind.Relu,
-        MlpActivation.LeakyRelu => ActivationKind.LeakyRelu,
-        MlpActivation.Tanh => ActivationKind.Tanh,
-        MlpActivation.Sigmoid => ActivationKind.Sigmoid,
-        MlpActivation.Gelu => ActivationKind.Gelu,
-        _ => ActivationKind.Identity,
-    };
 
     static IHost RegisterValidated(IHostEnvironment env, string name, MlpOptionsBase options)
     {

@@ -97,6 +97,15 @@ public class OptionsValidationTests
     }
 
     [Fact]
+    public void Accuracy_as_early_stopping_metric_is_rejected_for_regression_when_the_trainer_is_created()
+    {
+        var ex = Assert.ThrowsAny<ArgumentException>(() =>
+            _ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { EarlyStoppingMetric = MlpEarlyStoppingMetric.Accuracy }));
+        Assert.Contains("EarlyStoppingMetric", ex.Message);
+        Assert.Contains("Loss for regression", ex.Message);
+    }
+
+    [Fact]
     public void Simple_overload_arguments_are_validated_like_options()
     {
         var ex = Assert.ThrowsAny<ArgumentException>(() => _ml.BinaryClassification.Trainers.Mlp(batchSize: -5));
