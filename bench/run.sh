@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Benchmark of workload W (Fashion-MNIST 784-128-10, Adam 1e-3, batch 200, 10 epochs, 2 threads) against
+# PyTorch and scikit-learn, plus kernel GFLOP/s against OpenBLAS, scoring latency and the wide network's profile.
+# Installs what it compares against, runs everything in one go and prints one table. Usage: bench/run.sh [epochs]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EPOCHS="${1:-10}"
+LOG=bench/last-run.log
+
+if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-torch python3-sklearn libopenblas0-openmp dataset-fashion-mnist >/dev/null
+
+DATA=/usr/share/datasets/fashion-mnist
+PY=/usr/bin/python3   # Debian's python, which sees the apt packages (not a pyenv/venv python3 on PATH)
+# Stock python3-torch with the pthread OpenBLAS oversubscribes the cores; the OpenMP build does not.
+# OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE may be set by the environment: they are removed for the peers only.
+PEER_ENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp
+          OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2)
+# OpenBLAS 0.3.21 does not recognise some newer CPUs and falls back to its generic SSE3 ("Prescott") kernels;
+# then the peers also run once with the core type forced, so the comparison is not against a crippled BLAS.
+CORE=$("${PEER_ENV[@]}" OPENBLAS_VERBOSE=2 $PY -c "import numpy" 2>&1 | sed -n 's/^Core: *//p' | head -1)
+if grep -q avx512f /proc/cpuinfo; then FORCED=SkylakeX; else FORCED=Haswell; fi
+
+dotnet build -c Release tests/MLNetBackprop.Benchmarks -v q -nologo >/dev/null
+BENCH=(dotnet tests/MLNetBackprop.Benchmarks/bin/Release/net10.0/MLNetBackprop.Benchmarks.dll)
+
+{
+  echo "DATE $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "MACHINE $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, dotnet $(dotnet --version), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "PEERS env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=2 (OpenBLAS detected core: ${CORE:-?})"
+  "${BENCH[@]}" train "$DATA" 128 "$EPOCHS" 2
+  "${BENCH[@]}" train "$DATA" 128 "$EPOCHS" 1
+  (cd bench && "${PEER_ENV[@]}" $PY peer_torch.py "$EPOCHS" 2)
+  (cd bench && "${PEER_ENV[@]}" $PY peer_sklearn.py "$EPOCHS")
+  if [ "$CORE" = Prescott ]; then
+    (cd bench && "${PEER_ENV[@]}" OPENBLAS_CORETYPE=$FORCED $PY peer_torch.py "$EPOCHS" 2 | sed "s/system=pytorch/system=pytorch-coretype-$FORCED/")
+    (cd bench && "${PEER_ENV[@]}" OPENBLAS_CORETYPE=$FORCED $PY peer_sklearn.py "$EPOCHS" | sed "s/system=scikit-learn/system=scikit-learn-coretype-$FORCED/")
+  fi
+  "${BENCH[@]}" kernels 1
+  "${BENCH[@]}" kernels 2
+  (cd bench && "${PEER_ENV[@]}" $PY peer_blas.py)
+  if [ "$CORE" = Prescott ]; then
+    (cd bench && "${PEER_ENV[@]}" OPENBLAS_CORETYPE=$FORCED $PY peer_blas.py | sed "s/simd=openblas/simd=openblas-$FORCED/")
+  fi
+  "${BENCH[@]}" profile "$DATA" 128 2
+  "${BENCH[@]}" profile "$DATA" 128 2 proposed
+  "${BENCH[@]}" profile "$DATA" 2048,2048 2
+  "${BENCH[@]}" score "$DATA"
+  echo "LOAD_AFTER $(cut -d' ' -f1-3 /proc/loadavg)"
+} 2>&1 | tee "$LOG" | grep -E '^(RESULT|SCORING|KERNEL|PEAK|PROFILE)' >&2
+
+$PY bench/summarize.py "$LOG"

@@ -1,0 +1,61 @@
+"""Turns bench/run.sh's log into the markdown tables the README and docs/benchmarks.md show."""
+import re
+import sys
+
+lines = open(sys.argv[1]).read().splitlines()
+
+
+def fields(line):
+    return dict(re.findall(r'(\w+)=("[^"]*"|\S+)', line))
+
+
+def pick(prefix, **match):
+    found = [fields(l) for l in lines if l.startswith(prefix)]
+    return [f for f in found if all(f.get(k) == v for k, v in match.items())]
+
+
+for l in lines:
+    if l.startswith(("DATE", "MACHINE", "PEERS", "LOAD_AFTER")):
+        print(l)
+print()
+ours = pick("RESULT", system="mlnetbackprop", threads="2")[0]
+ours1 = pick("RESULT", system="mlnetbackprop", threads="1")[0]
+print("| system | s/epoch | samples/s | test accuracy | MLNetBackprop speed-up vs it |")
+print("|---|---|---|---|---|")
+print(f"| MLNetBackprop (2 threads, {ours['simd']}) | {ours['s_per_epoch']} | {ours['samples_per_s']} | {ours['test_accuracy']} | 1.00x |")
+rows = [("MLNetBackprop (1 thread)", ours1)] + [(r["system"], r) for r in pick("RESULT") if r["system"] != "mlnetbackprop"]
+for name, r in rows:
+    ratio = float(r["s_per_epoch"]) / float(ours["s_per_epoch"])
+    print(f"| {name} | {r['s_per_epoch']} | {r['samples_per_s']} | {r['test_accuracy']} | {ratio:.2f}x |")
+print()
+print(f"Allocations per mini-batch (steady state): {ours['alloc_bytes_per_batch']} bytes; peak working set "
+      f"{ours['peak_working_set_mb']} MB with {ours['train_data_mb']} MB of float32 training data "
+      f"(limit 2x data + 200 MB = {2 * int(ours['train_data_mb']) + 200} MB).")
+peak = pick("PEAK")
+print()
+print(f"Kernels, GFLOP/s (measured one-core FMA peak: {peak[0]['one_core_gflops'] if peak else '?'} GFLOP/s):")
+print()
+forced = sorted({k["simd"] for k in pick("KERNEL") if k["simd"].startswith("openblas-")})
+extra = "".join(f" {f} 1 thread | {f} 2 threads |" for f in forced)
+print("| product | ours 1 thread | ours 2 threads | OpenBLAS 1 thread | OpenBLAS 2 threads |" + extra)
+print("|---|---|---|---|---|" + "---|---|" * len(forced))
+for k in pick("KERNEL", threads="1"):
+    if k["simd"].startswith("openblas"):
+        continue
+    name = k["name"]
+    def g(threads, simd):
+        found = [x for x in pick("KERNEL", name=name, threads=threads)
+                 if (x["simd"] == simd if simd else not x["simd"].startswith("openblas"))]
+        return found[0]["gflops"] if found else "?"
+    cells = [g("1", None), g("2", None), g("1", "openblas"), g("2", "openblas")]
+    for f in forced:
+        cells += [g("1", f), g("2", f)]
+    print(f"| {name.strip(chr(34))} | " + " | ".join(cells) + " |")
+print()
+for p in [l for l in lines if l.startswith("PROFILE")]:
+    print(p)
+print()
+print("| scoring | single-row median µs | single-row p99 µs | batch rows/s |")
+print("|---|---|---|---|")
+for s in pick("SCORING"):
+    print(f"| {s['system']} | {s['single_row_median_us']} | {s['single_row_p99_us']} | {s['batch_rows_per_s']} |")

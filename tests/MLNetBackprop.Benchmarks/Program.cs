@@ -1,0 +1,33 @@
+using BenchmarkDotNet.Running;
+using MLNetBackprop.Benchmarks;
+using MLNetBackprop.Engine.Kernels;
+
+// Commands (see bench/run.sh):
+//   train  <data dir> <hidden sizes, e.g. 128 or 2048,2048> <epochs> <threads>
+//   kernels <threads> [scalar|vector128|vector256|vector512]
+//   profile <data dir> <hidden sizes> <threads> [proposed]
+//   score  <data dir>
+//   bdn    [BenchmarkDotNet arguments]
+var command = args.Length > 0 ? args[0] : "";
+switch (command)
+{
+    case "train":
+        TrainingBenchmark.Run(args[1], args[2].Split(',').Select(int.Parse).ToArray(), int.Parse(args[3]), int.Parse(args[4]));
+        break;
+    case "kernels":
+        KernelBenchmark.Run(int.Parse(args[1]), args.Length > 2 ? Enum.Parse<SimdLevel>(args[2], ignoreCase: true) : null);
+        break;
+    case "profile":
+        StageProfile.Run(args[1], args[2].Split(',').Select(int.Parse).ToArray(), int.Parse(args[3]), args.Length > 4 && args[4] == "proposed");
+        break;
+    case "score":
+        ScoringBenchmark.Run(args[1]);
+        break;
+    case "bdn":
+        BenchmarkSwitcher.FromAssembly(typeof(KernelMicrobenchmarks).Assembly).Run(args[1..]);
+        break;
+    default:
+        Console.Error.WriteLine("usage: train <dir> <hidden> <epochs> <threads> | kernels <threads> [level] | score <dir> | bdn [args]");
+        return 2;
+}
+return 0;
