@@ -1,3 +1,4 @@
+using MLNetBackprop.Engine.Kernels;
 using System.Runtime.CompilerServices;
 
 namespace MLNetBackprop.Engine;
@@ -40,16 +41,8 @@ internal sealed class AdamOptimizer : IOptimizer
         var t = ++StepCount;
         // In double: β₂ᵗ stays accurate for the large t of long runs.
         var rate = (float)(LearningRate * Math.Sqrt(1 - Math.Pow(_beta2, t)) / (1 - Math.Pow(_beta1, t)));
-        float b1 = _beta1, b2 = _beta2, c1 = 1 - _beta1, c2 = 1 - _beta2, eps = _epsilon;
-        for (var i = 0; i < n; i++)
-        {
-            var g = gradient[i];
-            var m = b1 * _m[i] + c1 * g;
-            var v = b2 * _v[i] + c2 * g * g;
-            _m[i] = m;
-            _v[i] = v;
-            parameters[i] -= rate * m / (MathF.Sqrt(v) + eps);
-        }
+        // Vectorized and split across cores; the same operations in the same order, so the same bits.
+        AdamUpdate.Step(parameters, gradient, _m, _v, rate, _beta1, _beta2, _epsilon);
     }
 
     /// <inheritdoc/>

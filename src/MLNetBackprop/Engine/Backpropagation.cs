@@ -19,12 +19,13 @@ internal static class Backpropagation
         {
             var size = rows * layout.Widths[l + 1];
             var z = workspace.PreActivations[l].AsSpan(0, size);
-            DenseLayer.Forward(layout, parameters, l, input, z, rows);
-            if (l < layout.LayerCount - 1)
+            if (l == layout.LayerCount - 1)
+                DenseLayer.Forward(layout, parameters, l, input, z, rows);
+            else
             {
                 var a = workspace.Activations[l].AsSpan(0, size);
-                z.CopyTo(a);
-                Activations.Forward(layout.HiddenActivation, a);
+                // One pass: z = XW + b and a = f(z), tile by tile while the tile is in cache.
+                DenseLayer.ForwardActivated(layout, parameters, l, input, z, a, rows);
                 if (dropout is not null && workspace.Masks[l] is { } mask)
                 {
                     ApplyDropout(a, mask.AsSpan(0, size), workspace.Dropped[l]!.AsSpan(0, size), workspace.DropoutRates[l], dropout);

@@ -1,3 +1,4 @@
+using MLNetBackprop.Engine.Kernels;
 namespace MLNetBackprop.Engine;
 
 /// <summary>
@@ -99,11 +100,12 @@ internal sealed class BatchWorkspace
             throw new ArgumentException($"A batch of {rowIndices.Length} rows exceeds the workspace capacity {Capacity}.");
         var width = data.FeatureCount;
         var features = data.Features.AsSpan();
+        // The feature rows in one call that can split the copy across cores.
+        RowGather.Copy(features, width, rowIndices, Inputs);
         double weightSum = 0;
         for (var i = 0; i < rowIndices.Length; i++)
         {
             var row = rowIndices[i];
-            features.Slice(row * width, width).CopyTo(Inputs.AsSpan(i * width, width));
             Targets[i] = data.Targets[row];
             var weight = data.Weights is null ? 1f : data.Weights[row];
             Weights[i] = weight;
