@@ -20,6 +20,9 @@ switch (command)
     case "profile":
         StageProfile.Run(args[1], args[2].Split(',').Select(int.Parse).ToArray(), int.Parse(args[3]), args.Length > 4 && args[4] == "proposed");
         break;
+    case "quality":
+        QualityBenchmark.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 20);
+        break;
     case "score":
         ScoringBenchmark.Run(args[1]);
         break;
