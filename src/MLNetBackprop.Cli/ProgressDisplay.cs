@@ -4,9 +4,10 @@ namespace MLNetBackprop.Cli;
 
 /// <summary>
 /// Shows training progress: a live, self-overwriting bar on a terminal; plain lines (at most about one a second)
-/// when the output is redirected to a file or a pipe.
+/// when the output is redirected to a file or a pipe. The ETA assumes the run takes all of its epochs (it may stop
+/// earlier when the loss stops improving).
 /// </summary>
-internal sealed class ProgressDisplay(int? maxEpochs) : IProgress<MlpEpochReport>
+internal sealed class ProgressDisplay : IProgress<MlpEpochReport>
 {
     const int BarWidth = 24;
     readonly bool _live = !Console.IsOutputRedirected;
@@ -39,6 +40,7 @@ internal sealed class ProgressDisplay(int? maxEpochs) : IProgress<MlpEpochReport
     string Describe(MlpEpochReport report, bool withBar)
     {
         var c = CultureInfo.InvariantCulture;
+        int? maxEpochs = report.EpochLimit > 0 ? report.EpochLimit : null;
         var epochs = maxEpochs is { } max ? $"epoch {report.Epoch,4}/{max}" : $"epoch {report.Epoch,4}";
         var bar = withBar && maxEpochs is { } m ? " [" + new string('#', BarWidth * report.Epoch / m).PadRight(BarWidth) + "]" : "";
         var validation = report.ValidationAccuracy is { } accuracy ? string.Format(c, "  validation accuracy {0:F4}", accuracy)

@@ -29,7 +29,7 @@ internal static class TrainCommand
         if (request.TestFraction is <= 0 or >= 1)
             throw new CliException($"--test-fraction must be between 0 and 1, not {request.TestFraction}");
 
-        var display = new ProgressDisplay(request.Epochs);
+        var display = new ProgressDisplay();
         TrainingOutcome outcome;
         try
         {

@@ -148,7 +148,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             CheckpointInterval = _options.CheckpointEveryEpochs,
             OnEpoch = epoch =>
             {
-                var report = ToReport(epoch);
+                var report = ToReport(epoch) with { EpochLimit = epochs };
                 channel.Info(report.ToString());
                 _options.Progress?.Report(report);
             },
@@ -163,7 +163,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             StopReason.Converged => $"L-BFGS converged after {result.History.Count} iterations.",
             _ => $"Ran all {result.History.Count} epochs.",
         } + (validation is null ? "" : $" The model keeps the weights of epoch {result.BestEpoch}, the best on the validation set."));
-        var record = new MlpTrainingRecord(result.History.Select(ToReport).ToArray(), result.BestEpoch);
+        var record = new MlpTrainingRecord(result.History.Select(e => ToReport(e) with { EpochLimit = epochs }).ToArray(), result.BestEpoch);
         return (result.Network, record);
     }
 

@@ -1,0 +1,35 @@
+namespace MLNetBackprop;
+
+/// <summary>One finished training epoch, as reported to <see cref="MlpOptionsBase.Progress"/> and kept in the model's history.</summary>
+/// <param name="Epoch">1-based epoch number.</param>
+/// <param name="TrainingLoss">
+/// Mean training loss over the epoch's mini-batches, with the L2 penalty (regression: in standardized label units).
+/// </param>
+/// <param name="ValidationLoss">Mean loss on the validation set after the epoch, without penalty; null without a validation set.</param>
+/// <param name="ValidationAccuracy">Accuracy on the validation set (classification); null otherwise.</param>
+/// <param name="LearningRate">The learning rate the epoch used.</param>
+/// <param name="SamplesPerSecond">Training rows processed per second (0 in models saved before history was timed).</param>
+/// <param name="Elapsed">Time since training started.</param>
+public sealed record MlpEpochReport(int Epoch, double TrainingLoss, double? ValidationLoss, double? ValidationAccuracy,
+    float LearningRate, double SamplesPerSecond, TimeSpan Elapsed)
+{
+    /// <summary>
+    /// The most epochs this run may take (<see cref="MlpOptionsBase.NumberOfEpochs"/>, or the automatic limit); training
+    /// may stop earlier. For progress bars and time estimates; 0 in the history of a model loaded from a file.
+    /// </summary>
+    public int EpochLimit { get; init; }
+
+    /// <summary>The report as one log line.</summary>
+    public override string ToString()
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var text = new System.Text.StringBuilder();
+        text.Append(c, $"Epoch {Epoch}: training loss {TrainingLoss:G6}");
+        if (ValidationLoss is { } v)
+            text.Append(c, $", validation loss {v:G6}");
+        if (ValidationAccuracy is { } a)
+            text.Append(c, $", validation accuracy {a:G4}");
+        text.Append(c, $", learning rate {LearningRate:G4}, {SamplesPerSecond:F0} rows/s ({Elapsed.TotalSeconds:F2} s).");
+        return text.ToString();
+    }
+}
