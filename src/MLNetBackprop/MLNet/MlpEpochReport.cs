@@ -15,7 +15,7 @@ public sealed record MlpEpochReport(int Epoch, double TrainingLoss, double? Vali
 {
     /// <summary>
     /// The most epochs this run may take (<see cref="MlpOptionsBase.NumberOfEpochs"/>, or the automatic limit); training
-    /// may stop earlier. For progress bars and time estimates; 0 in the history of a model loaded from a file.
+    /// may stop earlier. For progress bars and time estimates.
     /// </summary>
     public int EpochLimit { get; init; }
 

@@ -71,13 +71,14 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
 
     static (IReadOnlyList<MlpEpochReport>, int) ReadHistory(BinaryReader reader)
     {
-        // *** Binary format ***: int best epoch, int count, then per epoch: int epoch, double training loss,
+        // *** Binary format ***: int best epoch, int count, int epoch limit, then per epoch: int epoch, double training loss,
         // double validation loss (NaN: none), double validation accuracy (NaN: none), float learning rate,
         // double rows per second, long elapsed ticks.
         var best = reader.ReadInt32();
         var count = reader.ReadInt32();
-        if (count is < 0 or > MaxHistoryLength || best < 0 || best > count)
-            throw new InvalidDataException($"The training history (best epoch {best} of {count}) is not valid.");
+        var limit = reader.ReadInt32();
+        if (count is < 0 or > MaxHistoryLength || best < 0 || best > count || limit < count)
+            throw new InvalidDataException($"The training history (best epoch {best} of {count}, limit {limit}) is not valid.");
         var history = new List<MlpEpochReport>(Math.Min(count, 4096));
         for (var i = 0; i < count; i++)
         {
@@ -91,7 +92,7 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
             if (ticks < 0)
                 throw new InvalidDataException($"Epoch {epoch} of the training history has a negative duration.");
             history.Add(new MlpEpochReport(epoch, loss, double.IsNaN(validationLoss) ? null : validationLoss,
-                double.IsNaN(accuracy) ? null : accuracy, rate, speed, TimeSpan.FromTicks(ticks)));
+                double.IsNaN(accuracy) ? null : accuracy, rate, speed, TimeSpan.FromTicks(ticks)) { EpochLimit = limit });
         }
         return (history, best);
     }
@@ -100,6 +101,7 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
     {
         writer.Write(BestEpoch);
         writer.Write(TrainingHistory.Count);
+        writer.Write(TrainingHistory.Count > 0 ? TrainingHistory[0].EpochLimit : 0);
         foreach (var h in TrainingHistory)
         {
             writer.Write(h.Epoch);
