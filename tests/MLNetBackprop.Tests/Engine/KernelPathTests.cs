@@ -136,6 +136,40 @@ public class KernelPathTests
         }
     }
 
+    // Wide outputs (the driver then packs strided rows of A′), several blocks of the shared dimension (partial sums
+    // pass through C between blocks), left-over rows and a narrow last column panel, on every path.
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void Wide_products_with_packed_rows_and_blocked_shared_dimension_equal_the_naive_fma_loop(int levelNumber)
+    {
+        var level = (SimdLevel)levelNumber;
+        using var forced = SimdSelection.Force(level);
+        foreach (var (m, k, n) in new[] { (19, 600, 1100), (8, 257, 1060), (17, 33, 1031) })
+        {
+            var a = Unaligned(m * k, 30);
+            var b = Unaligned(k * n, 31);
+            var bias = Unaligned(n, 32);
+            var c = Unaligned(m * n, 33);
+            MatrixMultiply.Multiply(a, b, c, m, k, n);
+            var first = NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[p * n + j], (_, _) => 0f);
+            AssertSame(first, c, $"{level} {m}x{k}x{n}");
+            MatrixMultiply.Multiply(a, b, c, m, k, n, accumulate: true);
+            AssertSame(NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[p * n + j], (i, j) => first[i * n + j]), c,
+                $"{level} accumulate {m}x{k}x{n}");
+
+            var withBias = NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[p * n + j], (_, j) => bias[j]);
+            var activated = new float[m * n];
+            MatrixMultiply.MultiplyAddBias(a, b, bias, c, m, k, n, ActivationKind.Relu, activated);
+            AssertSame(withBias, c, $"{level} bias {m}x{k}x{n}");
+            Activations.Forward(ActivationKind.Relu, withBias);
+            AssertSame(withBias, activated, $"{level} bias activated {m}x{k}x{n}");
+
+            var bt = Unaligned(n * k, 34);
+            MatrixMultiply.MultiplyTransposedB(a, bt, c, m, k, n);
+            AssertSame(NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => bt[j * k + p], (_, _) => 0f), c, $"{level} Bᵀ {m}x{k}x{n}");
+        }
+    }
+
     [Fact]
     public void Results_do_not_depend_on_the_thread_count_or_on_concurrent_callers()
     {

@@ -3,62 +3,180 @@ using System.Runtime.CompilerServices;
 namespace MLNetBackprop.Engine.Kernels;
 
 /// <summary>
-/// Walks one rectangle of C in tiles: column blocks of the tile width, 8-row tiles inside each block, then the
-/// rows left over. B′ is read in place when its rows are contiguous, otherwise packed one column block at a time.
-/// Edge tiles compute into a stack tile and copy the valid part out, so no kernel ever reads or writes past a
-/// buffer. Every path keeps the per-element FMA chain of <see cref="GemmTile{TV, TL}"/>, so results are identical.
+/// Walks one rectangle of C in tiles: blocks of the shared dimension, chunks of packed column panels of B′ (the tile
+/// width each), 8-row tiles streaming past each panel, then the rows left over (B′ in place, or packed when its
+/// columns are strided). Edge tiles compute into a stack tile and copy the valid part out, so no kernel ever reads
+/// or writes past a buffer. Every path keeps the per-element FMA chain of <see cref="GemmTile{TV, TL}"/>, so results
+/// are identical.
 /// </summary>
 internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : struct, IFmaLanes<TV>
 {
+    // Shared-dimension block: a packed 256×32 panel of B′ (32 KB) stays in L1 while every row tile streams past it.
+    private const int MaxKc = 256;
+
+    private const int PackAMinColumns = 512;
+
+    // Columns of B′ packed together per shared-dimension block: 512 × 256 floats (512 KB) stay in L2.
+    private const int ChunkColumns = 512;
+
     /// <summary>Computes C rows [rowStart, rowEnd) × columns [colStart, colEnd); colStart is a multiple of the tile width.</summary>
+    /// <remarks>
+    /// Full 8-row tiles: the shared dimension is cut into blocks of at most <see cref="MaxKc"/>; for each block,
+    /// each column panel of B′ is packed once (contiguous, zero-padded) and every row tile streams past it while it
+    /// sits in L1. Between blocks the partial sums go through C, which a float store keeps exactly, so each element
+    /// is still one FMA chain over p in order. Rows left over are done one at a time on B′ in place.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(in GemmOperands op, int rowStart, int rowEnd, int colStart, int colEnd)
     {
         if (rowStart >= rowEnd || colStart >= colEnd)
             return;
+        const int rows = GemmTile<TV, TL>.Rows;
         var blockWidth = GemmTile<TV, TL>.Columns;
-        var fullRowsEnd = rowStart + (rowEnd - rowStart) / GemmTile<TV, TL>.Rows * GemmTile<TV, TL>.Rows;
-        var panel = op.PackB || colEnd - colStart < blockWidth || (colEnd - colStart) % blockWidth != 0
-            ? KernelScratch.Get(op.K * blockWidth) : null;
-        var tile = stackalloc float[GemmTile<TV, TL>.Rows * blockWidth];
+        var tiles = (rowEnd - rowStart) / rows;
+        var fullRowsEnd = rowStart + tiles * rows;
+        var kBlocks = Math.Max(1, (op.K + MaxKc - 1) / MaxKc);
+        var kc = (op.K + kBlocks - 1) / kBlocks;
+        // A′ is packed (rows adjacent per p, contiguous over p) only when many column panels share the packed copy:
+        // the copy costs about what 32 output columns cost, and wide products gain from the contiguous stream
+        // (their long rows have 4 KB-multiple strides that would otherwise map to the same cache sets).
+        var packA = colEnd - colStart >= PackAMinColumns && tiles > 0;
+        var aFloats = packA ? (tiles * kc * rows + 15) / 16 * 16 : 0;
+        var chunkColumns = Math.Min(ChunkColumns, (colEnd - colStart + blockWidth - 1) / blockWidth * blockWidth);
+        var panelFloats = tiles > 0 ? kc * chunkColumns : 0;
+        var rowPanelFloats = fullRowsEnd < rowEnd && op.PackB ? op.K * blockWidth : 0;
+        var aPack = KernelScratch.Get(Math.Max(aFloats + panelFloats, rowPanelFloats));
+        var panel = aPack + aFloats;
+        var tile = stackalloc float[rows * blockWidth];
         var paddedBias = stackalloc float[blockWidth];
 
-        var packedFrom = colStart;
-        if (!op.PackB && fullRowsEnd > rowStart)
+        for (var pc = 0; tiles > 0 && (pc < op.K || pc == 0); pc += kc)
         {
-            // B′ read in place: row tiles outer, so the tile's slice of A stays in L1 across the column blocks.
-            packedFrom = colStart + (colEnd - colStart) / blockWidth * blockWidth;
-            for (var i = rowStart; i < fullRowsEnd; i += GemmTile<TV, TL>.Rows)
-                for (var j = colStart; j < packedFrom; j += blockWidth)
-                    EightRows(op, i, j, blockWidth, op.B + j, op.BKStride, op.Bias == null ? null : op.Bias + j, tile);
-        }
-        if (fullRowsEnd > rowStart)
-        {
-            // Packed blocks (and the narrow last block): column blocks outer, so each panel is packed once.
-            for (var j = packedFrom; j < colEnd; j += blockWidth)
+            var kb = Math.Min(kc, op.K - pc);
+            var start = pc == 0 ? op.Start : TileStart.Accumulate;
+            var last = pc + kb >= op.K;
+            if (packA)
+                PackA(op, rowStart, tiles, pc, kb, kc, aPack);
+            for (var jc = colStart; jc < colEnd; jc += chunkColumns)
             {
-                var width = Math.Min(blockWidth, colEnd - j);
-                var b = BlockOfB(op, j, width, panel, out var ldb);
-                var bias = BlockOfBias(op, j, width, paddedBias);
-                for (var i = rowStart; i < fullRowsEnd; i += GemmTile<TV, TL>.Rows)
-                    EightRows(op, i, j, width, b, ldb, bias, tile);
+                var chunkEnd = Math.Min(colEnd, jc + chunkColumns);
+                PackPanels(op, pc, kb, jc, chunkEnd - jc, panel);
+                for (var j = jc; j < chunkEnd; j += blockWidth)
+                {
+                    var width = Math.Min(blockWidth, chunkEnd - j);
+                    var b = panel + (j - jc) * kb;
+                    var bias = start == TileStart.Bias ? BlockOfBias(op, j, width, paddedBias) : null;
+                    for (var i = rowStart; i < fullRowsEnd; i += rows)
+                    {
+                        var a = op.A + i * op.ARowStride + pc * op.AKStride;
+                        nint aRow = op.ARowStride, aK = op.AKStride;
+                        if (packA)
+                        {
+                            a = aPack + (i - rowStart) * kc;
+                            aRow = 1;
+                            aK = rows;
+                        }
+                        var c = op.C + i * op.Ldc + j;
+                        nint ldc = op.Ldc;
+                        if (width < blockWidth)
+                        {
+                            if (start == TileStart.Accumulate)
+                                CopyRows(c, op.Ldc, tile, blockWidth, rows, width);
+                            c = tile;
+                            ldc = blockWidth;
+                        }
+                        if (width <= TL.Count)
+                            GemmTile<TV, TL>.Rows8Narrow(a, aRow, aK, b, blockWidth, kb, c, ldc, start, bias);
+                        else if (aRow == 1)
+                            GemmTile<TV, TL>.Rows8Adjacent(a, aK, b, blockWidth, kb, c, ldc, start, bias);
+                        else
+                            GemmTile<TV, TL>.Rows8(a, op.ARowStride, op.AKStride, b, blockWidth, kb, c, ldc, start, bias);
+                        if (width < blockWidth)
+                            CopyRows(tile, blockWidth, op.C + i * op.Ldc + j, op.Ldc, rows, width);
+                        if (last && op.Activated != null)
+                            ActivateRows(op, i, j, rows, width);
+                    }
+                }
             }
         }
         for (var i = fullRowsEnd; i < rowEnd; i++)
-            OneRow(op, i, colStart, colEnd, panel);
+            OneRow(op, i, colStart, colEnd, aPack); // the tiles are done: the whole scratch is free
     }
 
-    // Full-width blocks read B′ in place unless packing was asked for; the rest are packed with zero padding.
-    private static float* BlockOfB(in GemmOperands op, int j, int width, float* panel, out nint ldb)
+    // aPack[t·kc·8 + p·8 + r] = A′[rowStart + 8t + r, pc + p] for p < kb: each row tile's block with its rows adjacent.
+    private static void PackA(in GemmOperands op, int rowStart, int tiles, int pc, int kb, int kc, float* aPack)
     {
-        if (width == GemmTile<TV, TL>.Columns && !op.PackB)
+        const int rows = GemmTile<TV, TL>.Rows;
+        for (var t = 0; t < tiles; t++)
         {
-            ldb = op.BKStride;
-            return op.B + j;
+            var source = op.A + (rowStart + t * rows) * op.ARowStride + pc * op.AKStride;
+            var destination = aPack + (nint)t * kc * rows;
+            if (op.ARowStride == 1)
+            {
+                for (var p = 0; p < kb; p++)
+                    new ReadOnlySpan<float>(source + p * op.AKStride, rows).CopyTo(new Span<float>(destination + p * rows, rows));
+                continue;
+            }
+            for (var r = 0; r < rows; r++)
+            {
+                var s = source + r * op.ARowStride;
+                var d = destination + r;
+                for (var p = 0; p < kb; p++)
+                    d[p * rows] = s[p * op.AKStride];
+            }
         }
-        Pack(op, j, width, panel);
-        ldb = GemmTile<TV, TL>.Columns;
-        return panel;
+    }
+
+    // Packs B′[pc .. pc+kb, j .. j+width] as consecutive panels of the tile width, each kb rows of blockWidth floats
+    // (panel q holds columns j + q·blockWidth ..), the last one zero-padded. Rows of B′ are read whole, so the
+    // hardware prefetcher streams them even when their stride is large.
+    private static void PackPanels(in GemmOperands op, int pc, int kb, int j, int width, float* panels)
+    {
+        var blockWidth = GemmTile<TV, TL>.Columns;
+        var full = width / blockWidth;
+        var rest = width - full * blockWidth;
+        if (rest > 0)
+            new Span<float>(panels + full * kb * blockWidth, kb * blockWidth).Clear();
+        var origin = op.B + pc * op.BKStride + j * op.BColumnStride;
+        if (op.BColumnStride == 1)
+        {
+            for (var p = 0; p < kb; p++)
+            {
+                var source = origin + p * op.BKStride;
+                var destination = panels + p * blockWidth;
+                for (var q = 0; q < full; q++)
+                    new ReadOnlySpan<float>(source + q * blockWidth, blockWidth).CopyTo(new Span<float>(destination + q * kb * blockWidth, blockWidth));
+                if (rest > 0)
+                    new ReadOnlySpan<float>(source + full * blockWidth, rest).CopyTo(new Span<float>(destination + full * kb * blockWidth, rest));
+            }
+            return;
+        }
+        // Strided columns (B′ = bᵀ): eight columns at a time, so each packed row receives eight adjacent floats.
+        var jj = 0;
+        if (blockWidth % 8 == 0)
+        {
+            for (; jj + 8 <= width; jj += 8)
+            {
+                var s0 = origin + jj * op.BColumnStride;
+                var s1 = s0 + op.BColumnStride; var s2 = s1 + op.BColumnStride; var s3 = s2 + op.BColumnStride;
+                var s4 = s3 + op.BColumnStride; var s5 = s4 + op.BColumnStride; var s6 = s5 + op.BColumnStride;
+                var s7 = s6 + op.BColumnStride;
+                var destination = panels + jj / blockWidth * kb * blockWidth + jj % blockWidth;
+                for (nint p = 0, q = 0; p < kb; p++, q += op.BKStride)
+                {
+                    var d = destination + p * blockWidth;
+                    d[0] = s0[q]; d[1] = s1[q]; d[2] = s2[q]; d[3] = s3[q];
+                    d[4] = s4[q]; d[5] = s5[q]; d[6] = s6[q]; d[7] = s7[q];
+                }
+            }
+        }
+        for (; jj < width; jj++)
+        {
+            var source = origin + jj * op.BColumnStride;
+            var destination = panels + jj / blockWidth * kb * blockWidth + jj % blockWidth;
+            for (var p = 0; p < kb; p++)
+                destination[p * blockWidth] = source[p * op.BKStride];
+        }
     }
 
     private static float* BlockOfBias(in GemmOperands op, int j, int width, float* padded)
@@ -89,27 +207,6 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
             for (var p = 0; p < op.K; p++)
                 destination[p * blockWidth] = source[p * op.BKStride];
         }
-    }
-
-    private static void EightRows(in GemmOperands op, int i, int j, int width, float* b, nint ldb, float* bias, float* tile)
-    {
-        const int rows = GemmTile<TV, TL>.Rows;
-        var blockWidth = GemmTile<TV, TL>.Columns;
-        var a = op.A + i * op.ARowStride;
-        var c = op.C + i * op.Ldc + j;
-        if (width == blockWidth)
-        {
-            GemmTile<TV, TL>.Rows8(a, op.ARowStride, op.AKStride, b, ldb, op.K, c, op.Ldc, op.Start, bias);
-        }
-        else
-        {
-            if (op.Accumulate)
-                CopyRows(c, op.Ldc, tile, blockWidth, rows, width);
-            GemmTile<TV, TL>.Rows8(a, op.ARowStride, op.AKStride, b, ldb, op.K, tile, blockWidth, op.Start, bias);
-            CopyRows(tile, blockWidth, c, op.Ldc, rows, width);
-        }
-        if (op.Activated != null)
-            ActivateRows(op, i, j, rows, width);
     }
 
     // A left-over row: wide in-place tiles while they fit, two-vector tiles, then a scalar tail for narrow ends.
