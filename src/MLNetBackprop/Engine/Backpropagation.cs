@@ -59,19 +59,133 @@ internal static class Backpropagation
     {
         var layout = workspace.Layout;
         Forward(parameters, workspace, rows, dropout);
-        var outputSize = rows * layout.OutputCount;
-        var delta = workspace.DeltaA.AsSpan(0, outputSize);
         var weights = weighted ? workspace.Weights.AsSpan(0, rows) : default;
-        var value = Losses.Evaluate(loss, huberDelta, workspace.Outputs(rows), workspace.Targets.AsSpan(0, rows),
-            weights, layout.OutputCount, delta);
-        Backward(parameters, workspace, rows);
+        var value = OutputTailJob.Run(parameters, workspace, rows, loss, huberDelta, weights, out var topDone);
+        Backward(parameters, workspace, rows, topDone);
         if (l2 != 0)
             value += ApplyL2(layout, parameters, workspace.Gradient, l2, rows);
         return value;
     }
 
+    /// <summary>
+    /// The row-local work at the top of the network, split across the kernel threads by rows: the loss and
+    /// ∂loss/∂outputs of each row, and (below a hidden layer) that row's dA = dZ·Wᵀ, dropout mask and activation
+    /// derivative. Every value is computed by the same operations in the same order whichever thread runs its row,
+    /// and the row losses are summed afterwards in row order, so results do not depend on the thread count.
+    /// </summary>
+    private sealed unsafe class OutputTailJob : IKernelJob
+    {
+        [ThreadStatic] private static OutputTailJob? _perThread;
+
+        private BatchWorkspace _workspace = null!;
+        private float* _parameters;
+        private int _parameterCount;
+        private int _rows;
+        private LossKind _loss;
+        private float _huberDelta;
+        private bool _weighted;
+        private double _weightSum;
+        private double[] _rowLosses = [];
+
+        public static double Run(ReadOnlySpan<float> parameters, BatchWorkspace workspace, int rows, LossKind loss,
+            float huberDelta, ReadOnlySpan<float> weights, out bool topDone)
+        {
+            topDone = false;
+            var layout = workspace.Layout;
+            var outputSize = rows * layout.OutputCount;
+            var delta = workspace.DeltaA.AsSpan(0, outputSize);
+            var weightSum = Losses.WeightSum(weights, rows);
+            if (!(weightSum > 0))
+            {
+                // No information in the batch: zero loss and gradient, as Losses.Evaluate gives; the backward pass
+                // then runs in full.
+                delta.Clear();
+                return 0;
+            }
+            var job = _perThread ??= new OutputTailJob();
+            if (job._rowLosses.Length < rows)
+                job._rowLosses = new double[rows];
+            fixed (float* p = parameters)
+            {
+                job._workspace = workspace;
+                job._parameters = p;
+                job._parameterCount = parameters.Length;
+                job._rows = rows;
+                job._loss = loss;
+                job._huberDelta = huberDelta;
+                job._weighted = !weights.IsEmpty;
+                job._weightSum = weightSum;
+                try
+                {
+                    KernelThreads.Run(job, rows >= 32 ? KernelThreads.ThreadCount : 1);
+                }
+                catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+                {
+                    throw e.InnerExceptions[0];
+                }
+                finally
+                {
+                    job._parameters = null;
+                    job._workspace = null!;
+                }
+            }
+            topDone = layout.LayerCount > 1;
+            double total = 0;
+            var losses = job._rowLosses;
+            for (var r = 0; r < rows; r++)
+            {
+                var w = weights.IsEmpty ? 1.0 : weights[r];
+                total += w * losses[r];
+            }
+            return total / weightSum;
+        }
+
+        public void Execute(int part, int parts)
+        {
+            var tiles = (_rows + 7) / 8;
+            var start = Math.Min(_rows, tiles * part / parts * 8);
+            var end = Math.Min(_rows, tiles * (part + 1) / parts * 8);
+            if (start >= end)
+                return;
+            var workspace = _workspace;
+            var layout = workspace.Layout;
+            var outputCount = layout.OutputCount;
+            var outputs = workspace.Outputs(_rows);
+            var targets = workspace.Targets.AsSpan(0, _rows);
+            ReadOnlySpan<float> weights = _weighted ? workspace.Weights.AsSpan(0, _rows) : default;
+            var gradient = workspace.DeltaA.AsSpan(0, _rows * outputCount);
+            for (var r = start; r < end; r++)
+                _rowLosses[r] = Losses.RowLoss(_loss, _huberDelta, outputs, targets, weights, outputCount, _weightSum, gradient, r);
+            var l = layout.LayerCount - 1;
+            if (l == 0)
+                return;
+            var fanIn = layout.Widths[l];
+            var count = end - start;
+            var parameters = new ReadOnlySpan<float>(_parameters, _parameterCount);
+            var da = workspace.DeltaB.AsSpan(start * fanIn, count * fanIn);
+            MatrixMultiply.MultiplyTransposedB(gradient.Slice(start * outputCount, count * outputCount),
+                parameters.Slice(layout.WeightOffsets[l], fanIn * outputCount), da, count, outputCount, fanIn);
+            BelowLayer(workspace, l, da, start * fanIn);
+        }
+    }
+
+    // dA ⊙ mask (when dropout was applied) and then ⊙ f′(Z) of layer l − 1, for the elements from offset on.
+    private static void BelowLayer(BatchWorkspace workspace, int l, Span<float> da, int offset)
+    {
+        var size = da.Length;
+        if (workspace.DropoutApplied && workspace.Masks[l - 1] is { } mask)
+        {
+            // The layer saw a ⊙ mask, so ∂loss/∂a = ∂loss/∂(a ⊙ mask) ⊙ mask.
+            var m = mask.AsSpan(offset, size);
+            for (var i = 0; i < size; i++)
+                da[i] *= m[i];
+        }
+        Activations.Backward(workspace.Layout.HiddenActivation, workspace.PreActivations[l - 1].AsSpan(offset, size),
+            workspace.Activations[l - 1].AsSpan(offset, size), da);
+    }
+
     // Starts from ∂loss/∂outputs in DeltaA and walks down the layers.
-    private static void Backward(ReadOnlySpan<float> parameters, BatchWorkspace workspace, int rows)
+    private static void Backward(ReadOnlySpan<float> parameters, BatchWorkspace workspace, int rows, bool topDone)
     {
         var layout = workspace.Layout;
         var gradient = workspace.Gradient.AsSpan();
@@ -86,28 +200,29 @@ internal static class Backpropagation
 
             // dW = Aᵀ·dZ and db = column sums of dZ.
             MatrixMultiply.MultiplyTransposedA(input, dz, gradient.Slice(layout.WeightOffsets[l], fanIn * fanOut), rows, fanIn, fanOut);
-            var db = gradient.Slice(layout.BiasOffsets[l], fanOut);
-            db.Clear();
-            for (var r = 0; r < rows; r++)
-                VectorOps.Axpy(1f, dz.Slice(r * fanOut, fanOut), db);
+            ColumnSums(dz, gradient.Slice(layout.BiasOffsets[l], fanOut), rows, fanOut);
 
             if (l == 0)
                 break; // nothing needs ∂loss/∂inputs
-            // dA below = dZ·Wᵀ, then dZ below = dA ⊙ f′(Z below).
-            var size = rows * fanIn;
-            var da = spare.AsSpan(0, size);
-            MatrixMultiply.MultiplyTransposedB(dz, parameters.Slice(layout.WeightOffsets[l], fanIn * fanOut), da, rows, fanOut, fanIn);
-            if (workspace.DropoutApplied && workspace.Masks[l - 1] is { } mask)
+            if (!topDone || l != layout.LayerCount - 1)
             {
-                // The layer saw a ⊙ mask, so ∂loss/∂a = ∂loss/∂(a ⊙ mask) ⊙ mask.
-                var m = mask.AsSpan(0, size);
-                for (var i = 0; i < size; i++)
-                    da[i] *= m[i];
+                // dA below = dZ·Wᵀ, then dZ below = dA ⊙ f′(Z below) (the top layer's was done row by row with the loss).
+                var size = rows * fanIn;
+                var da = spare.AsSpan(0, size);
+                MatrixMultiply.MultiplyTransposedB(dz, parameters.Slice(layout.WeightOffsets[l], fanIn * fanOut), da, rows, fanOut, fanIn);
+                BelowLayer(workspace, l, da, 0);
             }
-            Activations.Backward(layout.HiddenActivation, workspace.PreActivations[l - 1].AsSpan(0, size),
-                workspace.Activations[l - 1].AsSpan(0, size), da);
             (delta, spare) = (spare, delta);
         }
+    }
+
+    // db[j] = Σ_r dz[r, j], summed from 0 in row order (exactly what db.Clear() and one add per row give).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void ColumnSums(ReadOnlySpan<float> dz, Span<float> db, int rows, int width)
+    {
+        db.Clear();
+        for (var r = 0; r < rows; r++)
+            VectorOps.Axpy(1f, dz.Slice(r * width, width), db);
     }
 
     // Adds λ·W/rows to the weight gradients and returns the penalty (λ/2)·‖W‖²/rows.

@@ -27,7 +27,7 @@ internal static class Losses
         var size = rows * outputCount;
         if (outputs.Length < size || gradient.Length < size || (!weights.IsEmpty && weights.Length < rows))
             throw new ArgumentException("Loss buffers do not match the batch shape.");
-        var weightSum = weights.IsEmpty ? rows : Sum(weights[..rows]);
+        var weightSum = WeightSum(weights, rows);
         if (!(weightSum > 0))
         {
             gradient[..size].Clear();
@@ -37,12 +37,27 @@ internal static class Losses
         for (var r = 0; r < rows; r++)
         {
             var w = weights.IsEmpty ? 1.0 : weights[r];
-            var scale = w / weightSum;
-            var z = outputs.Slice(r * outputCount, outputCount);
-            var g = gradient.Slice(r * outputCount, outputCount);
-            total += w * Row(kind, huberDelta, z, targets[r], scale, g);
+            total += w * RowLoss(kind, huberDelta, outputs, targets, weights, outputCount, weightSum, gradient, r);
         }
         return total / weightSum;
+    }
+
+    /// <summary>Σwᵢ over the first <paramref name="rows"/> weights (the row count without weights).</summary>
+    public static double WeightSum(ReadOnlySpan<float> weights, int rows) => weights.IsEmpty ? rows : Sum(weights[..rows]);
+
+    /// <summary>
+    /// The unweighted loss of row <paramref name="r"/>; writes (wᵣ/<paramref name="weightSum"/>)·∂l/∂z into its row
+    /// of <paramref name="gradient"/>. Rows are independent, so any thread may evaluate any row; the caller sums
+    /// wᵣ·lᵣ in row order as <see cref="Evaluate"/> does.
+    /// </summary>
+    public static double RowLoss(LossKind kind, float huberDelta, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets,
+        ReadOnlySpan<float> weights, int outputCount, double weightSum, Span<float> gradient, int r)
+    {
+        var w = weights.IsEmpty ? 1.0 : weights[r];
+        var scale = w / weightSum;
+        var z = outputs.Slice(r * outputCount, outputCount);
+        var g = gradient.Slice(r * outputCount, outputCount);
+        return Row(kind, huberDelta, z, targets[r], scale, g);
     }
 
     private static double Sum(ReadOnlySpan<float> values)
@@ -70,12 +85,18 @@ internal static class Losses
         double max = z[0];
         for (var j = 1; j < z.Length; j++)
             max = Math.Max(max, z[j]);
+        // Each exponential is evaluated once and kept (the same values, so the same bits as evaluating it twice).
+        var exps = z.Length <= 64 ? stackalloc double[z.Length] : new double[z.Length];
         double sum = 0;
         for (var j = 0; j < z.Length; j++)
-            sum += Math.Exp(z[j] - max);
+        {
+            var e = Math.Exp(z[j] - max);
+            exps[j] = e;
+            sum += e;
+        }
         for (var j = 0; j < z.Length; j++)
         {
-            var p = Math.Exp(z[j] - max) / sum;
+            var p = exps[j] / sum;
             g[j] = (float)(scale * (j == target ? p - 1 : p));
         }
         return max + Math.Log(sum) - z[target];
