@@ -18,7 +18,7 @@ public class TrainingFaultTests : IDisposable
     string[] TrainArguments(string model, string checkpoint) =>
     [
         "train", "--data", Path.Combine(BuiltProgram.RepositoryRoot, "data", "digits.csv"), "--label", "Label",
-        "--task", "multiclass", "--hidden", "64", "--epochs", "150", "--tolerance", "0", "--batch-size", "64",
+        "--task", "multiclass", "--hidden", "64", "--epochs", "400", "--tolerance", "0", "--batch-size", "64",
         "--model", model, "--checkpoint", checkpoint,
     ];
 
@@ -47,7 +47,7 @@ public class TrainingFaultTests : IDisposable
             var clock = Stopwatch.StartNew();
             while (!File.Exists(checkpoint) && !victim.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
                 Thread.Sleep(10);
-            Thread.Sleep(150); // let it write a few more checkpoints, so the kill may land mid-write
+            Thread.Sleep(100); // let it write a few more checkpoints, so the kill may land mid-write
             Assert.False(victim.HasExited, "training finished before it could be killed; make the run longer");
             victim.Kill(entireProcessTree: true);
             victim.WaitForExit();
