@@ -54,7 +54,11 @@ public static partial class NetworkTrainer
     /// <summary>The message of the <see cref="TrainingDivergedException"/> thrown at <paramref name="epoch"/>.</summary>
     internal static string DivergedMessage(int epoch, string what, double value, float learningRate)
         => string.Create(CultureInfo.InvariantCulture,
-            $"Training diverged at epoch {epoch} ({what} became {(double.IsNaN(value) ? "NaN" : "Infinity")}). " +
+            $"Training diverged at epoch {epoch} ({what} became {(double.IsNaN(value) ? "NaN" : "Infinity")}). ") + DivergenceAdvice(learningRate);
+
+    /// <summary>What to do about a diverged run, the end of every divergence message.</summary>
+    internal static string DivergenceAdvice(float learningRate)
+        => string.Create(CultureInfo.InvariantCulture,
             $"Normalize the features (e.g. NormalizeMinMax) or lower the learning rate (currently {learningRate}).");
 
     /// <summary>The mini-batch update rule the settings name (not L-BFGS, which drives its own iterations).</summary>

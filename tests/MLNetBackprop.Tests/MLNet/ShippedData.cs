@@ -1,12 +1,13 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetBackprop.Tests.Tools;
 
 namespace MLNetBackprop.Tests.MLNet;
 
 /// <summary>Loads the real data sets the repository ships under data/.</summary>
 internal static class ShippedData
 {
-    public static string Folder { get; } = FindDataFolder();
+    public static string Folder { get; } = Path.Combine(BuiltProgram.RepositoryRoot, "data");
 
     public static string PathOf(string file) => Path.Combine(Folder, file);
 
@@ -33,15 +34,4 @@ internal static class ShippedData
     /// <summary>Maps the breast-cancer diagnosis to a Boolean Label (true = malignant) in a saveable way.</summary>
     public static IEstimator<ITransformer> MalignantAsLabel(MLContext ml) => ml.Transforms.Conversion.MapValue("Label",
         [new KeyValuePair<string, bool>("malignant", true), new KeyValuePair<string, bool>("benign", false)], "Diagnosis");
-
-    static string FindDataFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "data", "digits.csv");
-            if (File.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "MLNetBackprop.sln")))
-                return Path.Combine(dir.FullName, "data");
-        }
-        throw new DirectoryNotFoundException($"No data/ folder with the shipped data sets above {AppContext.BaseDirectory}.");
-    }
 }
