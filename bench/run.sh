@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark of workload W (Fashion-MNIST 784-128-10, Adam 1e-3, batch 200, 10 epochs, 2 threads) against
 # PyTorch and scikit-learn, plus kernel GFLOP/s against OpenBLAS, scoring latency and the wide network's profile.
-# Installs what it compares against, runs everything in one go and prints one table. Usage: bench/run.sh [epochs]
+# Installs what it compares against, runs everything in one go and prints one table.
+# Usage: bench/run.sh [epochs]   (BENCH_ROUNDS=3: interleaved rounds of the training comparison, best round kept)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EPOCHS="${1:-10}"
+ROUNDS="${BENCH_ROUNDS:-3}"
 LOG=bench/last-run.log
 
 if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
@@ -29,14 +31,21 @@ BENCH=(dotnet tests/MLNetBackprop.Benchmarks/bin/Release/net10.0/MLNetBackprop.B
   echo "DATE $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "MACHINE $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, dotnet $(dotnet --version), load $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "PEERS env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=2 (OpenBLAS detected core: ${CORE:-?})"
-  "${BENCH[@]}" train "$DATA" 128 "$EPOCHS" 2
-  "${BENCH[@]}" train "$DATA" 128 "$EPOCHS" 1
-  (cd bench && "${PEER_ENV[@]}" $PY peer_torch.py "$EPOCHS" 2)
-  (cd bench && "${PEER_ENV[@]}" $PY peer_sklearn.py "$EPOCHS")
-  if [ "$CORE" = Prescott ]; then
-    (cd bench && "${PEER_ENV[@]}" OPENBLAS_CORETYPE=$FORCED $PY peer_torch.py "$EPOCHS" 2 | sed "s/system=pytorch/system=pytorch-coretype-$FORCED/")
-    (cd bench && "${PEER_ENV[@]}" OPENBLAS_CORETYPE=$FORCED $PY peer_sklearn.py "$EPOCHS" | sed "s/system=scikit-learn/system=scikit-learn-coretype-$FORCED/")
-  fi
+  # Every system once per round, rounds interleaved: the table keeps each system's best round, so a busy spell on
+  # the shared host penalises no system more than the others.
+  for ROUND in $(seq 1 "$ROUNDS"); do
+    echo "ROUND $ROUND load $(cut -d' ' -f1-3 /proc/loadavg)"
+    "${BENCH[@]}" train "$DATA" 128 "$EPOCHS" 2
+    "${BENCH[@]}" train "$DATA" 128 "$EPOCHS" 1
+    (cd bench && "${PEER_ENV[@]}" $PY peer_torch.py "$EPOCHS" 2)
+    (cd bench && "${PEER_ENV[@]}" $PY peer_sklearn.py "$EPOCHS")
+    if [ "$CORE" = Prescott ]; then
+      (cd bench && "${PEER_ENV[@]}" OPENBLAS_CORETYPE=$FORCED $PY peer_torch.py "$EPOCHS" 2 | sed "s/system=pytorch/system=pytorch-coretype-$FORCED/")
+      (cd bench && "${PEER_ENV[@]}" OPENBLAS_CORETYPE=$FORCED $PY peer_sklearn.py "$EPOCHS" | sed "s/system=scikit-learn/system=scikit-learn-coretype-$FORCED/")
+    fi
+  done
+  # Scaling: one run whose epochs alternate between 2 threads and 1 (the model is the same either way).
+  "${BENCH[@]}" train "$DATA" 128 $((2 * EPOCHS + 2)) 0
   "${BENCH[@]}" kernels 1
   "${BENCH[@]}" kernels 2
   (cd bench && "${PEER_ENV[@]}" $PY peer_blas.py)
@@ -44,10 +53,10 @@ BENCH=(dotnet tests/MLNetBackprop.Benchmarks/bin/Release/net10.0/MLNetBackprop.B
     (cd bench && "${PEER_ENV[@]}" OPENBLAS_CORETYPE=$FORCED $PY peer_blas.py | sed "s/simd=openblas/simd=openblas-$FORCED/")
   fi
   "${BENCH[@]}" profile "$DATA" 128 2
-  "${BENCH[@]}" profile "$DATA" 128 2 proposed
+  "${BENCH[@]}" profile "$DATA" 128 1
   "${BENCH[@]}" profile "$DATA" 2048,2048 2
   "${BENCH[@]}" score "$DATA"
   echo "LOAD_AFTER $(cut -d' ' -f1-3 /proc/loadavg)"
-} 2>&1 | tee "$LOG" | grep -E '^(RESULT|SCORING|KERNEL|PEAK|PROFILE)' >&2
+} 2>&1 | tee "$LOG" | grep -E '^(ROUND|RESULT|SCALING|SCORING|KERNEL|PEAK|PROFILE|ADAM)' >&2
 
 $PY bench/summarize.py "$LOG"

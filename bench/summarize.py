@@ -18,22 +18,37 @@ for l in lines:
     if l.startswith(("DATE", "MACHINE", "PEERS", "LOAD_AFTER")):
         print(l)
 print()
-ours = pick("RESULT", system="mlnetbackprop", threads="2")[0]
-ours1 = pick("RESULT", system="mlnetbackprop", threads="1")[0]
+
+
+def best(found):
+    """The round with the lowest s/epoch (every system ran once per interleaved round)."""
+    return min(found, key=lambda r: float(r["s_per_epoch"]))
+
+
+rounds = len(pick("ROUND")) or 1
+ours = best(pick("RESULT", system="mlnetbackprop", threads="2"))
+ours1 = best(pick("RESULT", system="mlnetbackprop", threads="1"))
+peers = list(dict.fromkeys(r["system"] for r in pick("RESULT") if r["system"] != "mlnetbackprop"))
+print(f"Best of {rounds} interleaved round(s) per system:")
+print()
 print("| system | s/epoch | samples/s | test accuracy | MLNetBackprop speed-up vs it |")
 print("|---|---|---|---|---|")
 print(f"| MLNetBackprop (2 threads, {ours['simd']}) | {ours['s_per_epoch']} | {ours['samples_per_s']} | {ours['test_accuracy']} | 1.00x |")
-rows = [("MLNetBackprop (1 thread)", ours1)] + [(r["system"], r) for r in pick("RESULT") if r["system"] != "mlnetbackprop"]
+rows = [("MLNetBackprop (1 thread)", ours1)] + [(p, best(pick("RESULT", system=p))) for p in peers]
 for name, r in rows:
     ratio = float(r["s_per_epoch"]) / float(ours["s_per_epoch"])
     print(f"| {name} | {r['s_per_epoch']} | {r['samples_per_s']} | {r['test_accuracy']} | {ratio:.2f}x |")
+for s in pick("SCALING"):
+    print()
+    print(f"Scaling, epochs alternating between 2 threads and 1 in one run ({s['epochs']} epochs, medians): "
+          f"{s['s_per_epoch_2_threads']} s vs {s['s_per_epoch_1_thread']} s, {s['speedup']}x.")
 print()
 print(f"Allocations per mini-batch (steady state): {ours['alloc_bytes_per_batch']} bytes; peak working set "
       f"{ours['peak_working_set_mb']} MB with {ours['train_data_mb']} MB of float32 training data "
       f"(limit 2x data + 200 MB = {2 * int(ours['train_data_mb']) + 200} MB).")
 peak = pick("PEAK")
 print()
-print(f"Kernels, GFLOP/s (measured one-core FMA peak: {peak[0]['one_core_gflops'] if peak else '?'} GFLOP/s):")
+print(f"Kernels, GFLOP/s (measured FMA peak: {peak[0]['one_core_gflops'] if peak else '?'} GFLOP/s on one core, {peak[0].get('two_core_gflops', '?') if peak else '?'} on both together):")
 print()
 forced = sorted({k["simd"] for k in pick("KERNEL") if k["simd"].startswith("openblas-")})
 extra = "".join(f" {f} 1 thread | {f} 2 threads |" for f in forced)
@@ -52,7 +67,7 @@ for k in pick("KERNEL", threads="1"):
         cells += [g("1", f), g("2", f)]
     print(f"| {name.strip(chr(34))} | " + " | ".join(cells) + " |")
 print()
-for p in [l for l in lines if l.startswith("PROFILE")]:
+for p in [l for l in lines if l.startswith(("PROFILE", "ADAM"))]:
     print(p)
 print()
 print("| scoring | single-row median µs | single-row p99 µs | batch rows/s |")

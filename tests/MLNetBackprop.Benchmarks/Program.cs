@@ -5,7 +5,7 @@ using MLNetBackprop.Engine.Kernels;
 // Commands (see bench/run.sh):
 //   train  <data dir> <hidden sizes, e.g. 128 or 2048,2048> <epochs> <threads>
 //   kernels <threads> [scalar|vector128|vector256|vector512]
-//   profile <data dir> <hidden sizes> <threads> [proposed]
+//   profile <data dir> <hidden sizes> <threads>
 //   score  <data dir>
 //   bdn    [BenchmarkDotNet arguments]
 var command = args.Length > 0 ? args[0] : "";
@@ -18,7 +18,7 @@ switch (command)
         KernelBenchmark.Run(int.Parse(args[1]), args.Length > 2 ? Enum.Parse<SimdLevel>(args[2], ignoreCase: true) : null);
         break;
     case "profile":
-        StageProfile.Run(args[1], args[2].Split(',').Select(int.Parse).ToArray(), int.Parse(args[3]), args.Length > 4 && args[4] == "proposed");
+        StageProfile.Run(args[1], args[2].Split(',').Select(int.Parse).ToArray(), int.Parse(args[3]));
         break;
     case "quality":
         QualityBenchmark.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 20);

@@ -7,9 +7,11 @@ namespace MLNetBackprop.Benchmarks;
 /// <summary>Workload W: trains an MLP on Fashion-MNIST and reports speed, accuracy, allocations and memory.</summary>
 internal static class TrainingBenchmark
 {
+    /// <param name="threads">Kernel threads; 0 alternates 2 and 1 thread epoch by epoch (see <see cref="ReportScaling"/>).</param>
     public static void Run(string dataDirectory, int[] hidden, int epochs, int threads)
     {
-        KernelThreads.ThreadCount = threads;
+        var alternate = threads == 0;
+        KernelThreads.ThreadCount = alternate ? 2 : threads;
         var (trainX, trainY) = FashionMnist.Load(dataDirectory, "train");
         var (testX, testY) = FashionMnist.Load(dataDirectory, "t10k");
         var data = new TrainingSet(trainX, trainY, null, FashionMnist.Pixels);
@@ -34,7 +36,14 @@ internal static class TrainingBenchmark
             epochTimes.Add((report.Elapsed - last).TotalSeconds);
             last = report.Elapsed;
             allocatedAtEpoch.Add(GC.GetTotalAllocatedBytes(precise: true));
+            if (alternate)
+                KernelThreads.ThreadCount = report.Epoch % 2 == 0 ? 2 : 1; // the model does not depend on it
         });
+        if (alternate)
+        {
+            ReportScaling(hidden, epochTimes);
+            return;
+        }
         var accuracy = Accuracy(result.Network, testX, testY);
         // The first epoch includes JIT and one-time buffers; later epochs show the steady state.
         var steady = epochTimes.Count > 1 ? epochTimes.Skip(1).ToList() : epochTimes;
@@ -47,9 +56,19 @@ internal static class TrainingBenchmark
         Console.WriteLine(string.Join(' ',
             "RESULT system=mlnetbackprop",
             $"hidden={string.Join('-', hidden)} threads={threads} simd={SimdSelection.Best}",
-            $"s_per_epoch={secondsPerEpoch:F4} first_epoch={epochTimes[0]:F4} samples_per_s={trainY.Length / secondsPerEpoch:F0}",
+            $"s_per_epoch={secondsPerEpoch:F4} best_epoch={steady.Min():F4} first_epoch={epochTimes[0]:F4} samples_per_s={trainY.Length / secondsPerEpoch:F0}",
             $"test_accuracy={accuracy:F4} alloc_bytes_per_batch={bytesPerBatch:F1}",
             $"peak_working_set_mb={peakMb:F0} train_data_mb={dataMb:F0} final_loss={result.History[^1].TrainingLoss:F4}"));
+    }
+
+    // Odd epochs ran on 2 threads, even ones on 1: two medians from the same run, interleaved second by second, so
+    // a busy spell on a shared host slows both alike. The first two epochs (JIT, first touch) are left out.
+    private static void ReportScaling(int[] hidden, List<double> epochTimes)
+    {
+        var two = Median(epochTimes.Where((_, i) => i >= 2 && i % 2 == 0).ToList());
+        var one = Median(epochTimes.Where((_, i) => i >= 2 && i % 2 == 1).ToList());
+        Console.WriteLine($"SCALING hidden={string.Join('-', hidden)} epochs={epochTimes.Count} s_per_epoch_2_threads={two:F4} " +
+                          $"s_per_epoch_1_thread={one:F4} speedup={one / two:F2}");
     }
 
     public static double Accuracy(Network network, float[] features, float[] targets)

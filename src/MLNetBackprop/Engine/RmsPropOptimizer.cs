@@ -33,7 +33,7 @@ internal sealed class RmsPropOptimizer : IOptimizer
         for (var i = 0; i < n; i++)
         {
             var g = gradient[i];
-            var s = rho * _meanSquare[i] + c * g * g;
+            var s = DecayingMoment.Flush(rho * _meanSquare[i] + c * g * g);
             _meanSquare[i] = s;
             parameters[i] -= rate * g / (MathF.Sqrt(s) + eps);
         }

@@ -39,7 +39,7 @@ internal sealed class SgdOptimizer : IOptimizer
         for (var i = 0; i < n; i++)
         {
             var step = -rate * gradient[i];
-            var v = _momentum * _velocity[i] + step;
+            var v = DecayingMoment.Flush(_momentum * _velocity[i] + step);
             _velocity[i] = v;
             parameters[i] += _nesterov ? _momentum * v + step : v;
         }

@@ -61,4 +61,40 @@ public class ElementwiseKernelTests
             KernelThreads.ThreadCount = previous;
         }
     }
+
+    [Theory]
+    [InlineData(37, 1)]
+    [InlineData(101_770, 2)]
+    public void AdamUpdate_matches_the_scalar_formula_bit_for_bit_with_moments_around_the_flush_threshold(int n, int threads)
+    {
+        var previous = KernelThreads.ThreadCount;
+        try
+        {
+            KernelThreads.ThreadCount = threads;
+            var parameters = TestData.Uniform(n, -1, 1, 3);
+            var gradient = TestData.Uniform(n, -1e-3f, 1e-3f, 4);
+            var m = TestData.Uniform(n, -3e-30f, 3e-30f, 5);
+            var v = TestData.Uniform(n, 0f, 3e-30f, 6);
+            for (var i = 0; i < n; i += 2)
+                gradient[i] = 0f; // every other moment only decays, so some cross the threshold
+            var (expectedP, expectedM, expectedV) = ((float[])parameters.Clone(), (float[])m.Clone(), (float[])v.Clone());
+            float beta1 = 0.9f, beta2 = 0.999f, c1 = 1 - beta1, c2 = 1 - beta2;
+            for (var i = 0; i < n; i++)
+            {
+                float g = gradient[i], mi = DecayingMoment.Flush(beta1 * expectedM[i] + c1 * g);
+                var vi = DecayingMoment.Flush(beta2 * expectedV[i] + c2 * g * g);
+                (expectedM[i], expectedV[i]) = (mi, vi);
+                expectedP[i] -= 1e-3f * mi / (MathF.Sqrt(vi) + 1e-8f);
+            }
+            AdamUpdate.Step(parameters, gradient, m, v, 1e-3f, beta1, beta2, 1e-8f);
+            Assert.Contains(0f, m);
+            Assert.Equal(expectedM.Select(BitConverter.SingleToInt32Bits), m.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(expectedV.Select(BitConverter.SingleToInt32Bits), v.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(expectedP.Select(BitConverter.SingleToInt32Bits), parameters.Select(BitConverter.SingleToInt32Bits));
+        }
+        finally
+        {
+            KernelThreads.ThreadCount = previous;
+        }
+    }
 }

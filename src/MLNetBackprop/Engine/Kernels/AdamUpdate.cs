@@ -6,8 +6,8 @@ namespace MLNetBackprop.Engine.Kernels;
 
 /// <summary>
 /// The Adam update, vectorized and split across cores for large parameter vectors. It performs exactly the
-/// scalar formula's operations in the same order (no fused multiply-add, IEEE square root and division), so it
-/// gives the scalar loop's bits; each element is updated by one thread.
+/// scalar formula's operations in the same order (no fused multiply-add, IEEE square root and division, the same
+/// <see cref="DecayingMoment"/> flush), so it gives the scalar loop's bits; each element is updated by one thread.
 /// </summary>
 internal sealed unsafe class AdamUpdate : IKernelJob
 {
@@ -21,7 +21,8 @@ internal sealed unsafe class AdamUpdate : IKernelJob
     private float _rate, _beta1, _beta2, _epsilon;
 
     /// <summary>
-    /// For every i: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g·g, p ← p − rate·m/(√v + ε).
+    /// For every i: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g·g (each flushed to zero below
+    /// <see cref="DecayingMoment.FlushBelow"/>), p ← p − rate·m/(√v + ε).
     /// </summary>
     public static void Step(Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v,
         float rate, float beta1, float beta2, float epsilon)
@@ -74,11 +75,14 @@ internal sealed unsafe class AdamUpdate : IKernelJob
         {
             Vector512<float> b1 = Vector512.Create(beta1), b2 = Vector512.Create(beta2), k1 = Vector512.Create(c1);
             Vector512<float> k2 = Vector512.Create(c2), r = Vector512.Create(rate), e = Vector512.Create(epsilon);
+            var tiny = Vector512.Create(DecayingMoment.FlushBelow);
             for (; (int)i <= n - Vector512<float>.Count; i += (nuint)Vector512<float>.Count)
             {
                 var gi = Vector512.LoadUnsafe(ref g, i);
                 var mi = b1 * Vector512.LoadUnsafe(ref mr, i) + k1 * gi;
                 var vi = b2 * Vector512.LoadUnsafe(ref vr, i) + k2 * gi * gi;
+                mi = Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(mi), tiny), default, mi);
+                vi = Vector512.ConditionalSelect(Vector512.LessThan(vi, tiny), default, vi);
                 mi.StoreUnsafe(ref mr, i);
                 vi.StoreUnsafe(ref vr, i);
                 (Vector512.LoadUnsafe(ref p, i) - r * mi / (Vector512.Sqrt(vi) + e)).StoreUnsafe(ref p, i);
@@ -88,11 +92,14 @@ internal sealed unsafe class AdamUpdate : IKernelJob
         {
             Vector256<float> b1 = Vector256.Create(beta1), b2 = Vector256.Create(beta2), k1 = Vector256.Create(c1);
             Vector256<float> k2 = Vector256.Create(c2), r = Vector256.Create(rate), e = Vector256.Create(epsilon);
+            var tiny = Vector256.Create(DecayingMoment.FlushBelow);
             for (; (int)i <= n - Vector256<float>.Count; i += (nuint)Vector256<float>.Count)
             {
                 var gi = Vector256.LoadUnsafe(ref g, i);
                 var mi = b1 * Vector256.LoadUnsafe(ref mr, i) + k1 * gi;
                 var vi = b2 * Vector256.LoadUnsafe(ref vr, i) + k2 * gi * gi;
+                mi = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(mi), tiny), default, mi);
+                vi = Vector256.ConditionalSelect(Vector256.LessThan(vi, tiny), default, vi);
                 mi.StoreUnsafe(ref mr, i);
                 vi.StoreUnsafe(ref vr, i);
                 (Vector256.LoadUnsafe(ref p, i) - r * mi / (Vector256.Sqrt(vi) + e)).StoreUnsafe(ref p, i);
@@ -101,8 +108,8 @@ internal sealed unsafe class AdamUpdate : IKernelJob
         for (; (int)i < n; i++)
         {
             var gi = Unsafe.Add(ref g, i);
-            var mi = beta1 * Unsafe.Add(ref mr, i) + c1 * gi;
-            var vi = beta2 * Unsafe.Add(ref vr, i) + c2 * gi * gi;
+            var mi = DecayingMoment.Flush(beta1 * Unsafe.Add(ref mr, i) + c1 * gi);
+            var vi = DecayingMoment.Flush(beta2 * Unsafe.Add(ref vr, i) + c2 * gi * gi);
             Unsafe.Add(ref mr, i) = mi;
             Unsafe.Add(ref vr, i) = vi;
             Unsafe.Add(ref p, i) -= rate * mi / (MathF.Sqrt(vi) + epsilon);
