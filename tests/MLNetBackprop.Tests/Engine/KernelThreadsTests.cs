@@ -1,0 +1,122 @@
+using MLNetBackprop.Engine.Kernels;
+
+namespace MLNetBackprop.Tests.Engine;
+
+/// <summary>The thread pool that splits kernels: every part runs exactly once per job, whoever claims it.</summary>
+public class KernelThreadsTests
+{
+    // Counts, per job, how often each part ran; a part may be claimed by any thread. (Other test classes may change
+    // the thread count meanwhile, which can lower the part count of a job: the count the job saw is checked.)
+    private sealed class CountingJob : IKernelJob
+    {
+        private readonly int[] _runs = new int[KernelThreads.MaxThreads];
+        private int _parts;
+
+        public void Execute(int part, int parts)
+        {
+            var seen = Interlocked.CompareExchange(ref _parts, parts, 0);
+            Assert.True(seen == 0 || seen == parts, $"one job saw {seen} and {parts} parts");
+            Interlocked.Increment(ref _runs[part]);
+        }
+
+        public void AssertEveryPartRanOnce(int mostParts)
+        {
+            Assert.InRange(_parts, 1, mostParts);
+            Assert.All(_runs.Take(_parts), runs => Assert.Equal(1, runs));
+            Assert.All(_runs.Skip(_parts), runs => Assert.Equal(0, runs));
+        }
+    }
+
+    private sealed class FailingJob : IKernelJob
+    {
+        public void Execute(int part, int parts)
+        {
+            if (part == parts - 1)
+                throw new InvalidOperationException("part failed");
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(4, 3)]
+    [InlineData(4, 4)]
+    public void Every_part_of_every_job_runs_exactly_once(int threads, int parts)
+    {
+        var previous = KernelThreads.ThreadCount;
+        try
+        {
+            KernelThreads.ThreadCount = threads;
+            for (var job = 0; job < 2000; job++)
+            {
+                var counting = new CountingJob();
+                KernelThreads.Run(counting, parts);
+                counting.AssertEveryPartRanOnce(parts);
+            }
+        }
+        finally
+        {
+            KernelThreads.ThreadCount = previous;
+        }
+    }
+
+    [Fact]
+    public void Concurrent_callers_each_get_all_their_parts_run_once()
+    {
+        var previous = KernelThreads.ThreadCount;
+        try
+        {
+            KernelThreads.ThreadCount = 2;
+            Parallel.For(0, 4, _ =>
+            {
+                for (var job = 0; job < 1000; job++)
+                {
+                    var counting = new CountingJob();
+                    KernelThreads.Run(counting, 2);
+                    counting.AssertEveryPartRanOnce(2);
+                }
+            });
+        }
+        finally
+        {
+            KernelThreads.ThreadCount = previous;
+        }
+    }
+
+    [Fact]
+    public void A_failing_part_surfaces_to_the_caller_and_the_pool_keeps_working()
+    {
+        var previous = KernelThreads.ThreadCount;
+        try
+        {
+            KernelThreads.ThreadCount = 2;
+            var failure = Record.Exception(() => KernelThreads.Run(new FailingJob(), 2));
+            var inner = failure is AggregateException aggregate ? aggregate.InnerExceptions.Single() : failure;
+            Assert.IsType<InvalidOperationException>(inner);
+            var counting = new CountingJob();
+            KernelThreads.Run(counting, 2);
+            counting.AssertEveryPartRanOnce(2);
+        }
+        finally
+        {
+            KernelThreads.ThreadCount = previous;
+        }
+    }
+
+    [Fact]
+    public void The_thread_count_is_kept_between_one_and_the_claim_limit()
+    {
+        var previous = KernelThreads.ThreadCount;
+        try
+        {
+            KernelThreads.ThreadCount = 0;
+            Assert.Equal(1, KernelThreads.ThreadCount);
+            KernelThreads.ThreadCount = 1000;
+            Assert.Equal(KernelThreads.MaxThreads, KernelThreads.ThreadCount);
+        }
+        finally
+        {
+            KernelThreads.ThreadCount = previous;
+        }
+    }
+}
