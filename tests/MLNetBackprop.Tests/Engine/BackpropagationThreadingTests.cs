@@ -23,25 +23,18 @@ public class BackpropagationThreadingTests
         float[]? rates = dropout ? [0.2f, 0.3f] : null;
 
         var (expectedLoss, expectedGradient) = Serial(layout, parameters, data, rows, loss, rates);
-        var previous = KernelThreads.ThreadCount;
-        try
+        using var scope = new ThreadCountScope(KernelThreads.ThreadCount); // restored afterwards
+        foreach (var threads in new[] { 1, 2, 3 })
         {
-            foreach (var threads in new[] { 1, 2, 3 })
-            {
-                KernelThreads.ThreadCount = threads;
-                var workspace = new BatchWorkspace(layout, rows, rates);
-                workspace.Gather(data, Enumerable.Range(0, rows).ToArray());
-                var value = Backpropagation.LossAndGradient(parameters, workspace, rows, loss, 0.4f, 0f, weighted: true,
-                    dropout: rates is null ? null : new SeededRandom(7));
-                Assert.Equal(BitConverter.DoubleToInt64Bits(expectedLoss), BitConverter.DoubleToInt64Bits(value));
-                for (var i = 0; i < expectedGradient.Length; i++)
-                    Assert.True(BitConverter.SingleToInt32Bits(expectedGradient[i]) == BitConverter.SingleToInt32Bits(workspace.Gradient[i]),
-                        $"{threads} threads: gradient {i} is {workspace.Gradient[i]}, expected {expectedGradient[i]}");
-            }
-        }
-        finally
-        {
-            KernelThreads.ThreadCount = previous;
+            KernelThreads.ThreadCount = threads;
+            var workspace = new BatchWorkspace(layout, rows, rates);
+            workspace.Gather(data, Enumerable.Range(0, rows).ToArray());
+            var value = Backpropagation.LossAndGradient(parameters, workspace, rows, loss, 0.4f, 0f, weighted: true,
+                dropout: rates is null ? null : new SeededRandom(7));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expectedLoss), BitConverter.DoubleToInt64Bits(value));
+            for (var i = 0; i < expectedGradient.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(expectedGradient[i]) == BitConverter.SingleToInt32Bits(workspace.Gradient[i]),
+                    $"{threads} threads: gradient {i} is {workspace.Gradient[i]}, expected {expectedGradient[i]}");
         }
     }
 
@@ -49,43 +42,35 @@ public class BackpropagationThreadingTests
     private static (double Loss, float[] Gradient) Serial(NetworkLayout layout, float[] parameters, TrainingSet data, int rows,
         LossKind loss, float[]? rates)
     {
-        var previous = KernelThreads.ThreadCount;
-        KernelThreads.ThreadCount = 1;
-        try
+        using var scope = new ThreadCountScope(1);
+        var workspace = new BatchWorkspace(layout, rows, rates);
+        workspace.Gather(data, Enumerable.Range(0, rows).ToArray());
+        Backpropagation.Forward(parameters, workspace, rows, rates is null ? null : new SeededRandom(7));
+        var delta = workspace.DeltaA;
+        var spare = workspace.DeltaB;
+        var value = Losses.Evaluate(loss, 0.4f, workspace.Outputs(rows), workspace.Targets.AsSpan(0, rows),
+            workspace.Weights.AsSpan(0, rows), layout.OutputCount, delta.AsSpan(0, rows * layout.OutputCount));
+        var gradient = new float[layout.ParameterCount];
+        for (var l = layout.LayerCount - 1; l >= 0; l--)
         {
-            var workspace = new BatchWorkspace(layout, rows, rates);
-            workspace.Gather(data, Enumerable.Range(0, rows).ToArray());
-            Backpropagation.Forward(parameters, workspace, rows, rates is null ? null : new SeededRandom(7));
-            var delta = workspace.DeltaA;
-            var spare = workspace.DeltaB;
-            var value = Losses.Evaluate(loss, 0.4f, workspace.Outputs(rows), workspace.Targets.AsSpan(0, rows),
-                workspace.Weights.AsSpan(0, rows), layout.OutputCount, delta.AsSpan(0, rows * layout.OutputCount));
-            var gradient = new float[layout.ParameterCount];
-            for (var l = layout.LayerCount - 1; l >= 0; l--)
-            {
-                int fanIn = layout.Widths[l], fanOut = layout.Widths[l + 1];
-                var dz = delta.AsSpan(0, rows * fanOut);
-                ReadOnlySpan<float> input = l == 0 ? workspace.Inputs : workspace.LayerInput(l);
-                MatrixMultiply.MultiplyTransposedA(input, dz, gradient.AsSpan(layout.WeightOffsets[l], fanIn * fanOut), rows, fanIn, fanOut);
-                var db = gradient.AsSpan(layout.BiasOffsets[l], fanOut);
-                for (var r = 0; r < rows; r++)
-                    VectorOps.Axpy(1f, dz.Slice(r * fanOut, fanOut), db);
-                if (l == 0)
-                    break;
-                var da = spare.AsSpan(0, rows * fanIn);
-                MatrixMultiply.MultiplyTransposedB(dz, parameters.AsSpan(layout.WeightOffsets[l], fanIn * fanOut), da, rows, fanOut, fanIn);
-                if (workspace.DropoutApplied && workspace.Masks[l - 1] is { } mask)
-                    for (var i = 0; i < da.Length; i++)
-                        da[i] *= mask[i];
-                Activations.Backward(layout.HiddenActivation, workspace.PreActivations[l - 1].AsSpan(0, da.Length),
-                    workspace.Activations[l - 1].AsSpan(0, da.Length), da);
-                (delta, spare) = (spare, delta);
-            }
-            return (value, gradient);
+            int fanIn = layout.Widths[l], fanOut = layout.Widths[l + 1];
+            var dz = delta.AsSpan(0, rows * fanOut);
+            ReadOnlySpan<float> input = l == 0 ? workspace.Inputs : workspace.LayerInput(l);
+            MatrixMultiply.MultiplyTransposedA(input, dz, gradient.AsSpan(layout.WeightOffsets[l], fanIn * fanOut), rows, fanIn, fanOut);
+            var db = gradient.AsSpan(layout.BiasOffsets[l], fanOut);
+            for (var r = 0; r < rows; r++)
+                VectorOps.Axpy(1f, dz.Slice(r * fanOut, fanOut), db);
+            if (l == 0)
+                break;
+            var da = spare.AsSpan(0, rows * fanIn);
+            MatrixMultiply.MultiplyTransposedB(dz, parameters.AsSpan(layout.WeightOffsets[l], fanIn * fanOut), da, rows, fanOut, fanIn);
+            if (workspace.DropoutApplied && workspace.Masks[l - 1] is { } mask)
+                for (var i = 0; i < da.Length; i++)
+                    da[i] *= mask[i];
+            Activations.Backward(layout.HiddenActivation, workspace.PreActivations[l - 1].AsSpan(0, da.Length),
+                workspace.Activations[l - 1].AsSpan(0, da.Length), da);
+            (delta, spare) = (spare, delta);
         }
-        finally
-        {
-            KernelThreads.ThreadCount = previous;
-        }
+        return (value, gradient);
     }
 }

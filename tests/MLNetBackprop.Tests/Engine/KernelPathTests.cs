@@ -177,32 +177,25 @@ public class KernelPathTests
         var a = TestData.Uniform(m * k, -1, 1, 20);
         var b = TestData.Uniform(k * n, -1, 1, 21);
         var expected = NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[p * n + j], (_, _) => 0f);
-        var previous = KernelThreads.ThreadCount;
-        try
+        using var scope = new ThreadCountScope(KernelThreads.ThreadCount); // restored afterwards
+        foreach (var threads in new[] { 1, 2, 3 })
         {
-            foreach (var threads in new[] { 1, 2, 3 })
+            // Only speed depends on the count, so changing it cannot disturb tests running alongside.
+            KernelThreads.ThreadCount = threads;
+            var c = new float[m * n];
+            MatrixMultiply.Multiply(a, b, c, m, k, n);
+            AssertSame(expected, c, $"{threads} threads");
+        }
+        KernelThreads.ThreadCount = 2;
+        Parallel.For(0, 8, _ =>
+        {
+            for (var repeat = 0; repeat < 5; repeat++)
             {
-                // Only speed depends on the count, so changing it cannot disturb tests running alongside.
-                KernelThreads.ThreadCount = threads;
                 var c = new float[m * n];
                 MatrixMultiply.Multiply(a, b, c, m, k, n);
-                AssertSame(expected, c, $"{threads} threads");
+                AssertSame(expected, c, "concurrent caller");
             }
-            KernelThreads.ThreadCount = 2;
-            Parallel.For(0, 8, _ =>
-            {
-                for (var repeat = 0; repeat < 5; repeat++)
-                {
-                    var c = new float[m * n];
-                    MatrixMultiply.Multiply(a, b, c, m, k, n);
-                    AssertSame(expected, c, "concurrent caller");
-                }
-            });
-        }
-        finally
-        {
-            KernelThreads.ThreadCount = previous;
-        }
+        });
     }
 
     [Fact]

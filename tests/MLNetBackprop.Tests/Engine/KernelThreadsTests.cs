@@ -43,80 +43,48 @@ public class KernelThreadsTests
     [InlineData(4, 4)]
     public void Every_part_of_every_job_runs_exactly_once(int threads, int parts)
     {
-        var previous = KernelThreads.ThreadCount;
-        try
+        using var scope = new ThreadCountScope(threads);
+        for (var job = 0; job < 2000; job++)
         {
-            KernelThreads.ThreadCount = threads;
-            for (var job = 0; job < 2000; job++)
-            {
-                var counting = new CountingJob();
-                KernelThreads.Run(counting, parts);
-                counting.AssertEveryPartRanOnce(parts);
-            }
-        }
-        finally
-        {
-            KernelThreads.ThreadCount = previous;
+            var counting = new CountingJob();
+            KernelThreads.Run(counting, parts);
+            counting.AssertEveryPartRanOnce(parts);
         }
     }
 
     [Fact]
     public void Concurrent_callers_each_get_all_their_parts_run_once()
     {
-        var previous = KernelThreads.ThreadCount;
-        try
+        using var scope = new ThreadCountScope(2);
+        Parallel.For(0, 4, _ =>
         {
-            KernelThreads.ThreadCount = 2;
-            Parallel.For(0, 4, _ =>
+            for (var job = 0; job < 1000; job++)
             {
-                for (var job = 0; job < 1000; job++)
-                {
-                    var counting = new CountingJob();
-                    KernelThreads.Run(counting, 2);
-                    counting.AssertEveryPartRanOnce(2);
-                }
-            });
-        }
-        finally
-        {
-            KernelThreads.ThreadCount = previous;
-        }
+                var counting = new CountingJob();
+                KernelThreads.Run(counting, 2);
+                counting.AssertEveryPartRanOnce(2);
+            }
+        });
     }
 
     [Fact]
     public void A_failing_part_surfaces_to_the_caller_and_the_pool_keeps_working()
     {
-        var previous = KernelThreads.ThreadCount;
-        try
-        {
-            KernelThreads.ThreadCount = 2;
-            var failure = Record.Exception(() => KernelThreads.Run(new FailingJob(), 2));
-            var inner = failure is AggregateException aggregate ? aggregate.InnerExceptions.Single() : failure;
-            Assert.IsType<InvalidOperationException>(inner);
-            var counting = new CountingJob();
-            KernelThreads.Run(counting, 2);
-            counting.AssertEveryPartRanOnce(2);
-        }
-        finally
-        {
-            KernelThreads.ThreadCount = previous;
-        }
+        using var scope = new ThreadCountScope(2);
+        var failure = Record.Exception(() => KernelThreads.Run(new FailingJob(), 2));
+        var inner = failure is AggregateException aggregate ? aggregate.InnerExceptions.Single() : failure;
+        Assert.IsType<InvalidOperationException>(inner);
+        var counting = new CountingJob();
+        KernelThreads.Run(counting, 2);
+        counting.AssertEveryPartRanOnce(2);
     }
 
     [Fact]
     public void The_thread_count_is_kept_between_one_and_the_claim_limit()
     {
-        var previous = KernelThreads.ThreadCount;
-        try
-        {
-            KernelThreads.ThreadCount = 0;
-            Assert.Equal(1, KernelThreads.ThreadCount);
-            KernelThreads.ThreadCount = 1000;
-            Assert.Equal(KernelThreads.MaxThreads, KernelThreads.ThreadCount);
-        }
-        finally
-        {
-            KernelThreads.ThreadCount = previous;
-        }
+        using var scope = new ThreadCountScope(0);
+        Assert.Equal(1, KernelThreads.ThreadCount);
+        KernelThreads.ThreadCount = 1000;
+        Assert.Equal(KernelThreads.MaxThreads, KernelThreads.ThreadCount);
     }
 }
