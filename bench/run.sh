@@ -46,17 +46,20 @@ BENCH=(dotnet tests/MLNetBackprop.Benchmarks/bin/Release/net10.0/MLNetBackprop.B
   done
   # Scaling: one run whose epochs alternate between 2 threads and 1 (the model is the same either way).
   "${BENCH[@]}" train "$DATA" 128 $((2 * EPOCHS + 2)) 0
-  "${BENCH[@]}" kernels 1
-  "${BENCH[@]}" kernels 2
-  (cd bench && "${PEER_ENV[@]}" $PY peer_blas.py)
-  if [ "$CORE" = Prescott ]; then
-    (cd bench && "${PEER_ENV[@]}" OPENBLAS_CORETYPE=$FORCED $PY peer_blas.py | sed "s/simd=openblas/simd=openblas-$FORCED/")
-  fi
+  # The products, ours and OpenBLAS's, in interleaved rounds as well (the table keeps each cell's best round).
+  for ROUND in $(seq 1 "$ROUNDS"); do
+    "${BENCH[@]}" kernels 1
+    "${BENCH[@]}" kernels 2
+    (cd bench && "${PEER_ENV[@]}" $PY peer_blas.py)
+    if [ "$CORE" = Prescott ]; then
+      (cd bench && "${PEER_ENV[@]}" OPENBLAS_CORETYPE=$FORCED $PY peer_blas.py | sed "s/simd=openblas/simd=openblas-$FORCED/")
+    fi
+  done
   "${BENCH[@]}" profile "$DATA" 128 2
   "${BENCH[@]}" profile "$DATA" 128 1
   "${BENCH[@]}" profile "$DATA" 2048,2048 2
   "${BENCH[@]}" score "$DATA"
   echo "LOAD_AFTER $(cut -d' ' -f1-3 /proc/loadavg)"
-} 2>&1 | tee "$LOG" | grep -E '^(ROUND|RESULT|SCALING|SCORING|KERNEL|PEAK|PROFILE|ADAM)' >&2
+} 2>&1 | tee "$LOG" | grep -E '^(ROUND|RESULT|SCALING|SCORING|KERNEL|PEAK|BANDWIDTH|PROFILE|ADAM)' >&2
 
 $PY bench/summarize.py "$LOG"

@@ -45,7 +45,10 @@ internal static class KernelBenchmark
     public static void Run(int threads, SimdLevel? level)
     {
         if (threads == 1 && level is null)
+        {
             Console.WriteLine($"PEAK one_core_gflops={PeakGflops(1):F1} two_core_gflops={PeakGflops(2):F1}");
+            MemoryBandwidth.Run();
+        }
         KernelThreads.ThreadCount = threads;
         using var forced = level is { } l ? SimdSelection.Force(l) : null;
         foreach (var (name, kind, m, k, n) in Shapes)
