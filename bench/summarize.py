@@ -68,10 +68,17 @@ for k in list({k["name"]: k for k in pick("KERNEL", threads="1") if not k["simd"
         cells += [g("1", f), g("2", f)]
     print(f"| {name.strip(chr(34))} | " + " | ".join(cells) + " |")
 print()
-for p in [l for l in lines if l.startswith(("PROFILE", "ADAM"))]:
+for threads in ("1", "2"):
+    steps = pick("ADAM", threads=threads)
+    if steps:
+        print(f"Adam step over W's {steps[0]['parameters']} parameters, {threads} thread(s), caches warm: "
+              f"{min(float(a['us']) for a in steps):.1f} µs")
+print()
+for p in [l for l in lines if l.startswith("PROFILE")]:
     print(p)
 print()
 print("| scoring | single-row median µs | single-row p99 µs | batch rows/s |")
 print("|---|---|---|---|")
-for s in pick("SCORING"):
-    print(f"| {s['system']} | {s['single_row_median_us']} | {s['single_row_p99_us']} | {s['batch_rows_per_s']} |")
+for system in dict.fromkeys(s["system"] for s in pick("SCORING")):
+    s = min(pick("SCORING", system=system), key=lambda s: float(s["single_row_median_us"]))
+    print(f"| {system} | {s['single_row_median_us']} | {s['single_row_p99_us']} | {s['batch_rows_per_s']} |")
