@@ -1,3 +1,4 @@
+using MLNetBackprop.Engine;
 using System.IO.Compression;
 
 namespace MLNetBackprop.Benchmarks;
@@ -11,7 +12,8 @@ internal static class FashionMnist
     {
         var images = ReadIdx(Path.Combine(directory, $"{prefix}-images-idx3-ubyte.gz"));
         var labels = ReadIdx(Path.Combine(directory, $"{prefix}-labels-idx1-ubyte.gz"));
-        var features = new float[images.Length];
+        // Allocated as the ML.NET trainers' data reader allocates training features (huge pages where offered).
+        var features = RowStoreAllocator.Allocate(images.Length);
         for (var i = 0; i < images.Length; i++)
             features[i] = images[i] / 255f;
         var targets = new float[labels.Length];

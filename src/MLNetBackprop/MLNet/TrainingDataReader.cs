@@ -111,7 +111,13 @@ internal static class TrainingDataReader
             _count += values.Length;
         }
 
-        public float[] ToArray() => _items.AsSpan(0, _count).ToArray();
+        public float[] ToArray()
+        {
+            // Training reads the features in random row order: their array gets huge pages where the OS offers them.
+            var array = RowStoreAllocator.Allocate(_count);
+            _items.AsSpan(0, _count).CopyTo(array);
+            return array;
+        }
 
         void Reserve(int extra)
         {
