@@ -3,8 +3,8 @@ using MLNetBackprop.Benchmarks;
 using MLNetBackprop.Engine.Kernels;
 
 // Commands (see bench/run.sh):
-//   train  <data dir> <hidden sizes, e.g. 128 or 2048,2048> <epochs> <threads>
-//   kernels <threads> [scalar|vector128|vector256|vector512]
+//   train  <data dir> <hidden sizes, e.g. 128 or 2048,2048> <epochs> <threads, or 0: epochs alternate 2 and 1>
+//   kernels <threads> [scalar|vector128|vector256|vector512]   (one thread also: FMA peak, memory bandwidth)
 //   profile <data dir> <hidden sizes> <threads>
 //   score  <data dir>
 //   bdn    [BenchmarkDotNet arguments]
@@ -30,7 +30,7 @@ switch (command)
         BenchmarkSwitcher.FromAssembly(typeof(KernelMicrobenchmarks).Assembly).Run(args[1..]);
         break;
     default:
-        Console.Error.WriteLine("usage: train <dir> <hidden> <epochs> <threads> | kernels <threads> [level] | score <dir> | bdn [args]");
+        Console.Error.WriteLine("usage: train <dir> <hidden> <epochs> <threads|0> | kernels <threads> [level] | profile <dir> <hidden> <threads> | score <dir> | bdn [args]");
         return 2;
 }
 return 0;
