@@ -7,7 +7,8 @@ internal static class DenseLayer
 {
     /// <summary>
     /// output[rows × fanOut] = input[rows × fanIn]·W + b, where W and b are layer <paramref name="layer"/>'s slices
-    /// of <paramref name="parameters"/>. Each sum starts from the bias and adds the products in input order.
+    /// of <paramref name="parameters"/>. Each sum starts from the bias and adds the products in input order; the
+    /// first layer of a wide input (<see cref="SplitsInputs"/>) sums its two halves of the inputs so and then adds them.
     /// </summary>
     public static void Forward(NetworkLayout layout, ReadOnlySpan<float> parameters, int layer,
         ReadOnlySpan<float> input, Span<float> output, int rows)
@@ -16,8 +17,14 @@ internal static class DenseLayer
         var fanOut = layout.Widths[layer + 1];
         var weights = parameters.Slice(layout.WeightOffsets[layer], fanIn * fanOut);
         var biases = parameters.Slice(layout.BiasOffsets[layer], fanOut);
-        MatrixMultiply.MultiplyAddBias(input, weights, biases, output, rows, fanIn, fanOut);
+        if (SplitsInputs(layout, layer))
+            SplitInputProduct.Run(input, weights, biases, output, rows, fanIn, fanOut);
+        else
+            MatrixMultiply.MultiplyAddBias(input, weights, biases, output, rows, fanIn, fanOut);
     }
+
+    /// <summary>Whether layer <paramref name="layer"/> is computed in two halves of its inputs (<see cref="SplitInputProduct"/>).</summary>
+    public static bool SplitsInputs(NetworkLayout layout, int layer) => layer == 0 && SplitInputProduct.SplitPoint(layout.InputCount) > 0;
 
     /// <summary>
     /// Like <see cref="Forward"/>, and also writes f(output) to <paramref name="activated"/> for the layout's hidden
@@ -30,7 +37,10 @@ internal static class DenseLayer
         var fanOut = layout.Widths[layer + 1];
         var weights = parameters.Slice(layout.WeightOffsets[layer], fanIn * fanOut);
         var biases = parameters.Slice(layout.BiasOffsets[layer], fanOut);
-        MatrixMultiply.MultiplyAddBias(input, weights, biases, output, rows, fanIn, fanOut,
-            layout.HiddenActivation, activated[..(rows * fanOut)]);
+        if (SplitsInputs(layout, layer))
+            SplitInputProduct.Run(input, weights, biases, output, rows, fanIn, fanOut, layout.HiddenActivation, activated[..(rows * fanOut)]);
+        else
+            MatrixMultiply.MultiplyAddBias(input, weights, biases, output, rows, fanIn, fanOut,
+                layout.HiddenActivation, activated[..(rows * fanOut)]);
     }
 }

@@ -67,19 +67,25 @@ internal sealed class GemmJob : IKernelJob
             rowStart = Math.Min(_operands.M, tiles * part / parts * 8);
             rowEnd = Math.Min(_operands.M, tiles * (part + 1) / parts * 8);
         }
-        switch (_level)
+        RunRectangle(_level, _operands, rowStart, rowEnd, colStart, colEnd);
+    }
+
+    /// <summary>Computes C rows [rowStart, rowEnd) × columns [colStart, colEnd) on the calling thread at <paramref name="level"/>.</summary>
+    public static void RunRectangle(SimdLevel level, in GemmOperands operands, int rowStart, int rowEnd, int colStart, int colEnd)
+    {
+        switch (level)
         {
             case SimdLevel.Vector512:
-                GemmDriver<Vector512<float>, FmaLanes512>.Run(_operands, rowStart, rowEnd, colStart, colEnd);
+                GemmDriver<Vector512<float>, FmaLanes512>.Run(operands, rowStart, rowEnd, colStart, colEnd);
                 break;
             case SimdLevel.Vector256:
-                GemmDriver<Vector256<float>, FmaLanes256>.Run(_operands, rowStart, rowEnd, colStart, colEnd);
+                GemmDriver<Vector256<float>, FmaLanes256>.Run(operands, rowStart, rowEnd, colStart, colEnd);
                 break;
             case SimdLevel.Vector128:
-                GemmDriver<Vector128<float>, FmaLanes128>.Run(_operands, rowStart, rowEnd, colStart, colEnd);
+                GemmDriver<Vector128<float>, FmaLanes128>.Run(operands, rowStart, rowEnd, colStart, colEnd);
                 break;
             default:
-                GemmDriver<float, FmaLanesScalar>.Run(_operands, rowStart, rowEnd, colStart, colEnd);
+                GemmDriver<float, FmaLanesScalar>.Run(operands, rowStart, rowEnd, colStart, colEnd);
                 break;
         }
     }

@@ -101,7 +101,7 @@ internal static unsafe class MatrixMultiply
 
     // In place is faster while B′ stays in L2; pack when it does not, or when its row stride is a multiple of 4 KB
     // (every row of a column block then maps to the same cache sets).
-    private static bool ShouldPack(in GemmOperands operands)
+    internal static bool ShouldPack(in GemmOperands operands)
         => operands.BColumnStride != 1
            || (operands.K > 16 && operands.BKStride % 1024 == 0)
            || (long)operands.K * operands.N > 512 * 1024;
