@@ -119,10 +119,6 @@ internal static class Backpropagation
                 {
                     KernelThreads.Run(job, rows >= 32 ? KernelThreads.ThreadCount : 1);
                 }
-                catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-                {
-                    throw e.InnerExceptions[0];
-                }
                 finally
                 {
                     job._parameters = null;
@@ -142,9 +138,7 @@ internal static class Backpropagation
 
         public void Execute(int part, int parts)
         {
-            var tiles = (_rows + 7) / 8;
-            var start = Math.Min(_rows, tiles * part / parts * 8);
-            var end = Math.Min(_rows, tiles * (part + 1) / parts * 8);
+            var (start, end) = TileRows.Part(_rows, part, parts);
             if (start >= end)
                 return;
             var workspace = _workspace;

@@ -8,20 +8,11 @@ internal static class DenseLayer
     /// <summary>
     /// output[rows × fanOut] = input[rows × fanIn]·W + b, where W and b are layer <paramref name="layer"/>'s slices
     /// of <paramref name="parameters"/>. Each sum starts from the bias and adds the products in input order; the
-    /// first layer of a wide input (<see cref="SplitsInputs"/>) sums its two halves of the inputs so and then adds them.
+    /// first layer of a wide input (<see cref="SplitsInputs"/>) does so over each half of its inputs and adds the two.
     /// </summary>
     public static void Forward(NetworkLayout layout, ReadOnlySpan<float> parameters, int layer,
         ReadOnlySpan<float> input, Span<float> output, int rows)
-    {
-        var fanIn = layout.Widths[layer];
-        var fanOut = layout.Widths[layer + 1];
-        var weights = parameters.Slice(layout.WeightOffsets[layer], fanIn * fanOut);
-        var biases = parameters.Slice(layout.BiasOffsets[layer], fanOut);
-        if (SplitsInputs(layout, layer))
-            SplitInputProduct.Run(input, weights, biases, output, rows, fanIn, fanOut);
-        else
-            MatrixMultiply.MultiplyAddBias(input, weights, biases, output, rows, fanIn, fanOut);
-    }
+        => Affine(layout, parameters, layer, input, output, default, rows);
 
     /// <summary>Whether layer <paramref name="layer"/> is computed in two halves of its inputs (<see cref="SplitInputProduct"/>).</summary>
     public static bool SplitsInputs(NetworkLayout layout, int layer) => layer == 0 && SplitInputProduct.SplitPoint(layout.InputCount) > 0;
@@ -32,15 +23,20 @@ internal static class DenseLayer
     /// </summary>
     public static void ForwardActivated(NetworkLayout layout, ReadOnlySpan<float> parameters, int layer,
         ReadOnlySpan<float> input, Span<float> output, Span<float> activated, int rows)
+        => Affine(layout, parameters, layer, input, output, activated[..(rows * layout.Widths[layer + 1])], rows);
+
+    // The product with the bias, and f of it into `activated` unless that is empty.
+    private static void Affine(NetworkLayout layout, ReadOnlySpan<float> parameters, int layer,
+        ReadOnlySpan<float> input, Span<float> output, Span<float> activated, int rows)
     {
         var fanIn = layout.Widths[layer];
         var fanOut = layout.Widths[layer + 1];
         var weights = parameters.Slice(layout.WeightOffsets[layer], fanIn * fanOut);
         var biases = parameters.Slice(layout.BiasOffsets[layer], fanOut);
+        var activation = activated.IsEmpty ? ActivationKind.Identity : layout.HiddenActivation;
         if (SplitsInputs(layout, layer))
-            SplitInputProduct.Run(input, weights, biases, output, rows, fanIn, fanOut, layout.HiddenActivation, activated[..(rows * fanOut)]);
+            SplitInputProduct.Run(input, weights, biases, output, rows, fanIn, fanOut, activation, activated);
         else
-            MatrixMultiply.MultiplyAddBias(input, weights, biases, output, rows, fanIn, fanOut,
-                layout.HiddenActivation, activated[..(rows * fanOut)]);
+            MatrixMultiply.MultiplyAddBias(input, weights, biases, output, rows, fanIn, fanOut, activation, activated);
     }
 }

@@ -63,9 +63,7 @@ internal sealed class GemmJob : IKernelJob
         }
         else
         {
-            var tiles = (_operands.M + 7) / 8;
-            rowStart = Math.Min(_operands.M, tiles * part / parts * 8);
-            rowEnd = Math.Min(_operands.M, tiles * (part + 1) / parts * 8);
+            (rowStart, rowEnd) = TileRows.Part(_operands.M, part, parts);
         }
         RunRectangle(_level, _operands, rowStart, rowEnd, colStart, colEnd);
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 
 namespace MLNetBackprop.Engine.Kernels;
 
@@ -81,7 +82,7 @@ internal static class KernelThreads
             spinner.SpinOnce(sleep1Threshold: -1);
         _job = null;
         if (_failure is { } failure)
-            throw new AggregateException("A kernel part failed.", failure);
+            ExceptionDispatchInfo.Throw(failure); // as the part threw it, as when the caller runs every part itself
     }
 
     // Runs unclaimed parts of job `generation`, its own part first, until there are none (or another job is current).

@@ -75,10 +75,6 @@ internal sealed unsafe class SplitInputProduct : IKernelJob
                 job._phase = 1;
                 KernelThreads.Run(job, chunks == 0 ? 1 : 2 * chunks);
             }
-            catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-            {
-                throw e.InnerExceptions[0];
-            }
             finally
             {
                 job._x = job._w = job._bias = job._z = job._activated = job._second = null;
@@ -98,11 +94,11 @@ internal sealed unsafe class SplitInputProduct : IKernelJob
                 return;
             }
             // Part p: half p / chunks, row chunk p % chunks; with two threads part t (thread t) is half t.
-            var (start, end) = RowChunk(_rows, part % _chunks, _chunks);
+            var (start, end) = TileRows.Part(_rows, part % _chunks, _chunks);
             Half(part / _chunks, start, end);
             return;
         }
-        var (first, last) = parts == 1 ? (0, _rows) : RowChunk(_rows, part, parts);
+        var (first, last) = TileRows.Part(_rows, part, parts);
         var count = (last - first) * _n;
         if (count == 0)
             return;
@@ -110,13 +106,6 @@ internal sealed unsafe class SplitInputProduct : IKernelJob
         TensorPrimitives.Add(z, new ReadOnlySpan<float>(_second + first * _n, count), z);
         if (_activated != null)
             Activations.Forward(_activation, z, new Span<float>(_activated + first * _n, count));
-    }
-
-    // Rows [start, end) of chunk `chunk` of `chunks`, cut at whole 8-row tiles.
-    private static (int Start, int End) RowChunk(int rows, int chunk, int chunks)
-    {
-        var tiles = (rows + 7) / 8;
-        return (Math.Min(rows, tiles * chunk / chunks * 8), Math.Min(rows, tiles * (chunk + 1) / chunks * 8));
     }
 
     // One half's product for rows [start, end): the first starts from the bias into z, the second from zero into the partial.
