@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of workload W (Fashion-MNIST 784-128-10, Adam 1e-3, batch 200, 10 epochs, 2 threads) against
-# PyTorch and scikit-learn, plus kernel GFLOP/s against OpenBLAS, scoring latency and the wide network's profile.
+# PyTorch and scikit-learn, plus kernel GFLOP/s against OpenBLAS (libopenblas0-openmp, called in-process), scoring
+# latency and the wide network's profile.
 # Installs what it compares against, runs everything in one go and prints one table.
 # Usage: bench/run.sh [epochs]   (BENCH_ROUNDS=3: interleaved rounds of the training comparison, best round kept)
 set -euo pipefail
@@ -46,20 +47,22 @@ BENCH=(dotnet tests/MLNetBackprop.Benchmarks/bin/Release/net10.0/MLNetBackprop.B
   done
   # Scaling: one run whose epochs alternate between 2 threads and 1 (the model is the same either way).
   "${BENCH[@]}" train "$DATA" 128 $((2 * EPOCHS + 2)) 0
-  # The products, ours and OpenBLAS's, in interleaved rounds as well (the table keeps each cell's best round).
+  # The products, ours and OpenBLAS's (called in the same process, samples alternating), in interleaved rounds as
+  # well (the table keeps each cell's best round), each round after the machine's FMA peak and memory bandwidth.
   for ROUND in $(seq 1 "$ROUNDS"); do
-    "${BENCH[@]}" kernels 1
-    "${BENCH[@]}" kernels 2
-    (cd bench && "${PEER_ENV[@]}" $PY peer_blas.py)
-    if [ "$CORE" = Prescott ]; then
-      (cd bench && "${PEER_ENV[@]}" OPENBLAS_CORETYPE=$FORCED $PY peer_blas.py | sed "s/simd=openblas/simd=openblas-$FORCED/")
-    fi
+    "${BENCH[@]}" machine
+    for THREADS in 1 2; do
+      "${PEER_ENV[@]}" "${BENCH[@]}" versus-openblas $THREADS
+      if [ "$CORE" = Prescott ]; then
+        "${PEER_ENV[@]}" OPENBLAS_CORETYPE=$FORCED "${BENCH[@]}" versus-openblas $THREADS
+      fi
+    done
   done
   "${BENCH[@]}" profile "$DATA" 128 2
   "${BENCH[@]}" profile "$DATA" 128 1
   "${BENCH[@]}" profile "$DATA" 2048,2048 2
   "${BENCH[@]}" score "$DATA"
   echo "LOAD_AFTER $(cut -d' ' -f1-3 /proc/loadavg)"
-} 2>&1 | tee "$LOG" | grep -E '^(ROUND|RESULT|SCALING|SCORING|KERNEL|PEAK|BANDWIDTH|PROFILE|ADAM)' >&2
+} 2>&1 | tee "$LOG" | grep -E '^(ROUND|RESULT|SCALING|SCORING|BLAS|KERNEL|PEAK|BANDWIDTH|PROFILE|ADAM)' >&2
 
 $PY bench/summarize.py "$LOG"

@@ -55,8 +55,9 @@ print(f"Kernels, GFLOP/s (measured FMA peak: {peak[0]['one_core_gflops'] if peak
 print()
 forced = sorted({k["simd"] for k in pick("KERNEL") if k["simd"].startswith("openblas-")})
 extra = "".join(f" {f} 1 thread | {f} 2 threads |" for f in forced)
-print("| product | ours 1 thread | ours 2 threads | OpenBLAS 1 thread | OpenBLAS 2 threads |" + extra)
-print("|---|---|---|---|---|" + "---|---|" * len(forced))
+print("| product | ours 1 thread | ours 2 threads | OpenBLAS 1 thread | OpenBLAS 2 threads |" + extra
+      + " ours vs best OpenBLAS, 1 thread | 2 threads |")
+print("|---|---|---|---|---|" + "---|---|" * len(forced) + "---|---|")
 for k in list({k["name"]: k for k in pick("KERNEL", threads="1") if not k["simd"].startswith("openblas")}.values()):
     name = k["name"]
     def g(threads, simd):
@@ -66,6 +67,9 @@ for k in list({k["name"]: k for k in pick("KERNEL", threads="1") if not k["simd"
     cells = [g("1", None), g("2", None), g("1", "openblas"), g("2", "openblas")]
     for f in forced:
         cells += [g("1", f), g("2", f)]
+    for threads, ours_cell in (("1", cells[0]), ("2", cells[1])):
+        peers = [float(g(threads, p)) for p in ["openblas"] + forced if g(threads, p) != "?"]
+        cells.append(f"{float(ours_cell) / max(peers):.2f}x" if peers and ours_cell != "?" else "?")
     print(f"| {name.strip(chr(34))} | " + " | ".join(cells) + " |")
 print()
 for threads in ("1", "2"):

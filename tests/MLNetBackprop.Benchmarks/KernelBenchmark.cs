@@ -3,7 +3,7 @@ using MLNetBackprop.Engine.Kernels;
 
 namespace MLNetBackprop.Benchmarks;
 
-/// <summary>GFLOP/s of the three products at workload W's shapes and at the wide network's, best of several runs.</summary>
+/// <summary>GFLOP/s of the three products at workload W's shapes and at the wide network's (ours, and OpenBLAS's in the same process), best of several samples.</summary>
 internal static class KernelBenchmark
 {
     private static readonly (string Name, string Kind, int M, int K, int N)[] Shapes =
@@ -42,14 +42,25 @@ internal static class KernelBenchmark
         return best;
     }
 
-    public static void Run(int threads, SimdLevel? level)
+    /// <summary>The FMA peak and memory bandwidth of one core and of two: the ceilings the other figures are read against.</summary>
+    public static void Machine()
     {
-        if (threads == 1 && level is null)
-        {
-            Console.WriteLine($"PEAK one_core_gflops={PeakGflops(1):F1} two_core_gflops={PeakGflops(2):F1}");
-            MemoryBandwidth.Run();
-        }
+        Console.WriteLine($"PEAK one_core_gflops={PeakGflops(1):F1} two_core_gflops={PeakGflops(2):F1}");
+        MemoryBandwidth.Run();
+    }
+
+    /// <summary>
+    /// Our products at every shape on <paramref name="threads"/> threads (and then the Adam step); with
+    /// <paramref name="openBlas"/>, OpenBLAS's on as many threads, sample for sample alternating with ours.
+    /// </summary>
+    public static void Run(int threads, SimdLevel? level, OpenBlasGemm? openBlas = null)
+    {
         KernelThreads.ThreadCount = threads;
+        openBlas?.SetThreads(threads);
+        // The OPENBLAS_CORETYPE the peers' runs force shows in the label, as "openblas-SkylakeX".
+        var peer = Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") is { Length: > 0 } ? $"openblas-{openBlas?.CoreName}" : "openblas";
+        if (openBlas is not null)
+            Console.WriteLine($"BLAS label={peer} core={openBlas.CoreName} threads={threads}");
         using var forced = level is { } l ? SimdSelection.Force(l) : null;
         foreach (var (name, kind, m, k, n) in Shapes)
         {
@@ -62,11 +73,32 @@ internal static class KernelBenchmark
                 "tn" => () => MatrixMultiply.MultiplyTransposedA(a, b, c, m, k, n),
                 _ => () => MatrixMultiply.MultiplyTransposedB(a, b, c, m, k, n),
             };
-            var seconds = BestTime(product, 2.0 * m * n * k);
-            var gflops = 2.0 * m * n * k / seconds / 1e9;
-            Console.WriteLine($"KERNEL name=\"{name}\" threads={threads} simd={SimdSelection.Current} us={seconds * 1e6:F1} gflops={gflops:F1}");
+            var flops = 2.0 * m * n * k;
+            if (openBlas is null)
+            {
+                Report(name, threads, SimdSelection.Current.ToString(), BestTimes([product], flops)[0], flops);
+                continue;
+            }
+            var theirs = new float[c.Length];
+            var times = BestTimes([product, () => openBlas.Multiply(kind, a, b, theirs, m, k, n)], flops);
+            CheckSameProduct(name, c, theirs);
+            Report(name, threads, SimdSelection.Current.ToString(), times[0], flops);
+            Report(name, threads, peer, times[1], flops);
         }
         AdamStep(threads);
+    }
+
+    private static void Report(string name, int threads, string simd, double seconds, double flops)
+        => Console.WriteLine($"KERNEL name=\"{name}\" threads={threads} simd={simd} us={seconds * 1e6:F1} gflops={flops / seconds / 1e9:F1}");
+
+    // A peer called with the wrong shapes or transposes would be timed on another product: compare the results.
+    private static void CheckSameProduct(string name, float[] ours, float[] theirs)
+    {
+        var (largest, worst) = (0f, 0f);
+        for (var i = 0; i < ours.Length; i++)
+            (largest, worst) = (Math.Max(largest, Math.Abs(ours[i])), Math.Max(worst, Math.Abs(ours[i] - theirs[i])));
+        if (!(worst <= 1e-4f * largest))
+            throw new InvalidOperationException($"{name}: OpenBLAS's product differs from ours by {worst} (largest entry {largest}).");
     }
 
     // The Adam update over W's 101,770 parameters (sqrt and divide per element; memory-bound beyond L2).
@@ -75,23 +107,31 @@ internal static class KernelBenchmark
         const int count = 784 * 128 + 128 + 128 * 10 + 10;
         var (parameters, gradient) = (Random(count, 3), Random(count, 4));
         var (m, v) = (new float[count], new float[count]);
-        var seconds = BestTime(() => AdamUpdate.Step(parameters, gradient, m, v, 1e-6f, 0.9f, 0.999f, 1e-8f), 20.0 * count);
+        var seconds = BestTimes([() => AdamUpdate.Step(parameters, gradient, m, v, 1e-6f, 0.9f, 0.999f, 1e-8f)], 20.0 * count)[0];
         Console.WriteLine($"ADAM parameters={count} threads={threads} us={seconds * 1e6:F1}");
     }
 
-    // Repeats enough calls for ~20 ms per sample and keeps the fastest of 15 samples (the machine is shared).
-    private static double BestTime(Action product, double flops)
+    // Each contender repeats enough calls for ~20 ms per sample; the samples of the contenders alternate, and each
+    // keeps its fastest of 15 (the machine is shared: a busy spell lands on both). Between two contenders' samples a
+    // short sleep lets the other's worker threads stop spinning, so neither runs against the other's spinners.
+    private static double[] BestTimes(Action[] contenders, double flops)
     {
-        for (var i = 0; i < 20; i++)
-            product();
+        foreach (var contender in contenders)
+            for (var i = 0; i < 20; i++)
+                contender();
         var calls = Math.Max(1, (int)(0.02 / (flops / 2e11)));
-        var best = double.MaxValue;
+        var best = contenders.Select(_ => double.MaxValue).ToArray();
         for (var sample = 0; sample < 15; sample++)
         {
-            var start = Stopwatch.GetTimestamp();
-            for (var i = 0; i < calls; i++)
-                product();
-            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds / calls);
+            for (var c = 0; c < contenders.Length; c++)
+            {
+                if (contenders.Length > 1)
+                    Thread.Sleep(2);
+                var start = Stopwatch.GetTimestamp();
+                for (var i = 0; i < calls; i++)
+                    contenders[c]();
+                best[c] = Math.Min(best[c], Stopwatch.GetElapsedTime(start).TotalSeconds / calls);
+            }
         }
         return best;
     }

@@ -4,7 +4,9 @@ using MLNetBackprop.Engine.Kernels;
 
 // Commands (see bench/run.sh):
 //   train  <data dir> <hidden sizes, e.g. 128 or 2048,2048> <epochs> <threads, or 0: epochs alternate 2 and 1>
-//   kernels <threads> [scalar|vector128|vector256|vector512]   (one thread also: FMA peak, memory bandwidth)
+//   machine                                                    (FMA peak and memory bandwidth of one and two cores)
+//   kernels <threads> [scalar|vector128|vector256|vector512]
+//   versus-openblas <threads>                                  (our products and OpenBLAS's, samples alternating)
 //   profile <data dir> <hidden sizes> <threads>
 //   score  <data dir>
 //   bdn    [BenchmarkDotNet arguments]
@@ -16,6 +18,12 @@ switch (command)
         break;
     case "kernels":
         KernelBenchmark.Run(int.Parse(args[1]), args.Length > 2 ? Enum.Parse<SimdLevel>(args[2], ignoreCase: true) : null);
+        break;
+    case "machine":
+        KernelBenchmark.Machine();
+        break;
+    case "versus-openblas":
+        KernelBenchmark.Run(int.Parse(args[1]), null, OpenBlasGemm.Load());
         break;
     case "profile":
         StageProfile.Run(args[1], args[2].Split(',').Select(int.Parse).ToArray(), int.Parse(args[3]));
@@ -30,7 +38,7 @@ switch (command)
         BenchmarkSwitcher.FromAssembly(typeof(KernelMicrobenchmarks).Assembly).Run(args[1..]);
         break;
     default:
-        Console.Error.WriteLine("usage: train <dir> <hidden> <epochs> <threads|0> | kernels <threads> [level] | profile <dir> <hidden> <threads> | score <dir> | bdn [args]");
+        Console.Error.WriteLine("usage: train <dir> <hidden> <epochs> <threads|0> | machine | kernels <threads> [level] | versus-openblas <threads> | profile <dir> <hidden> <threads> | score <dir> | bdn [args]");
         return 2;
 }
 return 0;
