@@ -78,6 +78,33 @@ public class KernelPathTests
         }
     }
 
+    // 520 output columns on one thread (at least 512 per part): the driver packs A′ as well as B′, and a shared
+    // dimension of 300 is cut into two blocks whose partial sums pass through C.
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void Wide_products_that_pack_both_operands_equal_the_naive_fma_loop_on_every_path(int levelNumber)
+    {
+        var level = (SimdLevel)levelNumber;
+        using var forced = SimdSelection.Force(level);
+        using var scope = new ThreadCountScope(1);
+        const int rows = 17, shared = 300, columns = 520;
+        var a = Unaligned(rows * shared, 40);
+        var b = Unaligned(shared * columns, 41);
+        var c = Unaligned(rows * columns, 42);
+        MatrixMultiply.Multiply(a, b, c, rows, shared, columns);
+        AssertSame(NaiveFma(rows, columns, shared, (i, p) => a[i * shared + p], (p, j) => b[p * columns + j], (_, _) => 0f), c, $"{level} A·B");
+
+        var bt = Unaligned(columns * shared, 43);
+        MatrixMultiply.MultiplyTransposedB(a, bt, c, rows, shared, columns);
+        AssertSame(NaiveFma(rows, columns, shared, (i, p) => a[i * shared + p], (p, j) => bt[j * shared + p], (_, _) => 0f), c, $"{level} A·Bᵀ");
+
+        // Aᵀ·B: A is shared×rows, so A′'s rows are strided columns of a and its tiles are packed from 8 adjacent floats.
+        var at = Unaligned(shared * rows, 44);
+        var bRows = Unaligned(shared * columns, 45);
+        MatrixMultiply.MultiplyTransposedA(at, bRows, c, shared, rows, columns);
+        AssertSame(NaiveFma(rows, columns, shared, (i, r) => at[r * rows + i], (r, j) => bRows[r * columns + j], (_, _) => 0f), c, $"{level} Aᵀ·B");
+    }
+
     [Theory]
     [MemberData(nameof(Levels))]
     public void MultiplyAddBias_starts_from_the_bias_and_activates_on_every_path(int levelNumber)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace MLNetBackprop.Engine.Kernels;
 
@@ -114,7 +115,7 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
             if (op.ARowStride == 1)
             {
                 for (var p = 0; p < kb; p++)
-                    new ReadOnlySpan<float>(source + p * op.AKStride, rows).CopyTo(new Span<float>(destination + p * rows, rows));
+                    Vector256.Store(Vector256.Load(source + p * op.AKStride), destination + p * rows); // one tile column: 8 floats
                 continue;
             }
             for (var r = 0; r < rows; r++)
@@ -171,7 +172,9 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
                 var s4 = s3 + op.BColumnStride; var s5 = s4 + op.BColumnStride; var s6 = s5 + op.BColumnStride;
                 var s7 = s6 + op.BColumnStride;
                 var destination = panels + jj / blockWidth * kb * blockWidth + jj % blockWidth;
-                for (nint p = 0, q = 0; p < kb; p++, q += op.BKStride)
+                // Contiguous rows of b (B′'s columns) on a vector path: eight by eight through registers.
+                nint start = op.BKStride == 1 && TL.Count >= 8 ? TransposePack.EightRows(s0, op.BColumnStride, kb, destination, blockWidth) : 0;
+                for (nint p = start, q = start * op.BKStride; p < kb; p++, q += op.BKStride)
                 {
                     var d = destination + p * blockWidth;
                     d[0] = s0[q]; d[1] = s1[q]; d[2] = s2[q]; d[3] = s3[q];
