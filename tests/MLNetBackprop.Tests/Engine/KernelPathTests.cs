@@ -78,8 +78,8 @@ public class KernelPathTests
         }
     }
 
-    // 520 output columns on one thread (at least 512 per part): the driver packs A′ as well as B′, and a shared
-    // dimension of 300 is cut into two blocks whose partial sums pass through C.
+    // At least 512 output columns per part: the driver packs A′ as well as B′. 17 rows with a shared dimension of 300
+    // (cut into two blocks whose partial sums pass through C); 521 rows, more than one packed block of A′ (64 tiles).
     [Theory]
     [MemberData(nameof(Levels))]
     public void Wide_products_that_pack_both_operands_equal_the_naive_fma_loop_on_every_path(int levelNumber)
@@ -87,22 +87,27 @@ public class KernelPathTests
         var level = (SimdLevel)levelNumber;
         using var forced = SimdSelection.Force(level);
         using var scope = new ThreadCountScope(1);
-        const int rows = 17, shared = 300, columns = 520;
+        AssertWideProducts(level, rows: 17, shared: 300, columns: 520);
+        AssertWideProducts(level, rows: 521, shared: 20, columns: 515);
+    }
+
+    private static void AssertWideProducts(SimdLevel level, int rows, int shared, int columns)
+    {
         var a = Unaligned(rows * shared, 40);
         var b = Unaligned(shared * columns, 41);
         var c = Unaligned(rows * columns, 42);
         MatrixMultiply.Multiply(a, b, c, rows, shared, columns);
-        AssertSame(NaiveFma(rows, columns, shared, (i, p) => a[i * shared + p], (p, j) => b[p * columns + j], (_, _) => 0f), c, $"{level} A·B");
+        AssertSame(NaiveFma(rows, columns, shared, (i, p) => a[i * shared + p], (p, j) => b[p * columns + j], (_, _) => 0f), c, $"{level} A·B {rows}x{shared}x{columns}");
 
         var bt = Unaligned(columns * shared, 43);
         MatrixMultiply.MultiplyTransposedB(a, bt, c, rows, shared, columns);
-        AssertSame(NaiveFma(rows, columns, shared, (i, p) => a[i * shared + p], (p, j) => bt[j * shared + p], (_, _) => 0f), c, $"{level} A·Bᵀ");
+        AssertSame(NaiveFma(rows, columns, shared, (i, p) => a[i * shared + p], (p, j) => bt[j * shared + p], (_, _) => 0f), c, $"{level} A·Bᵀ {rows}x{shared}x{columns}");
 
         // Aᵀ·B: A is shared×rows, so A′'s rows are strided columns of a and its tiles are packed from 8 adjacent floats.
         var at = Unaligned(shared * rows, 44);
         var bRows = Unaligned(shared * columns, 45);
         MatrixMultiply.MultiplyTransposedA(at, bRows, c, shared, rows, columns);
-        AssertSame(NaiveFma(rows, columns, shared, (i, r) => at[r * rows + i], (r, j) => bRows[r * columns + j], (_, _) => 0f), c, $"{level} Aᵀ·B");
+        AssertSame(NaiveFma(rows, columns, shared, (i, r) => at[r * rows + i], (r, j) => bRows[r * columns + j], (_, _) => 0f), c, $"{level} Aᵀ·B {rows}x{shared}x{columns}");
     }
 
     [Theory]

@@ -17,6 +17,9 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
 
     private const int PackAMinColumns = 512;
 
+    // Row tiles of A′ packed at a time: 64 × 8 rows × 256 floats (512 KB) beside a 512 KB chunk of B′ in L2.
+    private const int MaxPackedTiles = 64;
+
     // Columns of B′ packed together per shared-dimension block: 512 × 256 floats (512 KB) stay in L2.
     private const int ChunkColumns = 512;
 
@@ -24,7 +27,7 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     /// <remarks>
     /// Full 8-row tiles: the shared dimension is cut into blocks of at most <see cref="MaxKc"/>; for each block,
     /// each column panel of B′ is packed once (contiguous, zero-padded) and every row tile streams past it while it
-    /// sits in L1. Between blocks the partial sums go through C, which a float store keeps exactly, so each element
+    /// sits in L1 (when A′ is packed too, a block of up to <see cref="MaxPackedTiles"/> row tiles at a time). Between blocks the partial sums go through C, which a float store keeps exactly, so each element
     /// is still one FMA chain over p in order. Rows left over are done one at a time on B′ in place.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -42,7 +45,11 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
         // the copy costs about what 32 output columns cost, and wide products gain from the contiguous stream
         // (their long rows have 4 KB-multiple strides that would otherwise map to the same cache sets).
         var packA = colEnd - colStart >= PackAMinColumns && tiles > 0;
-        var aFloats = packA ? (tiles * kc * rows + 15) / 16 * 16 : 0;
+        // Many rows (a wide layer's weight gradient has 2048) are packed and streamed a block at a time, so A′ shares
+        // L2 with the chunk of B′ instead of pushing it out; up to one block, A′ is packed once per shared block.
+        var blockTiles = packA ? Math.Min(tiles, MaxPackedTiles) : tiles;
+        var packPerChunk = packA && blockTiles < tiles;
+        var aFloats = packA ? (blockTiles * kc * rows + 15) / 16 * 16 : 0;
         var chunkColumns = Math.Min(ChunkColumns, (colEnd - colStart + blockWidth - 1) / blockWidth * blockWidth);
         var panelFloats = tiles > 0 ? kc * chunkColumns : 0;
         var rowPanelFloats = fullRowsEnd < rowEnd && op.PackB ? op.K * blockWidth : 0;
@@ -56,46 +63,52 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
             var kb = Math.Min(kc, op.K - pc);
             var start = pc == 0 ? op.Start : TileStart.Accumulate;
             var last = pc + kb >= op.K;
-            if (packA)
+            if (packA && !packPerChunk)
                 PackA(op, rowStart, tiles, pc, kb, kc, aPack);
             for (var jc = colStart; jc < colEnd; jc += chunkColumns)
             {
                 var chunkEnd = Math.Min(colEnd, jc + chunkColumns);
                 PackPanels(op, pc, kb, jc, chunkEnd - jc, panel);
-                for (var j = jc; j < chunkEnd; j += blockWidth)
+                for (var blockRow = rowStart; blockRow < fullRowsEnd; blockRow += blockTiles * rows)
                 {
-                    var width = Math.Min(blockWidth, chunkEnd - j);
-                    var b = panel + (j - jc) * kb;
-                    var bias = start == TileStart.Bias ? BlockOfBias(op, j, width, paddedBias) : null;
-                    for (var i = rowStart; i < fullRowsEnd; i += rows)
+                    var blockEnd = Math.Min(fullRowsEnd, blockRow + blockTiles * rows);
+                    if (packPerChunk)
+                        PackA(op, blockRow, (blockEnd - blockRow) / rows, pc, kb, kc, aPack);
+                    for (var j = jc; j < chunkEnd; j += blockWidth)
                     {
-                        var a = op.A + i * op.ARowStride + pc * op.AKStride;
-                        nint aRow = op.ARowStride, aK = op.AKStride;
-                        if (packA)
+                        var width = Math.Min(blockWidth, chunkEnd - j);
+                        var b = panel + (j - jc) * kb;
+                        var bias = start == TileStart.Bias ? BlockOfBias(op, j, width, paddedBias) : null;
+                        for (var i = blockRow; i < blockEnd; i += rows)
                         {
-                            a = aPack + (i - rowStart) * kc;
-                            aRow = 1;
-                            aK = rows;
+                            var a = op.A + i * op.ARowStride + pc * op.AKStride;
+                            nint aRow = op.ARowStride, aK = op.AKStride;
+                            if (packA)
+                            {
+                                a = aPack + (i - blockRow) * kc;
+                                aRow = 1;
+                                aK = rows;
+                            }
+                            var c = op.C + i * op.Ldc + j;
+                            nint ldc = op.Ldc;
+                            if (width < blockWidth)
+                            {
+                                if (start == TileStart.Accumulate)
+                                    CopyRows(c, op.Ldc, tile, blockWidth, rows, width);
+                                c = tile;
+                                ldc = blockWidth;
+                            }
+                            if (width <= TL.Count)
+                                GemmTile<TV, TL>.Rows8Narrow(a, aRow, aK, b, blockWidth, kb, c, ldc, start, bias);
+                            else if (aRow == 1)
+                                GemmTile<TV, TL>.Rows8Adjacent(a, aK, b, blockWidth, kb, c, ldc, start, bias);
+                            else
+                                GemmTile<TV, TL>.Rows8(a, op.ARowStride, op.AKStride, b, blockWidth, kb, c, ldc, start, bias);
+                            if (width < blockWidth)
+                                CopyRows(tile, blockWidth, op.C + i * op.Ldc + j, op.Ldc, rows, width);
+                            if (last && op.Activated != null)
+                                ActivateRows(op, i, j, rows, width);
                         }
-                        var c = op.C + i * op.Ldc + j;
-                        nint ldc = op.Ldc;
-                        if (width < blockWidth)
-                        {
-                            if (start == TileStart.Accumulate)
-                                CopyRows(c, op.Ldc, tile, blockWidth, rows, width);
-                            c = tile;
-                            ldc = blockWidth;
-                        }
-                        if (width <= TL.Count)
-                            GemmTile<TV, TL>.Rows8Narrow(a, aRow, aK, b, blockWidth, kb, c, ldc, start, bias);
-                        else if (aRow == 1)
-                            GemmTile<TV, TL>.Rows8Adjacent(a, aK, b, blockWidth, kb, c, ldc, start, bias);
-                        else
-                            GemmTile<TV, TL>.Rows8(a, op.ARowStride, op.AKStride, b, blockWidth, kb, c, ldc, start, bias);
-                        if (width < blockWidth)
-                            CopyRows(tile, blockWidth, op.C + i * op.Ldc + j, op.Ldc, rows, width);
-                        if (last && op.Activated != null)
-                            ActivateRows(op, i, j, rows, width);
                     }
                 }
             }
