@@ -45,8 +45,9 @@ BENCH=(dotnet tests/MLNetBackprop.Benchmarks/bin/Release/net10.0/MLNetBackprop.B
       (cd bench && "${PEER_ENV[@]}" OPENBLAS_CORETYPE=$FORCED $PY peer_sklearn.py "$EPOCHS" | sed "s/system=scikit-learn/system=scikit-learn-coretype-$FORCED/")
     fi
   done
-  # Scaling: one run whose epochs alternate between 2 threads and 1 (the model is the same either way).
-  "${BENCH[@]}" train "$DATA" 128 $((2 * EPOCHS + 2)) 0
+  # Scaling: one run whose epochs alternate between 2 threads and 1 (the model is the same either way), 20 of each
+  # after the first two; the ratio of the medians and the median ratio of neighbouring epochs.
+  "${BENCH[@]}" train "$DATA" 128 $((4 * EPOCHS + 2)) 0
   # The products, ours and OpenBLAS's (called in the same process, samples alternating), in interleaved rounds as
   # well (the table keeps each cell's best round), each round after the machine's FMA peak and memory bandwidth.
   for ROUND in $(seq 1 "$ROUNDS"); do

@@ -41,7 +41,8 @@ for name, r in rows:
 for s in pick("SCALING"):
     print()
     print(f"Scaling, epochs alternating between 2 threads and 1 in one run ({s['epochs']} epochs, medians): "
-          f"{s['s_per_epoch_2_threads']} s vs {s['s_per_epoch_1_thread']} s, {s['speedup']}x.")
+          f"{s['s_per_epoch_2_threads']} s vs {s['s_per_epoch_1_thread']} s, {s['speedup']}x; median ratio of neighbouring "
+          f"epochs {s.get('paired_speedup', '?')}x.")
 print()
 print(f"Allocations per mini-batch (steady state): {ours['alloc_bytes_per_batch']} bytes; peak working set "
       f"{ours['peak_working_set_mb']} MB with {ours['train_data_mb']} MB of float32 training data "

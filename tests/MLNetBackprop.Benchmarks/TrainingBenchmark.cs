@@ -62,13 +62,18 @@ internal static class TrainingBenchmark
     }
 
     // Odd epochs ran on 2 threads, even ones on 1: two medians from the same run, interleaved second by second, so
-    // a busy spell on a shared host slows both alike. The first two epochs (JIT, first touch) are left out.
+    // a busy spell on a shared host slows both alike. The first two epochs (JIT, first touch) are left out. The
+    // paired figure is the median over neighbouring pairs (a 2-thread epoch and the 1-thread epoch right after it)
+    // of their ratio: a spell that outlasts a pair cancels out of it.
     private static void ReportScaling(int[] hidden, List<double> epochTimes)
     {
         var two = Median(epochTimes.Where((_, i) => i >= 2 && i % 2 == 0).ToList());
         var one = Median(epochTimes.Where((_, i) => i >= 2 && i % 2 == 1).ToList());
+        var paired = Median(Enumerable.Range(1, epochTimes.Count / 2 - 1)
+            .Where(pair => 2 * pair + 1 < epochTimes.Count)
+            .Select(pair => epochTimes[2 * pair + 1] / epochTimes[2 * pair]).ToList());
         Console.WriteLine($"SCALING hidden={string.Join('-', hidden)} epochs={epochTimes.Count} s_per_epoch_2_threads={two:F4} " +
-                          $"s_per_epoch_1_thread={one:F4} speedup={one / two:F2}");
+                          $"s_per_epoch_1_thread={one:F4} speedup={one / two:F2} paired_speedup={paired:F2}");
     }
 
     public static double Accuracy(Network network, float[] features, float[] targets)
