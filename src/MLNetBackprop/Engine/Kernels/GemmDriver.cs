@@ -27,8 +27,9 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     /// <remarks>
     /// Full 8-row tiles: the shared dimension is cut into blocks of at most <see cref="MaxKc"/>; for each block,
     /// each column panel of B′ is packed once (contiguous, zero-padded) and every row tile streams past it while it
-    /// sits in L1 (when A′ is packed too, a block of up to <see cref="MaxPackedTiles"/> row tiles at a time). Between blocks the partial sums go through C, which a float store keeps exactly, so each element
-    /// is still one FMA chain over p in order. Rows left over are done one at a time on B′ in place.
+    /// sits in L1 (when A′ is packed too, a block of up to <see cref="MaxPackedTiles"/> row tiles at a time). Between
+    /// blocks the partial sums go through C, which a float store keeps exactly, so each element is still one FMA chain
+    /// over p in order. Rows left over are done one at a time on B′ in place.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(in GemmOperands op, int rowStart, int rowEnd, int colStart, int colEnd)
@@ -127,8 +128,9 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
             var destination = aPack + (nint)t * kc * rows;
             if (op.ARowStride == 1)
             {
+                // A tile's column is 8 adjacent floats: one vector.
                 for (var p = 0; p < kb; p++)
-                    Vector256.Store(Vector256.Load(source + p * op.AKStride), destination + p * rows); // one tile column: 8 floats
+                    Vector256.Store(Vector256.Load(source + p * op.AKStride), destination + p * rows);
                 continue;
             }
             for (var r = 0; r < rows; r++)
@@ -186,7 +188,9 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
                 var s7 = s6 + op.BColumnStride;
                 var destination = panels + jj / blockWidth * kb * blockWidth + jj % blockWidth;
                 // Contiguous rows of b (B′'s columns) on a vector path: eight by eight through registers.
-                nint start = op.BKStride == 1 && TL.Count >= 8 ? TransposePack.EightRows(s0, op.BColumnStride, kb, destination, blockWidth) : 0;
+                nint start = op.BKStride == 1 && TL.Count >= 8
+                    ? TransposePack.EightRows(s0, op.BColumnStride, kb, destination, blockWidth)
+                    : 0;
                 for (nint p = start, q = start * op.BKStride; p < kb; p++, q += op.BKStride)
                 {
                     var d = destination + p * blockWidth;
