@@ -91,6 +91,26 @@ public class KernelPathTests
         AssertWideProducts(level, rows: 521, shared: 20, columns: 515);
     }
 
+    // More than one packed block of rows (65 tiles) and of the shared dimension (260 = 2 × 130): the A′ blocks are
+    // repacked per chunk of columns while the partial sums pass through C, and only the last pass activates. One
+    // level suffices: the blocking is the same code on every level.
+    [Fact]
+    public void A_product_in_several_blocks_of_rows_and_of_the_shared_dimension_starts_from_the_bias_and_activates()
+    {
+        using var scope = new ThreadCountScope(1);
+        const int rows = 521, shared = 260, columns = 512;
+        var a = Unaligned(rows * shared, 46);
+        var b = Unaligned(shared * columns, 47);
+        var bias = Unaligned(columns, 48);
+        var c = Unaligned(rows * columns, 49);
+        var activated = new float[rows * columns];
+        MatrixMultiply.MultiplyAddBias(a, b, bias, c, rows, shared, columns, ActivationKind.Relu, activated);
+        var expected = NaiveFma(rows, columns, shared, (i, p) => a[i * shared + p], (p, j) => b[p * columns + j], (_, j) => bias[j]);
+        AssertSame(expected, c, "pre-activations");
+        Activations.Forward(ActivationKind.Relu, expected);
+        AssertSame(expected, activated, "activations");
+    }
+
     private static void AssertWideProducts(SimdLevel level, int rows, int shared, int columns)
     {
         var a = Unaligned(rows * shared, 40);
