@@ -70,7 +70,6 @@ internal static class TrainingBenchmark
         var two = Median(epochTimes.Where((_, i) => i >= 2 && i % 2 == 0).ToList());
         var one = Median(epochTimes.Where((_, i) => i >= 2 && i % 2 == 1).ToList());
         var paired = Median(Enumerable.Range(1, epochTimes.Count / 2 - 1)
-            .Where(pair => 2 * pair + 1 < epochTimes.Count)
             .Select(pair => epochTimes[2 * pair + 1] / epochTimes[2 * pair]).ToList());
         Console.WriteLine($"SCALING hidden={string.Join('-', hidden)} epochs={epochTimes.Count} s_per_epoch_2_threads={two:F4} " +
                           $"s_per_epoch_1_thread={one:F4} speedup={one / two:F2} paired_speedup={paired:F2}");

@@ -78,19 +78,6 @@ public class KernelPathTests
         }
     }
 
-    // At least 512 output columns per part: the driver packs A′ as well as B′. 17 rows with a shared dimension of 300
-    // (cut into two blocks whose partial sums pass through C); 521 rows, more than one packed block of A′ (64 tiles).
-    [Theory]
-    [MemberData(nameof(Levels))]
-    public void Wide_products_that_pack_both_operands_equal_the_naive_fma_loop_on_every_path(int levelNumber)
-    {
-        var level = (SimdLevel)levelNumber;
-        using var forced = SimdSelection.Force(level);
-        using var scope = new ThreadCountScope(1);
-        AssertWideProducts(level, rows: 17, shared: 300, columns: 520);
-        AssertWideProducts(level, rows: 521, shared: 20, columns: 515);
-    }
-
     // More than one packed block of rows (65 tiles) and of the shared dimension (260 = 2 × 130): the A′ blocks are
     // repacked per chunk of columns while the partial sums pass through C, and only the last pass activates. One
     // level suffices: the blocking is the same code on every level.
@@ -109,25 +96,6 @@ public class KernelPathTests
         AssertSame(expected, c, "pre-activations");
         Activations.Forward(ActivationKind.Relu, expected);
         AssertSame(expected, activated, "activations");
-    }
-
-    private static void AssertWideProducts(SimdLevel level, int rows, int shared, int columns)
-    {
-        var a = Unaligned(rows * shared, 40);
-        var b = Unaligned(shared * columns, 41);
-        var c = Unaligned(rows * columns, 42);
-        MatrixMultiply.Multiply(a, b, c, rows, shared, columns);
-        AssertSame(NaiveFma(rows, columns, shared, (i, p) => a[i * shared + p], (p, j) => b[p * columns + j], (_, _) => 0f), c, $"{level} A·B {rows}x{shared}x{columns}");
-
-        var bt = Unaligned(columns * shared, 43);
-        MatrixMultiply.MultiplyTransposedB(a, bt, c, rows, shared, columns);
-        AssertSame(NaiveFma(rows, columns, shared, (i, p) => a[i * shared + p], (p, j) => bt[j * shared + p], (_, _) => 0f), c, $"{level} A·Bᵀ {rows}x{shared}x{columns}");
-
-        // Aᵀ·B: A is shared×rows, so A′'s rows are strided columns of a and its tiles are packed from 8 adjacent floats.
-        var at = Unaligned(shared * rows, 44);
-        var bRows = Unaligned(shared * columns, 45);
-        MatrixMultiply.MultiplyTransposedA(at, bRows, c, shared, rows, columns);
-        AssertSame(NaiveFma(rows, columns, shared, (i, r) => at[r * rows + i], (r, j) => bRows[r * columns + j], (_, _) => 0f), c, $"{level} Aᵀ·B {rows}x{shared}x{columns}");
     }
 
     [Theory]
@@ -156,7 +124,8 @@ public class KernelPathTests
     }
 
     // Wide outputs (the driver then packs strided rows of A′), several blocks of the shared dimension (partial sums
-    // pass through C between blocks), left-over rows and a narrow last column panel, on every path.
+    // pass through C between blocks), left-over rows and a narrow last column panel, on every path; then, on one
+    // thread so one part has all 515 columns, 521 rows: more than one packed block of A′ (64 row tiles).
     [Theory]
     [MemberData(nameof(Levels))]
     public void Wide_products_with_packed_rows_and_blocked_shared_dimension_equal_the_naive_fma_loop(int levelNumber)
@@ -164,29 +133,40 @@ public class KernelPathTests
         var level = (SimdLevel)levelNumber;
         using var forced = SimdSelection.Force(level);
         foreach (var (m, k, n) in new[] { (19, 600, 1100), (8, 257, 1060), (17, 33, 1031) })
-        {
-            var a = Unaligned(m * k, 30);
-            var b = Unaligned(k * n, 31);
-            var bias = Unaligned(n, 32);
-            var c = Unaligned(m * n, 33);
-            MatrixMultiply.Multiply(a, b, c, m, k, n);
-            var first = NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[p * n + j], (_, _) => 0f);
-            AssertSame(first, c, $"{level} {m}x{k}x{n}");
-            MatrixMultiply.Multiply(a, b, c, m, k, n, accumulate: true);
-            AssertSame(NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[p * n + j], (i, j) => first[i * n + j]), c,
-                $"{level} accumulate {m}x{k}x{n}");
+            AssertWideProducts($"{level} {m}x{k}x{n}", m, k, n);
+        using var scope = new ThreadCountScope(1);
+        AssertWideProducts($"{level} one thread 521x20x515", 521, 20, 515);
+    }
 
-            var withBias = NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[p * n + j], (_, j) => bias[j]);
-            var activated = new float[m * n];
-            MatrixMultiply.MultiplyAddBias(a, b, bias, c, m, k, n, ActivationKind.Relu, activated);
-            AssertSame(withBias, c, $"{level} bias {m}x{k}x{n}");
-            Activations.Forward(ActivationKind.Relu, withBias);
-            AssertSame(withBias, activated, $"{level} bias activated {m}x{k}x{n}");
+    // A·B, accumulated, with bias and activation, A·Bᵀ and Aᵀ·B (whose A′ tiles are packed from 8 adjacent floats)
+    // against the naive FMA loop, for m output rows, k shared and n output columns.
+    private static void AssertWideProducts(string what, int m, int k, int n)
+    {
+        var a = Unaligned(m * k, 30);
+        var b = Unaligned(k * n, 31);
+        var bias = Unaligned(n, 32);
+        var c = Unaligned(m * n, 33);
+        MatrixMultiply.Multiply(a, b, c, m, k, n);
+        var first = NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[p * n + j], (_, _) => 0f);
+        AssertSame(first, c, what);
+        MatrixMultiply.Multiply(a, b, c, m, k, n, accumulate: true);
+        AssertSame(NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[p * n + j], (i, j) => first[i * n + j]), c,
+            $"{what} accumulate");
 
-            var bt = Unaligned(n * k, 34);
-            MatrixMultiply.MultiplyTransposedB(a, bt, c, m, k, n);
-            AssertSame(NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => bt[j * k + p], (_, _) => 0f), c, $"{level} Bᵀ {m}x{k}x{n}");
-        }
+        var withBias = NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[p * n + j], (_, j) => bias[j]);
+        var activated = new float[m * n];
+        MatrixMultiply.MultiplyAddBias(a, b, bias, c, m, k, n, ActivationKind.Relu, activated);
+        AssertSame(withBias, c, $"{what} bias");
+        Activations.Forward(ActivationKind.Relu, withBias);
+        AssertSame(withBias, activated, $"{what} bias activated");
+
+        var bt = Unaligned(n * k, 34);
+        MatrixMultiply.MultiplyTransposedB(a, bt, c, m, k, n);
+        AssertSame(NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => bt[j * k + p], (_, _) => 0f), c, $"{what} Bᵀ");
+
+        var at = Unaligned(k * m, 35);
+        MatrixMultiply.MultiplyTransposedA(at, b, c, k, m, n);
+        AssertSame(NaiveFma(m, n, k, (i, r) => at[r * m + i], (r, j) => b[r * n + j], (_, _) => 0f), c, $"{what} Aᵀ");
     }
 
     [Fact]
