@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNetBackprop;
 using MLNetBackprop.Cli;
 
 // mlnet-backprop: the main job (no arguments), training on your CSV, and scoring with a saved model.
@@ -20,7 +21,7 @@ catch (CliException ex)
     return 2;
 }
 catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or FormatException
-    or MLNetBackprop.Engine.TrainingDivergedException or UnauthorizedAccessException)
+    or TrainingDivergedException or UnauthorizedAccessException)
 {
     // Library errors already say what is wrong and how to fix it: one line, no stack trace.
     Console.Error.WriteLine($"error: {ex.Message}");

@@ -22,12 +22,3 @@ internal sealed record TrainingRequest(
     /// <summary>Epochs between checkpoints.</summary>
     public int? CheckpointEveryEpochs { get; init; }
 }
-
-/// <summary>What training produced, for the report.</summary>
-internal sealed record TrainingOutcome(
-    TaskKind Task,
-    long TrainRows,
-    long TestRows,
-    IReadOnlyList<(string Name, double Value)> Metrics,
-    double Seconds,
-    string? Note);

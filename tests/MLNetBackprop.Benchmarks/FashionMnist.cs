@@ -1,5 +1,5 @@
-using MLNetBackprop.Engine;
 using System.IO.Compression;
+using MLNetBackprop.Engine.Data;
 
 namespace MLNetBackprop.Benchmarks;
 

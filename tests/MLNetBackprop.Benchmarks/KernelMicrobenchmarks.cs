@@ -32,7 +32,7 @@ public class KernelMicrobenchmarks
     public void SetThreads() => KernelThreads.ThreadCount = Threads;
 
     [Benchmark(Description = "forward X·W1+b, ReLU 200x784x128")]
-    public void Forward() => MatrixMultiply.MultiplyAddBias(_x, _w1, _b1, _z1, 200, 784, 128, Engine.ActivationKind.Relu, _a1);
+    public void Forward() => MatrixMultiply.MultiplyAddBias(_x, _w1, _b1, _z1, 200, 784, 128, Engine.Kernels.ActivationKind.Relu, _a1);
 
     [Benchmark(Description = "weight grad Xᵀ·dZ 784x200x128")]
     public void WeightGradient() => MatrixMultiply.MultiplyTransposedA(_x, _z1, _dw1, 200, 784, 128);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MLNetBackprop.Engine.Kernels;
 
 namespace MLNetBackprop.Benchmarks;
 

@@ -1,5 +1,9 @@
 using System.Diagnostics;
-using MLNetBackprop.Engine;
+using MLNetBackprop.Engine.Data;
+using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Engine.Training;
 
 namespace MLNetBackprop.Benchmarks;
 

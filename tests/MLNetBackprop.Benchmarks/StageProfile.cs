@@ -1,6 +1,10 @@
 using System.Diagnostics;
-using MLNetBackprop.Engine;
+using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Engine.Training;
 
 namespace MLNetBackprop.Benchmarks;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using MLNetBackprop.Engine;
+using MLNetBackprop.Engine.Training;
 
 namespace MLNetBackprop.MLNet;
 

@@ -1,8 +1,9 @@
+using MLNetBackprop;
+using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Engine.Model;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using MLNetBackprop;
-using MLNetBackprop.Engine;
 
 [assembly: LoadableClass(typeof(MlpBinaryModelParameters), null, typeof(SignatureLoadModel),
     "MLP binary classifier", MlpBinaryModelParameters.LoaderSignature)]

@@ -1,9 +1,11 @@
+using MLNetBackprop.Engine.Data;
+using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
-using MLNetBackprop.Engine;
-using MLNetBackprop.MLNet;
 
 namespace MLNetBackprop;
 

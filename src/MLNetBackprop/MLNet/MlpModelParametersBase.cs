@@ -1,9 +1,9 @@
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
-using MLNetBackprop.Engine;
-using MLNetBackprop.MLNet;
 
 namespace MLNetBackprop;
 
@@ -187,6 +187,3 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
         }
     }
 }
-
-/// <summary>How a model was trained: the per-epoch history and the epoch whose weights it holds.</summary>
-internal sealed record MlpTrainingRecord(IReadOnlyList<MlpEpochReport> History, int BestEpoch);

@@ -1,3 +1,6 @@
+using MLNetBackprop.Engine.Optimizers;
+
+
 namespace MLNetBackprop;
 
 /// <summary>

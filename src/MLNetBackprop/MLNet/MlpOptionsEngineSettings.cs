@@ -1,4 +1,9 @@
-using MLNetBackprop.Engine;
+using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Engine.Training;
+
+
 
 namespace MLNetBackprop;
 

@@ -1,9 +1,9 @@
+using MLNetBackprop;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using MLNetBackprop;
-using MLNetBackprop.Engine;
-using MLNetBackprop.MLNet;
 
 [assembly: LoadableClass(typeof(MlpRegressionModelParameters), null, typeof(SignatureLoadModel),
     "MLP regressor", MlpRegressionModelParameters.LoaderSignature)]

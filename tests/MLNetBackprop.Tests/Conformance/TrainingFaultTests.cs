@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Microsoft.ML;
-using MLNetBackprop.Engine;
+using MLNetBackprop.Engine.Training;
 using MLNetBackprop.Tests.Tools;
+using Microsoft.ML;
 
 namespace MLNetBackprop.Tests.Conformance;
 

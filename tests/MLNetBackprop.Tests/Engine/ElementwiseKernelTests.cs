@@ -1,5 +1,7 @@
-using MLNetBackprop.Engine;
 using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Optimizers;
+
+
 
 namespace MLNetBackprop.Tests.Engine;
 

@@ -1,4 +1,3 @@
-using MLNetBackprop.Engine;
 using MLNetBackprop.Engine.Kernels;
 using static MLNetBackprop.Tests.Engine.KernelReference;
 

@@ -1,3 +1,6 @@
+using MLNetBackprop.Engine.Kernels;
+
+
 namespace MLNetBackprop.Tests.Engine;
 
 /// <summary>The naive references and exact comparisons that kernel tests check the fast paths against.</summary>

@@ -1,5 +1,7 @@
 using MLNetBackprop.Engine.Kernels;
 
+
+
 namespace MLNetBackprop.Tests.Engine;
 
 /// <summary>The thread pool that splits kernels: every part runs exactly once per job, whoever claims it.</summary>

@@ -1,4 +1,6 @@
-using MLNetBackprop.Engine;
+using MLNetBackprop.Engine.Layers;
+
+
 
 namespace MLNetBackprop.Tests.Engine;
 

@@ -1,5 +1,7 @@
 using MLNetBackprop.Engine.Kernels;
 
+
+
 namespace MLNetBackprop.Tests.Engine;
 
 public class MatrixMultiplyTests

@@ -1,4 +1,9 @@
-using MLNetBackprop.Engine;
+using MLNetBackprop.Engine.Data;
+using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Training;
+
+
 
 namespace MLNetBackprop.Tests.Engine;
 

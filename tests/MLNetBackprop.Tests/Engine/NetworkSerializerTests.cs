@@ -1,4 +1,7 @@
-using MLNetBackprop.Engine;
+using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Model;
+
+
 
 namespace MLNetBackprop.Tests.Engine;
 

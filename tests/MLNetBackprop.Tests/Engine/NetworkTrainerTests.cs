@@ -1,4 +1,11 @@
-using MLNetBackprop.Engine;
+using MLNetBackprop.Engine.Data;
+using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Engine.Training;
+
+
 
 namespace MLNetBackprop.Tests.Engine;
 

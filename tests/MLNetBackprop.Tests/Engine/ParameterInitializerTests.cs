@@ -1,4 +1,8 @@
-using MLNetBackprop.Engine;
+using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Training;
+
+
 
 namespace MLNetBackprop.Tests.Engine;
 

@@ -1,4 +1,8 @@
-using MLNetBackprop.Engine;
+using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Engine.Model;
+
+
 
 namespace MLNetBackprop.Tests.Engine;
 

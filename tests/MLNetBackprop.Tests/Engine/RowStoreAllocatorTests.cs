@@ -1,4 +1,6 @@
-using MLNetBackprop.Engine;
+using MLNetBackprop.Engine.Data;
+
+
 
 namespace MLNetBackprop.Tests.Engine;
 

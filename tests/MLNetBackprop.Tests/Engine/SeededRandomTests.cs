@@ -1,4 +1,6 @@
-using MLNetBackprop.Engine;
+using MLNetBackprop.Engine.Training;
+
+
 
 namespace MLNetBackprop.Tests.Engine;
 

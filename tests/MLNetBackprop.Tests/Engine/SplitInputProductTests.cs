@@ -1,5 +1,8 @@
-using MLNetBackprop.Engine;
+using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Training;
 using static MLNetBackprop.Tests.Engine.KernelReference;
 
 namespace MLNetBackprop.Tests.Engine;

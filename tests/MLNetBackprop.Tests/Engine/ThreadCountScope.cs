@@ -1,5 +1,7 @@
 using MLNetBackprop.Engine.Kernels;
 
+
+
 namespace MLNetBackprop.Tests.Engine;
 
 /// <summary>Sets the kernel thread count for a using block and restores the previous one after it.</summary>

@@ -1,6 +1,6 @@
+using MLNetBackprop.Engine.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNetBackprop.Engine;
 
 namespace MLNetBackprop.Tests.MLNet;
 

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Optimizers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

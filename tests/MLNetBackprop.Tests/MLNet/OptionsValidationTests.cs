@@ -1,3 +1,4 @@
+using MLNetBackprop.Engine.Optimizers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

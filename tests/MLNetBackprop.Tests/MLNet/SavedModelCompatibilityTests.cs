@@ -1,6 +1,7 @@
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Tests.Tools;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNetBackprop.Tests.Tools;
 
 namespace MLNetBackprop.Tests.MLNet;
 

@@ -2,17 +2,6 @@ using System.Runtime.CompilerServices;
 
 namespace MLNetBackprop.Engine.Kernels;
 
-/// <summary>How a tile's accumulators start.</summary>
-internal enum TileStart
-{
-    /// <summary>From zero.</summary>
-    Zero,
-    /// <summary>From the bias row (the same for every row of the tile).</summary>
-    Bias,
-    /// <summary>From the destination's current values (C += A·B).</summary>
-    Accumulate,
-}
-
 /// <summary>
 /// Register-blocked FMA micro-kernels: a tile of 8 (or 1) rows × two vectors of columns of C = A′·B′, where
 /// A′[r, p] = a[r·aRow + p·aK] (so A′ may be a transposed view) and B′[p, :] = b[p·ldb ..] is contiguous per row.

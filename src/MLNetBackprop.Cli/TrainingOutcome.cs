@@ -1,0 +1,10 @@
+namespace MLNetBackprop.Cli;
+
+/// <summary>What training produced, for the report.</summary>
+internal sealed record TrainingOutcome(
+    TaskKind Task,
+    long TrainRows,
+    long TestRows,
+    IReadOnlyList<(string Name, double Value)> Metrics,
+    double Seconds,
+    string? Note);

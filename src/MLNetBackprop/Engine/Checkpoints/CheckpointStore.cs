@@ -1,0 +1,113 @@
+using System.Text;
+using MLNetBackprop.Engine.Data;
+
+namespace MLNetBackprop.Engine.Checkpoints;
+
+/// <summary>
+/// Files holding a training run's full state. A file starts with a magic string, a format version and a
+/// description of the run (every setting, the data's shape and a hash of its contents), so that a checkpoint is
+/// only resumed by the run that wrote it. Writes go to a temporary file in the same folder that is then renamed over
+/// the checkpoint, so a crash leaves the previous checkpoint intact.
+/// </summary>
+internal static class CheckpointStore
+{
+    private const string Magic = "MLNetBackprop checkpoint";
+    private const int FormatVersion = 1;
+
+    /// <summary>Writes a checkpoint atomically: <paramref name="write"/> fills the body after the header.</summary>
+    public static void Write(string path, string runDescription, Action<BinaryWriter> write)
+    {
+        var full = Path.GetFullPath(path);
+        var temporary = full + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(Magic);
+                writer.Write(FormatVersion);
+                writer.Write(runDescription);
+                write(writer);
+            }
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, full, overwrite: true);
+    }
+
+    /// <summary>
+    /// Reads the checkpoint at <paramref name="path"/> into <paramref name="read"/> if the file exists; false if it
+    /// does not.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The file belongs to another run, or is damaged.</exception>
+    public static bool TryRead(string path, string runDescription, Action<BinaryReader> read)
+    {
+        if (!File.Exists(path))
+            return false;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var reader = new BinaryReader(stream, Encoding.UTF8);
+            if (reader.ReadString() != Magic)
+                throw new InvalidDataException("it is not a training checkpoint");
+            var version = reader.ReadInt32();
+            if (version != FormatVersion)
+                throw new InvalidDataException($"its format version is {version}; this library reads {FormatVersion}");
+            var written = reader.ReadString();
+            if (written != runDescription)
+                throw new InvalidOperationException(
+                    $"The checkpoint '{path}' was written by a different training run ({FirstDifference(written, runDescription)}). " +
+                    "Resume with the same data and settings, or delete the file (or choose another checkpoint path) to start afresh.");
+            read(reader);
+            if (stream.Position != stream.Length)
+                throw new InvalidDataException("it has data after the end of the state");
+            return true;
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or ArgumentException)
+        {
+            throw new InvalidOperationException($"The checkpoint '{path}' cannot be resumed: {e.Message}. Delete it to start afresh.", e);
+        }
+    }
+
+    /// <summary>Deletes the checkpoint and any temporary file left next to it.</summary>
+    public static void Delete(string path)
+    {
+        File.Delete(path);
+        File.Delete(Path.GetFullPath(path) + ".tmp");
+    }
+
+    // Descriptions are "name=value" items separated by "; ".
+    private static string FirstDifference(string written, string current)
+    {
+        var a = written.Split("; ");
+        var b = current.Split("; ");
+        for (var i = 0; i < Math.Max(a.Length, b.Length); i++)
+        {
+            var x = i < a.Length ? a[i] : "(nothing)";
+            var y = i < b.Length ? b[i] : "(nothing)";
+            if (x != y)
+                return $"checkpoint has {x}, this run has {y}";
+        }
+        return "same description";
+    }
+
+    /// <summary>A 64-bit FNV-1a hash of the data's values, weights and shape.</summary>
+    public static ulong HashData(TrainingSet? data)
+    {
+        var hash = 14695981039346656037UL;
+        if (data is null)
+            return hash;
+        void Add(uint value)
+        {
+            for (var b = 0; b < 4; b++, value >>= 8)
+                hash = (hash ^ (value & 0xFF)) * 1099511628211UL;
+        }
+        Add((uint)data.FeatureCount);
+        foreach (var v in data.Features)
+            Add(BitConverter.SingleToUInt32Bits(v));
+        foreach (var v in data.Targets)
+            Add(BitConverter.SingleToUInt32Bits(v));
+        if (data.Weights is { } weights)
+            foreach (var v in weights)
+                Add(BitConverter.SingleToUInt32Bits(v));
+        return hash;
+    }
+}

@@ -1,0 +1,94 @@
+using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Layers;
+
+
+namespace MLNetBackprop.Engine.Model;
+
+/// <summary>
+/// A trained (or initialised) fully connected network: its layout and its flat parameter vector. Immutable
+/// after training; prediction is thread-safe as long as each thread uses its own <see cref="PredictionBuffers"/>.
+/// </summary>
+public sealed class Network
+{
+    /// <summary>Wraps a layout and its parameters (length must equal <see cref="NetworkLayout.ParameterCount"/>).</summary>
+    public Network(NetworkLayout layout, float[] parameters)
+    {
+        if (parameters.Length != layout.ParameterCount)
+            throw new ArgumentException($"The layout needs {layout.ParameterCount} parameters but {parameters.Length} were given.");
+        Layout = layout;
+        Parameters = parameters;
+    }
+
+    /// <summary>The network's shape.</summary>
+    public NetworkLayout Layout { get; }
+    /// <summary>All weights and biases, laid out as <see cref="NetworkLayout"/> describes.</summary>
+    public float[] Parameters { get; }
+
+    /// <summary>Rows processed together by <see cref="PredictBatch"/> (bounds its scratch memory).</summary>
+    public const int PredictBatchRows = 256;
+
+    /// <summary>Scratch memory for <see cref="Predict"/>; one per thread.</summary>
+    public PredictionBuffers CreatePredictionBuffers() => new(Layout.MaxWidth);
+
+    /// <summary>Computes the raw outputs (logits) for one row of features.</summary>
+    /// <remarks>
+    /// Writes the first OutputCount elements of <paramref name="outputs"/>. Allocates nothing, and gives bit for bit
+    /// what <see cref="PredictBatch"/> and training's forward pass give for the same row.
+    /// </remarks>
+    /// <exception cref="ArgumentException">A span has the wrong length or the buffers belong to a narrower network.</exception>
+    public void Predict(ReadOnlySpan<float> features, Span<float> outputs, PredictionBuffers buffers)
+    {
+        CheckLengths(features.Length, outputs.Length, 1);
+        if (buffers.First.Length < Layout.MaxWidth)
+            throw new ArgumentException("These buffers were created for a narrower network.", nameof(buffers));
+        PredictRows(features, outputs[..Layout.OutputCount], 1, buffers.First, buffers.Second);
+    }
+
+    /// <summary>
+    /// Computes the raw outputs for <paramref name="rowCount"/> rows: <paramref name="features"/> is row-major
+    /// [rowCount × InputCount] and the start of <paramref name="outputs"/> receives [rowCount × OutputCount].
+    /// Allocates scratch for up to <see cref="PredictBatchRows"/> rows per call.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span does not have the length <paramref name="rowCount"/> implies.</exception>
+    public void PredictBatch(ReadOnlySpan<float> features, Span<float> outputs, int rowCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
+        CheckLengths(features.Length, outputs.Length, rowCount);
+        var chunk = Math.Min(rowCount, PredictBatchRows);
+        if (chunk == 0)
+            return;
+        var scratchA = new float[chunk * Layout.MaxWidth];
+        var scratchB = new float[scratchA.Length];
+        for (var start = 0; start < rowCount; start += chunk)
+        {
+            var rows = Math.Min(chunk, rowCount - start);
+            PredictRows(features.Slice(start * Layout.InputCount, rows * Layout.InputCount),
+                outputs.Slice(start * Layout.OutputCount, rows * Layout.OutputCount), rows, scratchA, scratchB);
+        }
+    }
+
+    private void PredictRows(ReadOnlySpan<float> features, Span<float> outputs, int rows, Span<float> current, Span<float> next)
+    {
+        var input = features;
+        var last = Layout.LayerCount - 1;
+        for (var l = 0; l < last; l++)
+        {
+            var hidden = current[..(rows * Layout.Widths[l + 1])];
+            DenseLayer.Forward(Layout, Parameters, l, input, hidden, rows);
+            Activations.Forward(Layout.HiddenActivation, hidden);
+            input = hidden;
+            var spare = current;
+            current = next;
+            next = spare;
+        }
+        DenseLayer.Forward(Layout, Parameters, last, input, outputs, rows);
+    }
+
+    private void CheckLengths(int featureLength, int outputLength, int rows)
+    {
+        if (featureLength != (long)rows * Layout.InputCount)
+            throw new ArgumentException($"Expected {(long)rows * Layout.InputCount} feature values but got {featureLength}.", "features");
+        if (outputLength < (long)rows * Layout.OutputCount)
+            throw new ArgumentException($"Expected room for {(long)rows * Layout.OutputCount} outputs but got {outputLength}.", "outputs");
+    }
+}

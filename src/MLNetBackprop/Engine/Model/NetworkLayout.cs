@@ -1,0 +1,60 @@
+using MLNetBackprop.Engine.Kernels;
+
+
+namespace MLNetBackprop.Engine.Model;
+
+/// <summary>
+/// The shape of a fully connected network: input width, hidden layer widths, output width and the hidden
+/// activation. All parameters live in one flat vector; layer <c>l</c> stores its weights as a row-major
+/// [fanIn x fanOut] matrix followed by its fanOut biases.
+/// </summary>
+public sealed class NetworkLayout
+{
+    /// <summary>Creates a layout; every width must be at least 1.</summary>
+    public NetworkLayout(int inputCount, IReadOnlyList<int> hiddenSizes, int outputCount, ActivationKind hiddenActivation)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputCount, 1);
+        foreach (var size in hiddenSizes)
+            ArgumentOutOfRangeException.ThrowIfLessThan(size, 1, nameof(hiddenSizes));
+        InputCount = inputCount;
+        HiddenSizes = hiddenSizes.ToArray();
+        OutputCount = outputCount;
+        HiddenActivation = hiddenActivation;
+        Widths = [inputCount, .. HiddenSizes, outputCount];
+        WeightOffsets = new int[LayerCount];
+        BiasOffsets = new int[LayerCount];
+        long offset = 0;
+        for (var l = 0; l < LayerCount; l++)
+        {
+            WeightOffsets[l] = checked((int)offset);
+            offset += (long)Widths[l] * Widths[l + 1];
+            BiasOffsets[l] = checked((int)offset);
+            offset += Widths[l + 1];
+        }
+        if (offset > Array.MaxLength)
+            throw new ArgumentException($"The network has {offset} parameters, more than one array can hold; use narrower layers.");
+        ParameterCount = (int)offset;
+    }
+
+    /// <summary>Number of input features.</summary>
+    public int InputCount { get; }
+    /// <summary>Widths of the hidden layers, input side first. May be empty (a linear model).</summary>
+    public IReadOnlyList<int> HiddenSizes { get; }
+    /// <summary>Number of raw outputs (logits for classification).</summary>
+    public int OutputCount { get; }
+    /// <summary>Activation after every hidden layer; the output layer is always identity.</summary>
+    public ActivationKind HiddenActivation { get; }
+    /// <summary>Number of dense layers (hidden layers + the output layer).</summary>
+    public int LayerCount => HiddenSizes.Count + 1;
+    /// <summary>Widths of every layer's input and output: [input, hidden..., output].</summary>
+    public int[] Widths { get; }
+    /// <summary>Offset of layer l's weight matrix in the flat parameter vector.</summary>
+    public int[] WeightOffsets { get; }
+    /// <summary>Offset of layer l's bias vector in the flat parameter vector.</summary>
+    public int[] BiasOffsets { get; }
+    /// <summary>Total number of parameters.</summary>
+    public int ParameterCount { get; }
+    /// <summary>Widest layer, input included: the size of per-row scratch buffers.</summary>
+    public int MaxWidth => Widths.Max();
+}

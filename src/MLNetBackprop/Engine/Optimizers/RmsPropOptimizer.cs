@@ -1,0 +1,48 @@
+using System.Runtime.CompilerServices;
+using MLNetBackprop.Engine.Kernels;
+
+namespace MLNetBackprop.Engine.Optimizers;
+
+/// <summary>
+/// RMSprop as PyTorch and Keras define it (no momentum, not centred): s ← ρs + (1−ρ)g², then p ← p − η·g/(√s + ε).
+/// </summary>
+internal sealed class RmsPropOptimizer : IOptimizer
+{
+    private readonly float[] _meanSquare;
+    private readonly float _decay, _epsilon;
+
+    /// <summary>Creates an optimizer for <paramref name="parameterCount"/> parameters with a zero mean square.</summary>
+    public RmsPropOptimizer(int parameterCount, float learningRate, float decay, float epsilon)
+    {
+        _meanSquare = new float[parameterCount];
+        LearningRate = learningRate;
+        _decay = decay;
+        _epsilon = epsilon;
+    }
+
+    /// <inheritdoc/>
+    public float LearningRate { get; set; }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient)
+    {
+        var n = _meanSquare.Length;
+        if (parameters.Length != n || gradient.Length != n)
+            throw new ArgumentException($"The optimizer was created for {n} parameters.");
+        float rate = LearningRate, rho = _decay, c = 1 - _decay, eps = _epsilon;
+        for (var i = 0; i < n; i++)
+        {
+            var g = gradient[i];
+            var s = DecayingMoment.Flush(rho * _meanSquare[i] + c * g * g);
+            _meanSquare[i] = s;
+            parameters[i] -= rate * g / (MathF.Sqrt(s) + eps);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SaveState(BinaryWriter writer) => OptimizerState.Write(writer, _meanSquare);
+
+    /// <inheritdoc/>
+    public void LoadState(BinaryReader reader) => OptimizerState.Read(reader, _meanSquare);
+}

@@ -1,0 +1,54 @@
+using System.Runtime.CompilerServices;
+using MLNetBackprop.Engine.Kernels;
+
+namespace MLNetBackprop.Engine.Optimizers;
+
+/// <summary>
+/// Stochastic gradient descent with momentum, in scikit-learn's formulation: the velocity is v ← μv − η·g and the
+/// parameters move by v, or with Nesterov momentum by μv − η·g using the new v (a look-ahead step).
+/// μ = 0 is plain SGD.
+/// </summary>
+internal sealed class SgdOptimizer : IOptimizer
+{
+    private readonly float[] _velocity;
+    private readonly float _momentum;
+    private readonly bool _nesterov;
+
+    /// <summary>Creates an optimizer for <paramref name="parameterCount"/> parameters with zero initial velocity.</summary>
+    public SgdOptimizer(int parameterCount, float learningRate, float momentum, bool nesterov)
+    {
+        _velocity = new float[parameterCount];
+        LearningRate = learningRate;
+        _momentum = momentum;
+        _nesterov = nesterov;
+    }
+
+    /// <inheritdoc/>
+    public float LearningRate { get; set; }
+
+    /// <summary>The current velocity (for checkpoints and tests).</summary>
+    public ReadOnlySpan<float> Velocity => _velocity;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient)
+    {
+        var n = _velocity.Length;
+        if (parameters.Length != n || gradient.Length != n)
+            throw new ArgumentException($"The optimizer was created for {n} parameters.");
+        var rate = LearningRate;
+        for (var i = 0; i < n; i++)
+        {
+            var step = -rate * gradient[i];
+            var v = DecayingMoment.Flush(_momentum * _velocity[i] + step);
+            _velocity[i] = v;
+            parameters[i] += _nesterov ? _momentum * v + step : v;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SaveState(BinaryWriter writer) => OptimizerState.Write(writer, _velocity);
+
+    /// <inheritdoc/>
+    public void LoadState(BinaryReader reader) => OptimizerState.Read(reader, _velocity);
+}

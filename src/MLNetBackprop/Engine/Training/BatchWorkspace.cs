@@ -1,0 +1,120 @@
+using MLNetBackprop.Engine.Data;
+using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Model;
+
+
+namespace MLNetBackprop.Engine.Training;
+
+/// <summary>
+/// All per-batch memory of a training run, allocated once: the gathered batch, every layer's pre-activations and
+/// activations for up to <see cref="Capacity"/> rows, two ping-pong delta buffers and the flat gradient.
+/// </summary>
+internal sealed class BatchWorkspace
+{
+    /// <summary>
+    /// Allocates buffers for <paramref name="layout"/> and batches of up to <paramref name="capacity"/> rows, with
+    /// dropout masks for the hidden layers whose rate in <paramref name="dropoutRates"/> (one per hidden layer, or
+    /// null for none) is above zero.
+    /// </summary>
+    public BatchWorkspace(NetworkLayout layout, int capacity, float[]? dropoutRates = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        Layout = layout;
+        Capacity = capacity;
+        Inputs = new float[checked(capacity * layout.InputCount)];
+        Targets = new float[capacity];
+        Weights = new float[capacity];
+        PreActivations = new float[layout.LayerCount][];
+        Activations = new float[layout.LayerCount][];
+        var widestLayer = 0;
+        for (var l = 0; l < layout.LayerCount; l++)
+        {
+            var width = layout.Widths[l + 1];
+            widestLayer = Math.Max(widestLayer, width);
+            PreActivations[l] = new float[checked(capacity * width)];
+            // The output layer is identity: its activations are its pre-activations.
+            Activations[l] = l == layout.LayerCount - 1 ? PreActivations[l] : new float[capacity * width];
+        }
+        DropoutRates = new float[layout.LayerCount - 1];
+        Masks = new float[]?[layout.LayerCount - 1];
+        Dropped = new float[]?[layout.LayerCount - 1];
+        if (dropoutRates is not null)
+        {
+            if (dropoutRates.Length != DropoutRates.Length)
+                throw new ArgumentException($"{dropoutRates.Length} dropout rates for {DropoutRates.Length} hidden layers.", nameof(dropoutRates));
+            for (var l = 0; l < DropoutRates.Length; l++)
+            {
+                DropoutRates[l] = dropoutRates[l];
+                if (dropoutRates[l] > 0)
+                {
+                    Masks[l] = new float[capacity * layout.Widths[l + 1]];
+                    Dropped[l] = new float[capacity * layout.Widths[l + 1]];
+                }
+            }
+        }
+        DeltaA = new float[checked(capacity * widestLayer)];
+        DeltaB = new float[DeltaA.Length];
+        Gradient = new float[layout.ParameterCount];
+    }
+
+    /// <summary>The network shape the buffers are sized for.</summary>
+    public NetworkLayout Layout { get; }
+    /// <summary>Maximum rows per batch.</summary>
+    public int Capacity { get; }
+    /// <summary>The batch's features, row-major [rows × InputCount].</summary>
+    public float[] Inputs { get; }
+    /// <summary>The batch's targets.</summary>
+    public float[] Targets { get; }
+    /// <summary>The batch's example weights (unused when the data set has none).</summary>
+    public float[] Weights { get; }
+    /// <summary>Per layer, XW + b, row-major [rows × width].</summary>
+    public float[][] PreActivations { get; }
+    /// <summary>Per layer, f(XW + b); the last entry is the raw network output.</summary>
+    public float[][] Activations { get; }
+    /// <summary>Dropout probability of each hidden layer (0 for none).</summary>
+    public float[] DropoutRates { get; }
+    /// <summary>Per hidden layer with dropout, the last training forward pass's mask: 0 or 1/(1 − p) per unit.</summary>
+    public float[]?[] Masks { get; }
+    /// <summary>Per hidden layer with dropout, its activations times the mask: the next layer's input in training.</summary>
+    public float[]?[] Dropped { get; }
+    /// <summary>Whether the last forward pass applied the dropout masks.</summary>
+    public bool DropoutApplied { get; set; }
+
+    /// <summary>The input of layer <paramref name="layer"/> ≥ 1 in the last forward pass.</summary>
+    public float[] LayerInput(int layer)
+        => DropoutApplied && Dropped[layer - 1] is { } dropped ? dropped : Activations[layer - 1];
+
+    /// <summary>Error buffer (∂loss/∂Z of the current layer, or ∂loss/∂A of the one below).</summary>
+    public float[] DeltaA { get; }
+    /// <summary>The other error buffer.</summary>
+    public float[] DeltaB { get; }
+    /// <summary>∂loss/∂parameters of the last batch, in the flat parameter layout.</summary>
+    public float[] Gradient { get; }
+
+    /// <summary>The raw outputs of the last forward pass over <paramref name="rows"/> rows.</summary>
+    public ReadOnlySpan<float> Outputs(int rows) => Activations[^1].AsSpan(0, rows * Layout.OutputCount);
+
+    /// <summary>
+    /// Copies the rows <paramref name="rowIndices"/> of <paramref name="data"/> into contiguous batch buffers (so the
+    /// kernels stream memory in order) and returns the sum of their weights (the row count without weights).
+    /// </summary>
+    public double Gather(TrainingSet data, ReadOnlySpan<int> rowIndices)
+    {
+        if (rowIndices.Length > Capacity)
+            throw new ArgumentException($"A batch of {rowIndices.Length} rows exceeds the workspace capacity {Capacity}.");
+        var width = data.FeatureCount;
+        var features = data.Features.AsSpan();
+        // The feature rows in one call that can split the copy across cores.
+        RowGather.Copy(features, width, rowIndices, Inputs);
+        double weightSum = 0;
+        for (var i = 0; i < rowIndices.Length; i++)
+        {
+            var row = rowIndices[i];
+            Targets[i] = data.Targets[row];
+            var weight = data.Weights is null ? 1f : data.Weights[row];
+            Weights[i] = weight;
+            weightSum += weight;
+        }
+        return weightSum;
+    }
+}

@@ -1,0 +1,211 @@
+using MLNetBackprop.Engine.Data;
+using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Optimizers;
+
+
+namespace MLNetBackprop.Engine.Training;
+
+/// <summary>
+/// Rejects settings and data that would otherwise fail deep inside a kernel or silently train nonsense. Each
+/// <see cref="ArgumentException"/> names the offending setting as its parameter name.
+/// </summary>
+internal static class SettingsValidator
+{
+    /// <summary>Throws <see cref="ArgumentException"/> describing the first problem found.</summary>
+    public static void Validate(TrainingSet data, TrainingSettings settings, TrainingRunOptions? run = null)
+    {
+        ValidateShape(settings);
+        ValidateOptimization(settings);
+        ValidateExtensions(settings);
+        ValidateData(data, settings);
+        if (run is not null)
+            ValidateRun(data, settings, run);
+    }
+
+    private static void ValidateExtensions(TrainingSettings s)
+    {
+        CheckDefined(s.Schedule, nameof(s.Schedule));
+        CheckDefined(s.StoppingMetric, nameof(s.StoppingMetric));
+        if (s.Optimizer == OptimizerKind.RmsProp)
+        {
+            CheckUnitInterval(s.RmsPropDecay, nameof(s.RmsPropDecay));
+            if (!(float.IsFinite(s.Epsilon) && s.Epsilon > 0))
+                throw Bad(nameof(s.Epsilon), $"is {s.Epsilon}; it must be a positive finite number");
+        }
+        if (!(float.IsFinite(s.WeightDecay) && s.WeightDecay >= 0))
+            throw Bad(nameof(s.WeightDecay), $"is {s.WeightDecay}; it must be a non-negative finite number");
+        if (s.WeightDecay * s.LearningRate >= 1)
+            throw Bad(nameof(s.WeightDecay), $"is {s.WeightDecay}; times the learning rate {s.LearningRate} it must stay below 1, or every step would flip the weights' sign");
+        if (!(float.IsFinite(s.GradientClipNorm) && s.GradientClipNorm >= 0))
+            throw Bad(nameof(s.GradientClipNorm), $"is {s.GradientClipNorm}; it must be a non-negative finite number (0 disables clipping)");
+        if (s.DropoutRates is null)
+            throw Bad(nameof(s.DropoutRates), "must not be null (use an empty array for no dropout)");
+        if (s.DropoutRates.Length > 1 && s.DropoutRates.Length != s.HiddenLayerSizes.Length)
+            throw Bad(nameof(s.DropoutRates), $"has {s.DropoutRates.Length} rates for {s.HiddenLayerSizes.Length} hidden layers; give none, one for all, or one per hidden layer");
+        foreach (var rate in s.DropoutRates)
+            CheckUnitInterval(rate, nameof(s.DropoutRates));
+        if (!(float.IsFinite(s.InverseScalingPower) && s.InverseScalingPower >= 0))
+            throw Bad(nameof(s.InverseScalingPower), $"is {s.InverseScalingPower}; it must be a non-negative finite number");
+        if (!(s.DecayFactor > 0 && s.DecayFactor < 1))
+            throw Bad(nameof(s.DecayFactor), $"is {s.DecayFactor}; it must be in (0, 1)");
+        if (s.DecayStepEpochs < 1)
+            throw Bad(nameof(s.DecayStepEpochs), $"is {s.DecayStepEpochs}; it must be at least 1");
+        if (s.PlateauPatience < 1)
+            throw Bad(nameof(s.PlateauPatience), $"is {s.PlateauPatience}; it must be at least 1");
+        if (!(float.IsFinite(s.MinimumLearningRate) && s.MinimumLearningRate >= 0 && s.MinimumLearningRate <= s.LearningRate))
+            throw Bad(nameof(s.MinimumLearningRate), $"is {s.MinimumLearningRate}; it must be in [0, LearningRate]");
+        if (s.WarmupEpochs < 0)
+            throw Bad(nameof(s.WarmupEpochs), $"is {s.WarmupEpochs}; it must be at least 0");
+        if (s.StoppingMetric == StoppingMetric.Accuracy && s.Loss is not (LossKind.SoftmaxCrossEntropy or LossKind.Logistic))
+            throw Bad(nameof(s.StoppingMetric), $"is Accuracy, which the {s.Loss} loss does not have; use Loss");
+        if (s.Optimizer == OptimizerKind.Lbfgs)
+        {
+            if (s.LbfgsHistorySize is < 1 or > 1000)
+                throw Bad(nameof(s.LbfgsHistorySize), $"is {s.LbfgsHistorySize}; it must be in [1, 1000]");
+            // L-BFGS's line search needs one deterministic objective, and it sets its own step lengths.
+            if (s.DropoutRates.Any(r => r > 0))
+                throw Bad(nameof(s.DropoutRates), "must be empty or zero with the L-BFGS optimizer, whose line search needs a deterministic objective");
+            if (s.Schedule != LearningRateScheduleKind.Constant || s.WarmupEpochs != 0)
+                throw Bad(nameof(s.Schedule), "must be Constant without warm-up with the L-BFGS optimizer, which chooses its own step lengths");
+            if (s.GradientClipNorm != 0)
+                throw Bad(nameof(s.GradientClipNorm), "must be 0 with the L-BFGS optimizer");
+            if (s.WeightDecay != 0)
+                throw Bad(nameof(s.WeightDecay), "must be 0 with the L-BFGS optimizer; use L2 instead");
+        }
+    }
+
+    private static void ValidateRun(TrainingSet data, TrainingSettings s, TrainingRunOptions run)
+    {
+        if (run.Validation is { } validation)
+        {
+            if (validation.FeatureCount != data.FeatureCount)
+                throw new ArgumentException($"The validation set has {validation.FeatureCount} features but the training set has {data.FeatureCount}.", nameof(run.Validation));
+            if (validation.RowCount == 0)
+                throw new ArgumentException("The validation set has no rows.", nameof(run.Validation));
+            try
+            {
+                ValidateData(validation, s);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"Validation set: {e.Message}", nameof(run.Validation), e);
+            }
+        }
+        if (run.InitialParameters is { } initial)
+        {
+            var expected = new NetworkLayout(data.FeatureCount, s.HiddenLayerSizes, s.OutputCount, s.HiddenActivation).ParameterCount;
+            if (initial.Length != expected)
+                throw new ArgumentException($"The initial parameters number {initial.Length}, but the network needs {expected}.", nameof(run.InitialParameters));
+            if (!initial.All(float.IsFinite))
+                throw new ArgumentException("The initial parameters contain a non-finite value.", nameof(run.InitialParameters));
+        }
+        if (run.CheckpointInterval < 1)
+            throw new ArgumentException($"TrainingRunOptions.CheckpointInterval is {run.CheckpointInterval}; it must be at least 1.", nameof(run.CheckpointInterval));
+        if (run.CheckpointPath is { } path && string.IsNullOrWhiteSpace(path))
+            throw new ArgumentException("TrainingRunOptions.CheckpointPath is blank; give a file path or null.", nameof(run.CheckpointPath));
+    }
+
+    private static void ValidateShape(TrainingSettings s)
+    {
+        if (s.HiddenLayerSizes is null)
+            throw Bad(nameof(s.HiddenLayerSizes), "must not be null (use an empty array for a linear model)");
+        foreach (var size in s.HiddenLayerSizes)
+            if (size < 1)
+                throw Bad(nameof(s.HiddenLayerSizes), $"contains {size}; every hidden layer needs at least 1 unit");
+        CheckDefined(s.HiddenActivation, nameof(s.HiddenActivation));
+        CheckDefined(s.Loss, nameof(s.Loss));
+        CheckDefined(s.Optimizer, nameof(s.Optimizer));
+        if (s.OutputCount < 1)
+            throw Bad(nameof(s.OutputCount), $"is {s.OutputCount}; it must be at least 1");
+        if (s.Loss != LossKind.SoftmaxCrossEntropy && s.OutputCount != 1)
+            throw Bad(nameof(s.OutputCount), $"is {s.OutputCount}, but the {s.Loss} loss takes one output per row");
+        if (s.Loss == LossKind.Huber && !(float.IsFinite(s.HuberDelta) && s.HuberDelta > 0))
+            throw Bad(nameof(s.HuberDelta), $"is {s.HuberDelta}; it must be a positive finite number");
+    }
+
+    private static void ValidateOptimization(TrainingSettings s)
+    {
+        if (!(float.IsFinite(s.LearningRate) && s.LearningRate > 0))
+            throw Bad(nameof(s.LearningRate), $"is {s.LearningRate}; it must be a positive finite number");
+        if (s.Optimizer == OptimizerKind.Sgd)
+            CheckUnitInterval(s.Momentum, nameof(s.Momentum));
+        if (s.Optimizer == OptimizerKind.Adam)
+        {
+            CheckUnitInterval(s.Beta1, nameof(s.Beta1));
+            CheckUnitInterval(s.Beta2, nameof(s.Beta2));
+            if (!(float.IsFinite(s.Epsilon) && s.Epsilon > 0))
+                throw Bad(nameof(s.Epsilon), $"is {s.Epsilon}; it must be a positive finite number");
+        }
+        if (!(float.IsFinite(s.L2) && s.L2 >= 0))
+            throw Bad(nameof(s.L2), $"is {s.L2}; it must be a non-negative finite number");
+        if (s.BatchSize < 1)
+            throw Bad(nameof(s.BatchSize), $"is {s.BatchSize}; it must be at least 1");
+        if (s.MaxEpochs < 1)
+            throw Bad(nameof(s.MaxEpochs), $"is {s.MaxEpochs}; it must be at least 1");
+        if (!(float.IsFinite(s.Tolerance) && s.Tolerance >= 0))
+            throw Bad(nameof(s.Tolerance), $"is {s.Tolerance}; it must be a non-negative finite number (0 disables the rule)");
+        if (s.EpochsWithoutImprovement < 1)
+            throw Bad(nameof(s.EpochsWithoutImprovement), $"is {s.EpochsWithoutImprovement}; it must be at least 1");
+    }
+
+    private static void ValidateData(TrainingSet data, TrainingSettings s)
+    {
+        if (data.RowCount == 0)
+            throw new ArgumentException("The training set has no rows.", nameof(data));
+        var features = data.Features;
+        for (var i = 0; i < features.Length; i++)
+            if (!float.IsFinite(features[i]))
+                throw new ArgumentException($"Feature {i % data.FeatureCount} of row {i / data.FeatureCount} is {features[i]}; features must be finite.", nameof(data));
+        for (var r = 0; r < data.RowCount; r++)
+            CheckTarget(data.Targets[r], r, s);
+        if (data.Weights is { } weights)
+        {
+            double sum = 0;
+            for (var r = 0; r < weights.Length; r++)
+            {
+                if (!(float.IsFinite(weights[r]) && weights[r] >= 0))
+                    throw new ArgumentException($"The weight of row {r} is {weights[r]}; weights must be finite and non-negative.", nameof(data));
+                sum += weights[r];
+            }
+            if (!(sum > 0))
+                throw new ArgumentException("All example weights are zero; nothing can be learned.", nameof(data));
+        }
+    }
+
+    private static void CheckTarget(float target, int row, TrainingSettings s)
+    {
+        var ok = s.Loss switch
+        {
+            LossKind.SoftmaxCrossEntropy => target >= 0 && target < s.OutputCount && target == MathF.Floor(target),
+            // Soft labels in [0, 1] are valid for binary cross-entropy.
+            LossKind.Logistic => target is >= 0 and <= 1,
+            _ => float.IsFinite(target),
+        };
+        if (!ok)
+        {
+            var expected = s.Loss switch
+            {
+                LossKind.SoftmaxCrossEntropy => $"a class index from 0 to {s.OutputCount - 1}",
+                LossKind.Logistic => "a label between 0 and 1",
+                _ => "a finite number",
+            };
+            throw new ArgumentException($"The target of row {row} is {target}; the {s.Loss} loss needs {expected}.", "data");
+        }
+    }
+
+    private static void CheckUnitInterval(float value, string name)
+    {
+        if (!(value >= 0 && value < 1))
+            throw Bad(name, $"is {value}; it must be in [0, 1)");
+    }
+
+    private static void CheckDefined<T>(T value, string name) where T : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+            throw Bad(name, $"is {value}, which is not a known {typeof(T).Name}");
+    }
+
+    private static ArgumentException Bad(string setting, string problem)
+        => new($"TrainingSettings.{setting} {problem}.", setting);
+}

@@ -1,0 +1,47 @@
+using MLNetBackprop.Engine.Data;
+
+
+namespace MLNetBackprop.Engine.Training;
+
+/// <summary>
+/// What a training run needs besides the data and the numeric settings: a validation set, starting parameters,
+/// a progress callback, cancellation and checkpointing.
+/// </summary>
+public sealed class TrainingRunOptions
+{
+    /// <summary>
+    /// Rows to evaluate after every epoch. With a validation set, early stopping and reduce-on-plateau watch
+    /// <see cref="TrainingSettings.StoppingMetric"/> on it, and the returned network holds the parameters of the
+    /// best epoch seen, not the last. Default null: the training loss is watched and the last parameters returned.
+    /// </summary>
+    public TrainingSet? Validation { get; init; }
+
+    /// <summary>
+    /// Starting parameters (warm start), in the flat layout of the network the settings describe; copied, not
+    /// changed. Default null: random initialisation from the seed.
+    /// </summary>
+    public float[]? InitialParameters { get; init; }
+
+    /// <summary>Called after every epoch, on the training thread, with the epoch's report.</summary>
+    public Action<EpochReport>? OnEpoch { get; init; }
+
+    /// <summary>
+    /// Checked before every mini-batch (every L-BFGS iteration). Once signalled, training stops within one
+    /// mini-batch and returns the best network so far: the best epoch's with a validation set, otherwise the current
+    /// parameters. No exception is thrown; <see cref="TrainingResult.StopReason"/> is <see cref="StopReason.Cancelled"/>.
+    /// </summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// File for checkpoints of the full training state (parameters, optimizer moments, epoch, generator state,
+    /// row order, schedule and early-stopping state, best parameters, history). When the file exists at the start,
+    /// training resumes from it and, with the same data and settings, ends with the same network bit for bit as an
+    /// uninterrupted run. Written atomically (a temporary file, then a rename) every
+    /// <see cref="CheckpointInterval"/> epochs; deleted when training ends other than by cancellation, so the next
+    /// run starts afresh. Default null: no checkpoints.
+    /// </summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Epochs between checkpoints, at least 1. Default 1.</summary>
+    public int CheckpointInterval { get; init; } = 1;
+}

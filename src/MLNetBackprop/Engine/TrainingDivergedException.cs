@@ -1,4 +1,0 @@
-namespace MLNetBackprop.Engine;
-
-/// <summary>Training produced a non-finite loss or parameter; no model is returned.</summary>
-public sealed class TrainingDivergedException(string message) : Exception(message);
