@@ -6,7 +6,7 @@ namespace MLNetBackprop.Tests.Engine;
 
 public class ActivationsTests
 {
-    public static TheoryData<ActivationKind> Kinds() => new(Enum.GetValues<ActivationKind>());
+    public static TheoryData<string> Kinds() => new(Enum.GetNames<ActivationKind>());
 
     private static float Apply(ActivationKind kind, float x)
     {
@@ -17,8 +17,9 @@ public class ActivationsTests
 
     [Theory]
     [MemberData(nameof(Kinds))]
-    public void Backward_multiplies_by_the_finite_difference_derivative(ActivationKind kind)
+    public void Backward_multiplies_by_the_finite_difference_derivative(string kindName)
     {
+        var kind = Enum.Parse<ActivationKind>(kindName);
         // Points on [-4, 4] that stay clear of the ReLU kink at 0 by more than the step.
         var xs = new List<float>();
         for (var x = -4f; x <= 4f; x += 0.37f)
@@ -45,24 +46,30 @@ public class ActivationsTests
     }
 
     [Theory]
-    [InlineData(ActivationKind.Identity, -1.5f, -1.5f)]
-    [InlineData(ActivationKind.Relu, -1.5f, 0f)]
-    [InlineData(ActivationKind.Relu, 2f, 2f)]
-    [InlineData(ActivationKind.LeakyRelu, -2f, -0.02f)]
-    [InlineData(ActivationKind.LeakyRelu, 3f, 3f)]
-    [InlineData(ActivationKind.Tanh, 0.5f, 0.46211715726f)]
-    [InlineData(ActivationKind.Sigmoid, 1f, 0.73105857863f)]
-    [InlineData(ActivationKind.Sigmoid, -200f, 0f)]
-    [InlineData(ActivationKind.Gelu, 1f, 0.84119199061f)]
-    [InlineData(ActivationKind.Gelu, -1f, -0.15880800939f)]
-    [InlineData(ActivationKind.Gelu, 2f, 1.95459769409f)]
-    public void Forward_computes_the_documented_function(ActivationKind kind, float x, float expected)
-        => Assert.Equal(expected, Apply(kind, x), 1e-6f);
+    [InlineData(nameof(ActivationKind.Identity), -1.5f, -1.5f)]
+    [InlineData(nameof(ActivationKind.Relu), -1.5f, 0f)]
+    [InlineData(nameof(ActivationKind.Relu), 2f, 2f)]
+    [InlineData(nameof(ActivationKind.LeakyRelu), -2f, -0.02f)]
+    [InlineData(nameof(ActivationKind.LeakyRelu), 3f, 3f)]
+    [InlineData(nameof(ActivationKind.Tanh), 0.5f, 0.46211715726f)]
+    [InlineData(nameof(ActivationKind.Sigmoid), 1f, 0.73105857863f)]
+    [InlineData(nameof(ActivationKind.Sigmoid), -200f, 0f)]
+    [InlineData(nameof(ActivationKind.Gelu), 1f, 0.84119199061f)]
+    [InlineData(nameof(ActivationKind.Gelu), -1f, -0.15880800939f)]
+    [InlineData(nameof(ActivationKind.Gelu), 2f, 1.95459769409f)]
+    public void Forward_computes_the_documented_function(string kindName, float x, float expected)
+    {
+        var kind = Enum.Parse<ActivationKind>(kindName);
+        Assert.Equal(expected, Apply(kind, x), 1e-6f);
+    }
 
     [Theory]
     [MemberData(nameof(Kinds))]
-    public void Forward_keeps_NaN_so_divergence_is_detected(ActivationKind kind)
-        => Assert.True(float.IsNaN(Apply(kind, float.NaN)));
+    public void Forward_keeps_NaN_so_divergence_is_detected(string kindName)
+    {
+        var kind = Enum.Parse<ActivationKind>(kindName);
+        Assert.True(float.IsNaN(Apply(kind, float.NaN)));
+    }
 
     [Theory]
     [InlineData(30f, 1f)]

@@ -11,12 +11,14 @@ namespace MLNetBackprop.Tests.Engine;
 public class BackpropagationThreadingTests
 {
     [Theory]
-    [InlineData(LossKind.SoftmaxCrossEntropy, ActivationKind.Relu, false)]
-    [InlineData(LossKind.SoftmaxCrossEntropy, ActivationKind.Tanh, true)]
-    [InlineData(LossKind.SquaredError, ActivationKind.LeakyRelu, true)]
-    [InlineData(LossKind.Huber, ActivationKind.Gelu, false)]
-    public void Loss_and_gradient_are_bit_identical_to_the_serial_pass_for_any_thread_count(LossKind loss, ActivationKind activation, bool dropout)
+    [InlineData(nameof(LossKind.SoftmaxCrossEntropy), nameof(ActivationKind.Relu), false)]
+    [InlineData(nameof(LossKind.SoftmaxCrossEntropy), nameof(ActivationKind.Tanh), true)]
+    [InlineData(nameof(LossKind.SquaredError), nameof(ActivationKind.LeakyRelu), true)]
+    [InlineData(nameof(LossKind.Huber), nameof(ActivationKind.Gelu), false)]
+    public void Loss_and_gradient_are_bit_identical_to_the_serial_pass_for_any_thread_count(string lossName, string activationName, bool dropout)
     {
+        var loss = Enum.Parse<LossKind>(lossName);
+        var activation = Enum.Parse<ActivationKind>(activationName);
         const int rows = 77, inputs = 40; // not a multiple of 8: uneven row parts
         var outputs = loss == LossKind.SoftmaxCrossEntropy ? 10 : 3;
         var layout = new NetworkLayout(inputs, [33, 17], outputs, activation);

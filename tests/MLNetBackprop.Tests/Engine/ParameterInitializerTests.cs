@@ -9,14 +9,15 @@ namespace MLNetBackprop.Tests.Engine;
 public class ParameterInitializerTests
 {
     [Theory]
-    [InlineData(ActivationKind.Relu, true)]
-    [InlineData(ActivationKind.LeakyRelu, true)]
-    [InlineData(ActivationKind.Tanh, false)]
-    [InlineData(ActivationKind.Sigmoid, false)]
-    [InlineData(ActivationKind.Gelu, false)]
-    [InlineData(ActivationKind.Identity, false)]
-    public void Weights_fill_the_He_or_Glorot_range_and_biases_start_at_zero(ActivationKind activation, bool he)
+    [InlineData(nameof(ActivationKind.Relu), true)]
+    [InlineData(nameof(ActivationKind.LeakyRelu), true)]
+    [InlineData(nameof(ActivationKind.Tanh), false)]
+    [InlineData(nameof(ActivationKind.Sigmoid), false)]
+    [InlineData(nameof(ActivationKind.Gelu), false)]
+    [InlineData(nameof(ActivationKind.Identity), false)]
+    public void Weights_fill_the_He_or_Glorot_range_and_biases_start_at_zero(string activationName, bool he)
     {
+        var activation = Enum.Parse<ActivationKind>(activationName);
         var layout = new NetworkLayout(60, [80], 30, activation);
         var parameters = new float[layout.ParameterCount];
         ParameterInitializer.Initialize(layout, parameters, new SeededRandom(1));

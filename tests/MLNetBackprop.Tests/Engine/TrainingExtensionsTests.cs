@@ -79,11 +79,12 @@ public class TrainingExtensionsTests
     }
 
     [Theory]
-    [InlineData(OptimizerKind.Sgd)]
-    [InlineData(OptimizerKind.RmsProp)]
-    [InlineData(OptimizerKind.Adam)]
-    public void The_training_loop_steps_each_optimizer_with_its_own_rule(OptimizerKind kind)
+    [InlineData(nameof(OptimizerKind.Sgd))]
+    [InlineData(nameof(OptimizerKind.RmsProp))]
+    [InlineData(nameof(OptimizerKind.Adam))]
+    public void The_training_loop_steps_each_optimizer_with_its_own_rule(string kindName)
     {
+        var kind = Enum.Parse<OptimizerKind>(kindName);
         var expected = new float[] { 0.5f, 0.2f };
         var optimizer = NetworkTrainer.CreateOptimizer(Linear(kind), 2);
         optimizer.Step(expected, [0.7f, 0.7f]);
@@ -94,20 +95,21 @@ public class TrainingExtensionsTests
 
     [Theory]
     // η = 0.1 everywhere. Inverse scaling, p = 0.5: η/√4 = 0.05 at epoch 4.
-    [InlineData(LearningRateScheduleKind.Constant, 7, 0.1)]
-    [InlineData(LearningRateScheduleKind.InverseScaling, 1, 0.1)]
-    [InlineData(LearningRateScheduleKind.InverseScaling, 4, 0.05)]
+    [InlineData(nameof(LearningRateScheduleKind.Constant), 7, 0.1)]
+    [InlineData(nameof(LearningRateScheduleKind.InverseScaling), 1, 0.1)]
+    [InlineData(nameof(LearningRateScheduleKind.InverseScaling), 4, 0.05)]
     // Step decay, γ = 0.5 every 3 epochs: epochs 1-3 η, 4-6 η/2, 7 η/4.
-    [InlineData(LearningRateScheduleKind.StepDecay, 3, 0.1)]
-    [InlineData(LearningRateScheduleKind.StepDecay, 4, 0.05)]
-    [InlineData(LearningRateScheduleKind.StepDecay, 7, 0.025)]
+    [InlineData(nameof(LearningRateScheduleKind.StepDecay), 3, 0.1)]
+    [InlineData(nameof(LearningRateScheduleKind.StepDecay), 4, 0.05)]
+    [InlineData(nameof(LearningRateScheduleKind.StepDecay), 7, 0.025)]
     // Cosine over 10 epochs from 0.1 to 0.01: epoch 1 η, epoch 6 the midpoint 0.055,
     // epoch 10 0.01 + 0.045·(1 + cos 0.9π) = 0.0122024568.
-    [InlineData(LearningRateScheduleKind.Cosine, 1, 0.1)]
-    [InlineData(LearningRateScheduleKind.Cosine, 6, 0.055)]
-    [InlineData(LearningRateScheduleKind.Cosine, 10, 0.012202456766718092)]
-    public void Each_schedule_gives_the_hand_computed_rate(LearningRateScheduleKind kind, int epoch, double expected)
+    [InlineData(nameof(LearningRateScheduleKind.Cosine), 1, 0.1)]
+    [InlineData(nameof(LearningRateScheduleKind.Cosine), 6, 0.055)]
+    [InlineData(nameof(LearningRateScheduleKind.Cosine), 10, 0.012202456766718092)]
+    public void Each_schedule_gives_the_hand_computed_rate(string kindName, int epoch, double expected)
     {
+        var kind = Enum.Parse<LearningRateScheduleKind>(kindName);
         var s = new TrainingSettings
         {
             Schedule = kind, LearningRate = 0.1f, InverseScalingPower = 0.5f, DecayFactor = 0.5f, DecayStepEpochs = 3,

@@ -4,7 +4,7 @@ using MLNetBackprop.Engine.Training;
 namespace MLNetBackprop.Engine.Data;
 
 /// <summary>Holding out part of a training set for validation.</summary>
-public static class DataSplit
+internal static class DataSplit
 {
     /// <summary>
     /// Splits <paramref name="data"/> into training and validation rows: a random <paramref name="fraction"/> of the

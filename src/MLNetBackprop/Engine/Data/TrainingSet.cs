@@ -5,7 +5,7 @@ namespace MLNetBackprop.Engine.Data;
 /// (class index 0..K-1 for softmax, 0 or 1 for logistic, the value for regression) and optional non-negative
 /// example weights.
 /// </summary>
-public sealed class TrainingSet
+internal sealed class TrainingSet
 {
     /// <summary>Wraps the arrays without copying; lengths are checked.</summary>
     public TrainingSet(float[] features, float[] targets, float[]? weights, int featureCount)

@@ -1,7 +1,7 @@
 namespace MLNetBackprop.Engine.Kernels;
 
 /// <summary>Element-wise activation applied after a dense layer.</summary>
-public enum ActivationKind
+internal enum ActivationKind
 {
     /// <summary>f(x) = x. Used for output layers; the loss applies the link function.</summary>
     Identity = 0,

@@ -1,7 +1,7 @@
 namespace MLNetBackprop.Engine.Layers;
 
 /// <summary>Training loss, applied to the network's raw (identity) outputs.</summary>
-public enum LossKind
+internal enum LossKind
 {
     /// <summary>Softmax over K outputs, then cross-entropy against the class index target (0..K-1).</summary>
     SoftmaxCrossEntropy = 0,

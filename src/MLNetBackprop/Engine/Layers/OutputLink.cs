@@ -4,7 +4,7 @@ namespace MLNetBackprop.Engine.Layers;
 /// The link functions that turn the network's raw outputs into probabilities, matching the losses it was trained
 /// with: the logistic sigmoid for <see cref="LossKind.Logistic"/>, softmax for <see cref="LossKind.SoftmaxCrossEntropy"/>.
 /// </summary>
-public static class OutputLink
+internal static class OutputLink
 {
     /// <summary>1 / (1 + e^-x), without overflow for large |x|.</summary>
     public static float Sigmoid(float x) => x >= 0 ? 1f / (1f + MathF.Exp(-x)) : MathF.Exp(x) / (1f + MathF.Exp(x));

@@ -8,7 +8,7 @@ namespace MLNetBackprop.Engine.Model;
 /// A trained (or initialised) fully connected network: its layout and its flat parameter vector. Immutable
 /// after training; prediction is thread-safe as long as each thread uses its own <see cref="PredictionBuffers"/>.
 /// </summary>
-public sealed class Network
+internal sealed class Network
 {
     /// <summary>Wraps a layout and its parameters (length must equal <see cref="NetworkLayout.ParameterCount"/>).</summary>
     public Network(NetworkLayout layout, float[] parameters)

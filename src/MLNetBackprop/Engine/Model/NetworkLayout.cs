@@ -8,7 +8,7 @@ namespace MLNetBackprop.Engine.Model;
 /// activation. All parameters live in one flat vector; layer <c>l</c> stores its weights as a row-major
 /// [fanIn x fanOut] matrix followed by its fanOut biases.
 /// </summary>
-public sealed class NetworkLayout
+internal sealed class NetworkLayout
 {
     /// <summary>Creates a layout; every width must be at least 1.</summary>
     public NetworkLayout(int inputCount, IReadOnlyList<int> hiddenSizes, int outputCount, ActivationKind hiddenActivation)

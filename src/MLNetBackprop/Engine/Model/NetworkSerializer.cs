@@ -9,7 +9,7 @@ namespace MLNetBackprop.Engine.Model;
 /// output count, hidden activation, parameter count, then the parameters; all little-endian int32/float32.
 /// Reading validates every value before it sizes an allocation, since model files may come from anywhere.
 /// </summary>
-public static class NetworkSerializer
+internal static class NetworkSerializer
 {
     /// <summary>The format version <see cref="Write"/> produces.</summary>
     public const int FormatVersion = 1;

@@ -1,7 +1,7 @@
 namespace MLNetBackprop.Engine.Optimizers;
 
 /// <summary>How the learning rate changes from epoch to epoch (see <see cref="LearningRateSchedule"/>).</summary>
-public enum LearningRateScheduleKind
+internal enum LearningRateScheduleKind
 {
     /// <summary>η every epoch.</summary>
     Constant = 0,

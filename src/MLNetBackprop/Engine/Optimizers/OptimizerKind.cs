@@ -4,7 +4,7 @@ using MLNetBackprop.Engine.Training;
 namespace MLNetBackprop.Engine.Optimizers;
 
 /// <summary>How parameters are updated from gradients.</summary>
-public enum OptimizerKind
+internal enum OptimizerKind
 {
     /// <summary>Stochastic gradient descent, optionally with (Nesterov) momentum.</summary>
     Sgd = 0,

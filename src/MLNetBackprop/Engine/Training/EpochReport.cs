@@ -4,7 +4,7 @@ namespace MLNetBackprop.Engine.Training;
 /// <param name="Epoch">1-based epoch number.</param>
 /// <param name="TrainingLoss">Weighted mean training loss over the epoch's mini-batches (penalty included).</param>
 /// <param name="Elapsed">Time since training started (resumed runs continue the clock of the checkpoint).</param>
-public readonly record struct EpochReport(int Epoch, double TrainingLoss, TimeSpan Elapsed)
+internal readonly record struct EpochReport(int Epoch, double TrainingLoss, TimeSpan Elapsed)
 {
     /// <summary>Weighted mean loss on the validation set after the epoch (no penalty), or null without one.</summary>
     public double? ValidationLoss { get; init; }

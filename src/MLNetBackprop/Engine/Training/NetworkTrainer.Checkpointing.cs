@@ -5,7 +5,7 @@ using MLNetBackprop.Engine.Optimizers;
 
 namespace MLNetBackprop.Engine.Training;
 
-public static partial class NetworkTrainer
+internal static partial class NetworkTrainer
 {
     // What a checkpoint holds: the run's identity (to refuse another run's file) and the full training state.
     private sealed partial class TrainingLoop

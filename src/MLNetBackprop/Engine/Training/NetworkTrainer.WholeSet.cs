@@ -4,7 +4,7 @@ using MLNetBackprop.Engine.Layers;
 
 namespace MLNetBackprop.Engine.Training;
 
-public static partial class NetworkTrainer
+internal static partial class NetworkTrainer
 {
     // Passes over a whole data set in order: L-BFGS's full-batch objective and the validation metrics.
     private sealed partial class TrainingLoop

@@ -12,7 +12,7 @@ namespace MLNetBackprop.Engine.Training;
 /// (or L-BFGS), a <see cref="LearningRateSchedule"/>, an <see cref="ImprovementTracker"/> for early stopping, and the
 /// <see cref="CheckpointStore"/>.
 /// </summary>
-public static partial class NetworkTrainer
+internal static partial class NetworkTrainer
 {
     /// <summary>
     /// Trains a network on <paramref name="data"/>. Deterministic: the same data and settings give the same

@@ -6,7 +6,7 @@ namespace MLNetBackprop.Engine.Training;
 /// xoshiro256** pseudo-random generator, seeded through SplitMix64. Its output is fixed by this code (unlike
 /// <see cref="Random"/>), and its whole state can be saved and restored, so training can be reproduced and resumed.
 /// </summary>
-public sealed class SeededRandom
+internal sealed class SeededRandom
 {
     /// <summary>Number of 64-bit words in the state.</summary>
     public const int StateLength = 4;

@@ -1,7 +1,7 @@
 namespace MLNetBackprop.Engine.Training;
 
 /// <summary>Why training ended.</summary>
-public enum StopReason
+internal enum StopReason
 {
     /// <summary>All epochs ran.</summary>
     EpochLimit = 0,

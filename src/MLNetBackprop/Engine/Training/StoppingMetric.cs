@@ -1,7 +1,7 @@
 namespace MLNetBackprop.Engine.Training;
 
 /// <summary>What early stopping and reduce-on-plateau watch on the validation set.</summary>
-public enum StoppingMetric
+internal enum StoppingMetric
 {
     /// <summary>The validation loss (lower is better; no regularisation penalty).</summary>
     Loss = 0,

@@ -8,7 +8,7 @@ namespace MLNetBackprop.Engine.Training;
 /// <param name="Network">The trained network: the best epoch's parameters when a validation set was given.</param>
 /// <param name="History">One report per epoch run (including those before a resumed checkpoint).</param>
 /// <param name="StoppedByTolerance">True when the tolerance rule ended training before the epoch limit.</param>
-public sealed record TrainingResult(Network Network, IReadOnlyList<EpochReport> History, bool StoppedByTolerance)
+internal sealed record TrainingResult(Network Network, IReadOnlyList<EpochReport> History, bool StoppedByTolerance)
 {
     /// <summary>Why training ended.</summary>
     public StopReason StopReason { get; init; }

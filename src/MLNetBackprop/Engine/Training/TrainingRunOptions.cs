@@ -7,7 +7,7 @@ namespace MLNetBackprop.Engine.Training;
 /// What a training run needs besides the data and the numeric settings: a validation set, starting parameters,
 /// a progress callback, cancellation and checkpointing.
 /// </summary>
-public sealed class TrainingRunOptions
+internal sealed class TrainingRunOptions
 {
     /// <summary>
     /// Rows to evaluate after every epoch. With a validation set, early stopping and reduce-on-plateau watch

@@ -9,7 +9,7 @@ namespace MLNetBackprop.Engine.Training;
 /// Everything the engine's training loop needs. The ML.NET bridge validates user options and maps them here;
 /// the engine re-checks only what would otherwise fail deep inside a kernel.
 /// </summary>
-public sealed class TrainingSettings
+internal sealed class TrainingSettings
 {
     /// <summary>Widths of the hidden layers. Default: one layer of 100.</summary>
     public int[] HiddenLayerSizes { get; init; } = [100];
