@@ -6,7 +6,7 @@ namespace MLNetBackprop.Engine.Data;
 /// Allocates the large feature arrays that training reads in random row order. On Linux the array's memory is
 /// advised for transparent huge pages before it is first written: a mini-batch gathers rows from all over the data
 /// set, and with 4 KB pages nearly every row costs a TLB miss (a page walk, twice as long in a virtual machine).
-/// Measured on workload W: the row gather ~18% faster. Elsewhere, or when the advice is refused, it is a plain array.
+/// Elsewhere, or when the advice is refused, it is a plain array.
 /// </summary>
 internal static partial class RowStoreAllocator
 {

@@ -4,7 +4,7 @@ namespace MLNetBackprop.Engine.Kernels;
 /// Keeps optimizer moments out of the subnormal range. A moment whose gradient has gone to zero (a dead unit, an
 /// input that is zero in every recent batch) decays geometrically, β·m, and after some hundreds of steps becomes
 /// subnormal; on x86 every instruction that reads or writes a subnormal float then takes a microcode assist of
-/// ~100+ cycles, which slowed the whole Adam step of workload W fourfold. A moment below
+/// a hundred cycles or more, which makes a whole optimizer step several times slower. A moment below
 /// <see cref="FlushBelow"/> in magnitude is set to zero instead: its contribution to any step,
 /// rate·m/(√v + ε), is below 1e-20 and lost against a float32 parameter anyway. NaN and infinity pass unchanged,
 /// so divergence is still detected.

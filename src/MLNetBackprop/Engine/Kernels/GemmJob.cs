@@ -8,11 +8,11 @@ namespace MLNetBackprop.Engine.Kernels;
 /// </summary>
 internal sealed class GemmJob : IKernelJob
 {
-    // Below about a million multiply-adds (~5 µs on one core) a fork costs more than it saves.
+    // Below about a million multiply-adds (a few microseconds on one core) a fork costs more than it saves.
     private const long ParallelThreshold = 1L << 20;
 
     // Narrow outputs (one vector of columns) run at about a third of the wide tiles' speed, so their products pay
-    // for a fork from an eighth of the size: W's output layer (200×128×10) and its weight gradient take ~10-15 µs.
+    // for a fork from an eighth of the size (an output layer of ten classes and its weight gradient).
     private const long NarrowParallelThreshold = 1L << 17;
     private const int NarrowColumns = 16;
 
@@ -95,8 +95,8 @@ internal sealed class GemmJob : IKernelJob
             return true;
         long tiles = (operands.M + 7) / 8;
         // When all of B′ fits in L2 twice over and there are many row tiles, splitting by rows wins even though
-        // each thread packs B′ itself: each reads only its half of A. W's X·W1 (200×784×128) and Xᵀ·dZ
-        // (784×200×128) measured ~10% faster on two threads (interleaved A/B in one process).
+        // each thread packs B′ itself: each reads only its half of A (a first layer's X·W and Xᵀ·dZ of a few
+        // hundred inputs are the typical case).
         if ((long)operands.K * operands.N <= SmallB && tiles >= 8 * parts)
             return false;
         long blocks = (operands.N + blockWidth - 1) / blockWidth;

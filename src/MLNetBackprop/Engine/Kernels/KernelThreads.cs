@@ -8,8 +8,8 @@ namespace MLNetBackprop.Engine.Kernels;
 /// Thread t (the caller is 0) first claims part t, so consecutive jobs split the same way run each part on the same
 /// core and find its data in that core's cache (the gather's rows in the forward pass, the weight gradient's rows
 /// in the optimizer step). Then it claims any part still unclaimed: a thread the OS has descheduled (a busy
-/// machine) costs nothing beyond the part it already holds. Workers spin briefly between jobs (a fork then costs
-/// well under a microsecond, against ~8 µs for <c>Parallel.For</c>) and then park, so an idle process burns no core.
+/// machine) costs nothing beyond the part it already holds. Workers spin briefly between jobs (so a fork costs far
+/// less than <c>Parallel.For</c>'s) and then park, so an idle process burns no core.
 /// </summary>
 /// <remarks>
 /// Which thread runs a part never changes what it computes, so results do not depend on the thread count. When the
@@ -19,7 +19,7 @@ namespace MLNetBackprop.Engine.Kernels;
 /// </remarks>
 internal static class KernelThreads
 {
-    private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs: covers the gaps between products
+    private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // long enough to cover the gaps between one batch's products
     private static readonly object Gate = new();
     private static IKernelJob? _job;
     private static int _parts;
