@@ -131,8 +131,8 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, layout.LayerCount);
         var fanIn = layout.Widths[layer];
         var fanOut = layout.Widths[layer + 1];
-        return (Network.Parameters.AsSpan(layout.WeightOffsets[layer], fanIn * fanOut).ToArray(),
-                Network.Parameters.AsSpan(layout.BiasOffsets[layer], fanOut).ToArray());
+        return (Network.Parameters.Slice(layout.WeightOffsets[layer], fanIn * fanOut).ToArray(),
+                Network.Parameters.Slice(layout.BiasOffsets[layer], fanOut).ToArray());
     }
 
     DataViewType IValueMapper.InputType => _inputType;

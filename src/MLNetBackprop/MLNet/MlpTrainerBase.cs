@@ -145,7 +145,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         var run = new TrainingRunOptions
         {
             Validation = validation,
-            InitialParameters = initialNetwork?.Parameters,
+            InitialParameters = initialNetwork?.Parameters.ToArray(),
             Cancellation = _options.CancellationToken,
             CheckpointPath = _options.CheckpointPath,
             CheckpointInterval = _options.CheckpointEveryEpochs,

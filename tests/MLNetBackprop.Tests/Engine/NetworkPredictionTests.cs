@@ -26,7 +26,7 @@ public class NetworkPredictionTests
         var features = TestData.Uniform(5, -2, 2, 62);
         var outputs = new float[3];
         network.Predict(features, outputs, network.CreatePredictionBuffers());
-        var expected = ReferenceNetwork.Forward(network.Layout, network.Parameters.Select(v => (double)v).ToArray(), features, 1, out _);
+        var expected = ReferenceNetwork.Forward(network.Layout, network.Parameters.ToArray().Select(v => (double)v).ToArray(), features, 1, out _);
         for (var j = 0; j < 3; j++)
             Assert.Equal(expected[j], outputs[j], 1e-5);
     }
@@ -42,7 +42,7 @@ public class NetworkPredictionTests
 
         var workspace = new BatchWorkspace(network.Layout, rows);
         workspace.Gather(new TrainingSet(features, new float[rows], null, 5), Enumerable.Range(0, rows).ToArray());
-        Backpropagation.Forward(network.Parameters, workspace, rows);
+        Backpropagation.Forward(network.Parameters.ToArray(), workspace, rows);
 
         var buffers = network.CreatePredictionBuffers();
         var single = new float[3];

@@ -116,7 +116,7 @@ public class NetworkTrainerTests
             MaxEpochs = 100,
             Tolerance = 0,
         });
-        var p = result.Network.Parameters;
+        var p = result.Network.Parameters.ToArray();
         Assert.Equal(2f, p[0], 1e-3f);
         Assert.Equal(-1f, p[1], 1e-3f);
         Assert.Equal(0.5f, p[2], 1e-3f);
@@ -130,9 +130,9 @@ public class NetworkTrainerTests
         var again = NetworkTrainer.Train(data, Small(seed: 1));
         var other = NetworkTrainer.Train(data, Small(seed: 2));
         static int[] Bits(float[] p) => p.Select(BitConverter.SingleToInt32Bits).ToArray();
-        Assert.Equal(Bits(first.Network.Parameters), Bits(again.Network.Parameters));
+        Assert.Equal(Bits(first.Network.Parameters.ToArray()), Bits(again.Network.Parameters.ToArray()));
         Assert.Equal(first.History.Select(h => h.TrainingLoss), again.History.Select(h => h.TrainingLoss));
-        Assert.NotEqual(Bits(first.Network.Parameters), Bits(other.Network.Parameters));
+        Assert.NotEqual(Bits(first.Network.Parameters.ToArray()), Bits(other.Network.Parameters.ToArray()));
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public class NetworkTrainerTests
             HiddenLayerSizes = [8], HiddenActivation = ActivationKind.Tanh, Loss = LossKind.SoftmaxCrossEntropy,
             OutputCount = 3, LearningRate = 0.01f, BatchSize = 16, MaxEpochs = 30, Tolerance = 0, Seed = 1, Shuffle = false,
         });
-        Assert.NotEqual(shuffled.Network.Parameters, ordered.Network.Parameters);
+        Assert.NotEqual(shuffled.Network.Parameters.ToArray(), ordered.Network.Parameters.ToArray());
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public class NetworkTrainerTests
             BatchSize = 4, MaxEpochs = 1, Seed = 4,
         });
         var network = result.Network;
-        var outputs = ReferenceNetwork.Forward(network.Layout, network.Parameters.Select(v => (double)v).ToArray(), x, 10, out _);
+        var outputs = ReferenceNetwork.Forward(network.Layout, network.Parameters.ToArray().Select(v => (double)v).ToArray(), x, 10, out _);
         var expected = ReferenceNetwork.MeanLoss(LossKind.SquaredError, 1, outputs, y, null, 1);
         Assert.Equal(expected, result.History[0].TrainingLoss, 1e-6 * expected);
     }
@@ -260,7 +260,7 @@ public class NetworkTrainerTests
         };
         var weighted = NetworkTrainer.Train(new TrainingSet(x, y, [0, 0, 1, 1], 2), settings);
         var subset = NetworkTrainer.Train(new TrainingSet(x[4..], y[2..], null, 2), settings);
-        Assert.Equal(subset.Network.Parameters, weighted.Network.Parameters);
+        Assert.Equal(subset.Network.Parameters.ToArray(), weighted.Network.Parameters.ToArray());
         Assert.Equal(subset.History.Select(h => h.TrainingLoss), weighted.History.Select(h => h.TrainingLoss));
     }
 

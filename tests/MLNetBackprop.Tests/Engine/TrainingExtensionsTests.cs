@@ -21,7 +21,7 @@ public class TrainingExtensionsTests
     private static float[] OneEpochOfTheLinearModel(TrainingSettings settings)
     {
         var result = NetworkTrainer.Train(OneRow, settings, new TrainingRunOptions { InitialParameters = [0.5f, 0.2f] });
-        return result.Network.Parameters;
+        return result.Network.Parameters.ToArray();
     }
 
     private static TrainingSettings Linear(OptimizerKind optimizer) => new()

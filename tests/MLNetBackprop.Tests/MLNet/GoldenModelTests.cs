@@ -85,7 +85,7 @@ public class GoldenModelTests
         var data = ShippedData.MalignantAsLabel(ml).Append(ml.Transforms.Concatenate("Features", "Measurements"))
             .Append(ml.Transforms.NormalizeMinMax("Features"));
         var prepared = data.Fit(ShippedData.BreastCancer(ml)).Transform(ShippedData.BreastCancer(ml));
-        return ml.BinaryClassification.Trainers.Mlp(options).Fit(prepared).Model.Network.Parameters;
+        return ml.BinaryClassification.Trainers.Mlp(options).Fit(prepared).Model.Network.Parameters.ToArray();
     }
 
     // Four copies of the 64 pixels give 256 inputs, the width from which the first layer splits its inputs in two.
@@ -95,13 +95,13 @@ public class GoldenModelTests
             .Append(ml.Transforms.Concatenate("Features", Enumerable.Repeat("Pixels", copies).ToArray()))
             .Append(ml.Transforms.NormalizeMinMax("Features"));
         var prepared = data.Fit(ShippedData.Digits(ml)).Transform(ShippedData.Digits(ml));
-        return ml.MulticlassClassification.Trainers.Mlp(options).Fit(prepared).Model.Network.Parameters;
+        return ml.MulticlassClassification.Trainers.Mlp(options).Fit(prepared).Model.Network.Parameters.ToArray();
     }
 
     static float[] Regression(MLContext ml, MlpRegressionTrainer.Options options)
     {
         var data = ml.Transforms.Concatenate("Features", "Measurements").Append(ml.Transforms.NormalizeMeanVariance("Features"));
         var prepared = data.Fit(ShippedData.Diabetes(ml)).Transform(ShippedData.Diabetes(ml));
-        return ml.Regression.Trainers.Mlp(options).Fit(prepared).Model.Network.Parameters;
+        return ml.Regression.Trainers.Mlp(options).Fit(prepared).Model.Network.Parameters.ToArray();
     }
 }

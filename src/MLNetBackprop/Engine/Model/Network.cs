@@ -5,24 +5,30 @@ using MLNetBackprop.Engine.Layers;
 namespace MLNetBackprop.Engine.Model;
 
 /// <summary>
-/// A trained (or initialised) fully connected network: its layout and its flat parameter vector. Immutable
-/// after training; prediction is thread-safe as long as each thread uses its own <see cref="PredictionBuffers"/>.
+/// A trained (or initialised) fully connected network: its layout and its flat parameter vector. Immutable: it
+/// takes ownership of the parameter array and hands out only read-only views, so prediction is thread-safe as
+/// long as each thread uses its own <see cref="PredictionBuffers"/>.
 /// </summary>
 internal sealed class Network
 {
-    /// <summary>Wraps a layout and its parameters (length must equal <see cref="NetworkLayout.ParameterCount"/>).</summary>
+    /// <summary>
+    /// Wraps a layout and its parameters (length must equal <see cref="NetworkLayout.ParameterCount"/>). The network
+    /// owns <paramref name="parameters"/> from here on: the caller must not write to it any more.
+    /// </summary>
     public Network(NetworkLayout layout, float[] parameters)
     {
         if (parameters.Length != layout.ParameterCount)
             throw new ArgumentException($"The layout needs {layout.ParameterCount} parameters but {parameters.Length} were given.");
         Layout = layout;
-        Parameters = parameters;
+        _parameters = parameters;
     }
+
+    private readonly float[] _parameters;
 
     /// <summary>The network's shape.</summary>
     public NetworkLayout Layout { get; }
     /// <summary>All weights and biases, laid out as <see cref="NetworkLayout"/> describes.</summary>
-    public float[] Parameters { get; }
+    public ReadOnlySpan<float> Parameters => _parameters;
 
     /// <summary>Rows processed together by <see cref="PredictBatch"/> (bounds its scratch memory).</summary>
     public const int PredictBatchRows = 256;
@@ -74,14 +80,14 @@ internal sealed class Network
         for (var l = 0; l < last; l++)
         {
             var hidden = current[..(rows * Layout.Widths[l + 1])];
-            DenseLayer.Forward(Layout, Parameters, l, input, hidden, rows);
+            DenseLayer.Forward(Layout, _parameters, l, input, hidden, rows);
             Activations.Forward(Layout.HiddenActivation, hidden);
             input = hidden;
             var spare = current;
             current = next;
             next = spare;
         }
-        DenseLayer.Forward(Layout, Parameters, last, input, outputs, rows);
+        DenseLayer.Forward(Layout, _parameters, last, input, outputs, rows);
     }
 
     private void CheckLengths(int featureLength, int outputLength, int rows)

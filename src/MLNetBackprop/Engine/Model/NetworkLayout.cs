@@ -1,5 +1,5 @@
+using System.Collections.Immutable;
 using MLNetBackprop.Engine.Kernels;
-
 
 namespace MLNetBackprop.Engine.Model;
 
@@ -18,20 +18,23 @@ internal sealed class NetworkLayout
         foreach (var size in hiddenSizes)
             ArgumentOutOfRangeException.ThrowIfLessThan(size, 1, nameof(hiddenSizes));
         InputCount = inputCount;
-        HiddenSizes = hiddenSizes.ToArray();
+        HiddenSizes = [.. hiddenSizes];
         OutputCount = outputCount;
         HiddenActivation = hiddenActivation;
         Widths = [inputCount, .. HiddenSizes, outputCount];
-        WeightOffsets = new int[LayerCount];
-        BiasOffsets = new int[LayerCount];
+        MaxWidth = Widths.Max();
+        var weightOffsets = new int[LayerCount];
+        var biasOffsets = new int[LayerCount];
         long offset = 0;
         for (var l = 0; l < LayerCount; l++)
         {
-            WeightOffsets[l] = checked((int)offset);
+            weightOffsets[l] = checked((int)offset);
             offset += (long)Widths[l] * Widths[l + 1];
-            BiasOffsets[l] = checked((int)offset);
+            biasOffsets[l] = checked((int)offset);
             offset += Widths[l + 1];
         }
+        WeightOffsets = [.. weightOffsets];
+        BiasOffsets = [.. biasOffsets];
         if (offset > Array.MaxLength)
             throw new ArgumentException($"The network has {offset} parameters, more than one array can hold; use narrower layers.");
         ParameterCount = (int)offset;
@@ -40,21 +43,21 @@ internal sealed class NetworkLayout
     /// <summary>Number of input features.</summary>
     public int InputCount { get; }
     /// <summary>Widths of the hidden layers, input side first. May be empty (a linear model).</summary>
-    public IReadOnlyList<int> HiddenSizes { get; }
+    public ImmutableArray<int> HiddenSizes { get; }
     /// <summary>Number of raw outputs (logits for classification).</summary>
     public int OutputCount { get; }
     /// <summary>Activation after every hidden layer; the output layer is always identity.</summary>
     public ActivationKind HiddenActivation { get; }
     /// <summary>Number of dense layers (hidden layers + the output layer).</summary>
-    public int LayerCount => HiddenSizes.Count + 1;
+    public int LayerCount => HiddenSizes.Length + 1;
     /// <summary>Widths of every layer's input and output: [input, hidden..., output].</summary>
-    public int[] Widths { get; }
+    public ImmutableArray<int> Widths { get; }
     /// <summary>Offset of layer l's weight matrix in the flat parameter vector.</summary>
-    public int[] WeightOffsets { get; }
+    public ImmutableArray<int> WeightOffsets { get; }
     /// <summary>Offset of layer l's bias vector in the flat parameter vector.</summary>
-    public int[] BiasOffsets { get; }
+    public ImmutableArray<int> BiasOffsets { get; }
     /// <summary>Total number of parameters.</summary>
     public int ParameterCount { get; }
     /// <summary>Widest layer, input included: the size of per-row scratch buffers.</summary>
-    public int MaxWidth => Widths.Max();
+    public int MaxWidth { get; }
 }

@@ -29,14 +29,14 @@ internal static class NetworkSerializer
         var layout = network.Layout;
         writer.Write(FormatVersion);
         writer.Write(layout.InputCount);
-        writer.Write(layout.HiddenSizes.Count);
+        writer.Write(layout.HiddenSizes.Length);
         foreach (var size in layout.HiddenSizes)
             writer.Write(size);
         writer.Write(layout.OutputCount);
         writer.Write((int)layout.HiddenActivation);
         writer.Write(network.Parameters.Length);
         var bytes = new byte[ChunkFloats * sizeof(float)];
-        var parameters = network.Parameters.AsSpan();
+        var parameters = network.Parameters;
         for (var start = 0; start < parameters.Length; start += ChunkFloats)
         {
             var chunk = parameters.Slice(start, Math.Min(ChunkFloats, parameters.Length - start));
