@@ -136,7 +136,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         TrainingSet train, TrainingSet? validation, Network? initialNetwork, LossKind loss, int outputCount, int seed, float huberDelta = 1f)
     {
         var epochs = _options.ResolveEpochs(train.RowCount);
-        var settings = _options.ToTrainingSettings(loss, outputCount, epochs, seed, huberDelta);
+        var settings = MlpOptionsMapping.ToTrainingSettings(_options, loss, outputCount, epochs, seed, huberDelta);
         if (initialNetwork is not null)
             CheckSameArchitecture(initialNetwork.Layout, new NetworkLayout(train.FeatureCount, settings.HiddenLayerSizes, outputCount, settings.HiddenActivation));
         channel.Info($"Training an MLP {train.FeatureCount}-{string.Join("-", _options.HiddenLayerSizes.Append(outputCount))} " +
@@ -202,7 +202,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        MlpOptionsValidator.Validate(options);
         return env.Register(name);
     }
 
