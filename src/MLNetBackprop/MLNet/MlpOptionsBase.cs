@@ -1,13 +1,13 @@
 using MLNetBackprop.Engine.Training;
 
-
 namespace MLNetBackprop;
 
 /// <summary>
-/// Options shared by the three MLP trainers. Defaults follow scikit-learn's <c>MLPClassifier</c>: one hidden
-/// layer of 100 ReLU units, Adam with learning rate 1e-3, mini-batches of 200, L2 penalty 1e-4, stopping once the
-/// training loss stops improving; unlike scikit-learn, small data sets get enough epochs to converge. Normalize the features first (for example with
-/// <c>NormalizeMinMax</c>): gradient training is sensitive to feature scale.
+/// Options shared by the three MLP trainers. Defaults (all in <see cref="Defaults"/>) follow scikit-learn's
+/// <c>MLPClassifier</c>: one hidden layer of 100 ReLU units, Adam with learning rate 1e-3, mini-batches of 200, L2
+/// penalty 1e-4, stopping once the training loss stops improving; unlike scikit-learn, small data sets get enough
+/// epochs to converge. Normalize the features first (for example with <c>NormalizeMinMax</c>): gradient training is
+/// sensitive to feature scale.
 /// </summary>
 public abstract class MlpOptionsBase
 {
