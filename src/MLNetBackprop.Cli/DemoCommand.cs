@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML;
 
 namespace MLNetBackprop.Cli;
@@ -18,14 +19,14 @@ internal static class DemoCommand
     public static int Run(int seed)
     {
         var folder = FindDataFolder();
-        Console.WriteLine($"MLNetBackprop: the default MLP (one hidden layer of 100 ReLU units, Adam 1e-3) on the shipped data, seed {seed}");
+        Console.WriteLine($"MLNetBackprop: the default MLP (one hidden layer of {MlpOptionsBase.Defaults.HiddenLayerSize} ReLU units, Adam {MlpOptionsBase.Defaults.LearningRate.ToString(CultureInfo.InvariantCulture)}) on the shipped data, seed {seed}");
         Console.WriteLine();
         Console.WriteLine($"{"data set",-14} {"task",-11} {"train",6} {"test",5}  {"test metric",-16} {"value",7} {"seconds",8}");
         foreach (var (file, name, task) in DataSets)
         {
             var ml = new MLContext(seed: seed);
             var request = new TrainingRequest(CsvTable.Inspect(Path.Combine(folder, file)), "Label", task,
-                HiddenLayerSizes: null, Epochs: null, LearningRate: null, BatchSize: null, TestFraction: 0.2, seed, ModelPath: null);
+                HiddenLayerSizes: null, Epochs: null, LearningRate: null, BatchSize: null, TestFraction: CliDefaults.TestFraction, seed, ModelPath: null);
             var outcome = TrainingJob.Run(ml, request, progress: null);
             var (metric, value) = outcome.Metrics[0];
             Console.WriteLine($"{name,-14} {task.ToString().ToLowerInvariant(),-11} {outcome.TrainRows,6} {outcome.TestRows,5}  {metric,-16} {value,7:F4} {outcome.Seconds,8:F2}");

@@ -1,13 +1,15 @@
+using System.Globalization;
 using Microsoft.ML;
 using MLNetBackprop;
 using MLNetBackprop.Cli;
+using Defaults = MLNetBackprop.MlpOptionsBase.Defaults;
 
 // mlnet-backprop: the main job (no arguments), training on your CSV, and scoring with a saved model.
 try
 {
     return args switch
     {
-        [] => DemoCommand.Run(seed: 1),
+        [] => DemoCommand.Run(CliDefaults.Seed),
         ["--seed", var seed] => DemoCommand.Run(ParseSeed(seed)),
         ["--help" or "-h" or "help", ..] => Usage(),
         ["train", .. var rest] => TrainCommand.Run(new CommandLine(rest)),
@@ -32,24 +34,24 @@ static int ParseSeed(string text) => int.TryParse(text, out var seed) ? seed : t
 
 static int Usage()
 {
-    Console.WriteLine("""
+    Console.WriteLine($"""
         mlnet-backprop                        train and evaluate the default MLP on the shipped data sets
         mlnet-backprop --seed N               the same with another split and initialisation
 
         mlnet-backprop train --data FILE --label COLUMN [options]
             --task binary|multiclass|regression   default: chosen from the label (2 values: binary; text: multiclass; numbers: regression)
-            --hidden 128,64        hidden layer sizes (default 100)
+            --hidden 128,64        hidden layer sizes (default {Defaults.HiddenLayerSize})
             --epochs N             maximum epochs (default automatic)
-            --learning-rate X      Adam step size (default 0.001)
-            --batch-size N         rows per mini-batch (default 200)
-            --test-fraction X      rows held out for evaluation (default 0.2)
+            --learning-rate X      Adam step size (default {Invariant(Defaults.LearningRate)})
+            --batch-size N         rows per mini-batch (default {Defaults.BatchSize})
+            --test-fraction X      rows held out for evaluation (default {CliDefaults.TestFraction.ToString(CultureInfo.InvariantCulture)})
             --validation-fraction X  training rows held out for validation and early stopping (default 0)
-            --tolerance X          stop when the monitored loss improves by less than X for 10 epochs (default 1e-4; 0: never)
+            --tolerance X          stop when the monitored loss improves by less than X for {Defaults.EpochsWithoutImprovement} epochs (default {Invariant(Defaults.Tolerance)}; 0: never)
             --checkpoint FILE      save resumable training state there; rerunning the same command resumes from it
-            --checkpoint-every N   epochs between checkpoints (default 1)
+            --checkpoint-every N   epochs between checkpoints (default {Defaults.CheckpointEveryEpochs})
             --separator C          column separator (default: tab for .tsv, else comma)
-            --seed N               split and initialisation seed (default 1)
-            --model FILE           where to save the model (default model.zip)
+            --seed N               split and initialisation seed (default {CliDefaults.Seed})
+            --model FILE           where to save the model (default {CliDefaults.ModelPath})
 
         mlnet-backprop predict --model FILE --data FILE [--output FILE] [--separator C]
             scores every row of the data file (which needs the feature columns, not the label) and writes
@@ -57,3 +59,5 @@ static int Usage()
         """);
     return 0;
 }
+
+static string Invariant(float value) => value.ToString(CultureInfo.InvariantCulture);

@@ -16,9 +16,9 @@ internal static class TrainCommand
             options.Integer("epochs"),
             options.Number("learning-rate"),
             options.Integer("batch-size"),
-            options.Number("test-fraction") ?? 0.2f,
-            options.Integer("seed") ?? 1,
-            options.Text("model") ?? "model.zip")
+            options.Number("test-fraction") ?? (float)CliDefaults.TestFraction, // parsed as float, like the option
+            options.Integer("seed") ?? CliDefaults.Seed,
+            options.Text("model") ?? CliDefaults.ModelPath)
         {
             ValidationFraction = options.Number("validation-fraction"),
             Tolerance = options.Number("tolerance"),

@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using MLNetBackprop;
+using Defaults = MLNetBackprop.MlpOptionsBase.Defaults;
 
 namespace Microsoft.ML;
 
@@ -20,9 +21,9 @@ public static class MlpCatalog
     /// <param name="learningRate">Adam's step size, in (0, 10]; default 1e-3.</param>
     /// <param name="batchSize">Rows per mini-batch, at least 1; default 200.</param>
     public static MlpBinaryTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
-        string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
+        string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
         string? exampleWeightColumnName = null, int[]? hiddenLayerSizes = null, int? numberOfEpochs = null,
-        float learningRate = 1e-3f, int batchSize = 200)
+        float learningRate = Defaults.LearningRate, int batchSize = Defaults.BatchSize)
         => catalog.Mlp(Fill(new MlpBinaryTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName,
             hiddenLayerSizes, numberOfEpochs, learningRate, batchSize));
 
@@ -40,9 +41,9 @@ public static class MlpCatalog
     /// <param name="learningRate">Adam's step size, in (0, 10]; default 1e-3.</param>
     /// <param name="batchSize">Rows per mini-batch, at least 1; default 200.</param>
     public static MlpMulticlassTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
+        string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
         string? exampleWeightColumnName = null, int[]? hiddenLayerSizes = null, int? numberOfEpochs = null,
-        float learningRate = 1e-3f, int batchSize = 200)
+        float learningRate = Defaults.LearningRate, int batchSize = Defaults.BatchSize)
         => catalog.Mlp(Fill(new MlpMulticlassTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName,
             hiddenLayerSizes, numberOfEpochs, learningRate, batchSize));
 
@@ -60,9 +61,9 @@ public static class MlpCatalog
     /// <param name="learningRate">Adam's step size, in (0, 10]; default 1e-3.</param>
     /// <param name="batchSize">Rows per mini-batch, at least 1; default 200.</param>
     public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog,
-        string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
+        string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
         string? exampleWeightColumnName = null, int[]? hiddenLayerSizes = null, int? numberOfEpochs = null,
-        float learningRate = 1e-3f, int batchSize = 200)
+        float learningRate = Defaults.LearningRate, int batchSize = Defaults.BatchSize)
         => catalog.Mlp(Fill(new MlpRegressionTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName,
             hiddenLayerSizes, numberOfEpochs, learningRate, batchSize));
 

@@ -16,18 +16,4 @@ public abstract class MlpClassificationOptionsBase : MlpOptionsBase
     /// and in [0, 1e6], at least one above 0. Default <c>null</c> (all 1).
     /// </summary>
     public float[]? ClassWeights { get; set; }
-
-    internal override void Validate()
-    {
-        base.Validate();
-        RequireDefined(ClassWeighting, nameof(ClassWeighting));
-        if (ClassWeights is null)
-            return;
-        if (ClassWeighting != MlpClassWeighting.None)
-            throw Invalid(nameof(ClassWeights), "set", $"null when ClassWeighting is {ClassWeighting}; use one or the other");
-        for (var i = 0; i < ClassWeights.Length; i++)
-            RequireRange(ClassWeights[i], $"{nameof(ClassWeights)}[{i}]", 0, true, 1e6, true, "[0, 1000000]");
-        if (ClassWeights.Length < 2 || ClassWeights.All(w => w == 0))
-            throw Invalid(nameof(ClassWeights), $"{ClassWeights.Length} weights", "one weight per class (at least 2), not all zero");
-    }
 }

@@ -1,3 +1,5 @@
+using MLNetBackprop.Engine.Training;
+
 namespace MLNetBackprop;
 
 /// <summary>One finished training epoch, as reported to <see cref="MlpOptionsBase.Progress"/> and kept in the model's history.</summary>
@@ -18,6 +20,23 @@ public sealed record MlpEpochReport(int Epoch, double TrainingLoss, double? Vali
     /// may stop earlier. For progress bars and time estimates.
     /// </summary>
     public int EpochLimit { get; init; }
+
+    /// <summary>The public report of an engine epoch of a run limited to <paramref name="epochLimit"/> epochs.</summary>
+    internal static MlpEpochReport FromEngine(EpochReport e, int epochLimit)
+        => new(e.Epoch, e.TrainingLoss, e.ValidationLoss, e.ValidationAccuracy, e.LearningRate, e.SamplesPerSecond, e.Elapsed)
+        {
+            EpochLimit = epochLimit,
+        };
+
+    /// <summary>This report as the engine's epoch report (without the limit, which a history stores once).</summary>
+    internal EpochReport ToEngine()
+        => new(Epoch, TrainingLoss, Elapsed)
+        {
+            ValidationLoss = ValidationLoss,
+            ValidationAccuracy = ValidationAccuracy,
+            LearningRate = LearningRate,
+            SamplesPerSecond = SamplesPerSecond,
+        };
 
     /// <summary>The report as one log line.</summary>
     public override string ToString()

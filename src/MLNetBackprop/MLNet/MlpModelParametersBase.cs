@@ -1,4 +1,5 @@
 using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Training;
 using MLNetBackprop.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -46,9 +47,6 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
     /// <summary>The version stamp from which model files carry the training history.</summary>
     private protected const uint HistoryVersion = 0x00010002;
 
-    /// <summary>Largest history a model file may declare.</summary>
-    const int MaxHistoryLength = 10_000_000;
-
     /// <summary>
     /// One report per training epoch (losses, validation metrics, learning rate, speed), for plotting learning curves.
     /// Saved with the model; empty for models saved before the history was kept, or trained elsewhere.
@@ -71,47 +69,19 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
 
     static (IReadOnlyList<MlpEpochReport>, int) ReadHistory(BinaryReader reader)
     {
-        // *** Binary format ***: int best epoch, int count, int epoch limit, then per epoch: int epoch, double training loss,
-        // double validation loss (NaN: none), double validation accuracy (NaN: none), float learning rate,
-        // double rows per second, long elapsed ticks.
+        // *** Binary format ***: int best epoch, then the history in EpochHistoryFormat (count, epoch limit, epochs).
         var best = reader.ReadInt32();
-        var count = reader.ReadInt32();
-        var limit = reader.ReadInt32();
-        if (count is < 0 or > MaxHistoryLength || best < 0 || best > count || limit < count)
-            throw new InvalidDataException($"The training history (best epoch {best} of {count}, limit {limit}) is not valid.");
-        var history = new List<MlpEpochReport>(Math.Min(count, 4096));
-        for (var i = 0; i < count; i++)
-        {
-            var epoch = reader.ReadInt32();
-            var loss = reader.ReadDouble();
-            var validationLoss = reader.ReadDouble();
-            var accuracy = reader.ReadDouble();
-            var rate = reader.ReadSingle();
-            var speed = reader.ReadDouble();
-            var ticks = reader.ReadInt64();
-            if (ticks < 0)
-                throw new InvalidDataException($"Epoch {epoch} of the training history has a negative duration.");
-            history.Add(new MlpEpochReport(epoch, loss, double.IsNaN(validationLoss) ? null : validationLoss,
-                double.IsNaN(accuracy) ? null : accuracy, rate, speed, TimeSpan.FromTicks(ticks)) { EpochLimit = limit });
-        }
-        return (history, best);
+        var history = EpochHistoryFormat.Read(reader, out var limit);
+        if (best < 0 || best > history.Count)
+            throw new InvalidDataException($"The training history's best epoch {best} is not one of its {history.Count} epochs.");
+        return (history.Select(e => MlpEpochReport.FromEngine(e, limit)).ToArray(), best);
     }
 
     void WriteHistory(BinaryWriter writer)
     {
         writer.Write(BestEpoch);
-        writer.Write(TrainingHistory.Count);
-        writer.Write(TrainingHistory.Count > 0 ? TrainingHistory[0].EpochLimit : 0);
-        foreach (var h in TrainingHistory)
-        {
-            writer.Write(h.Epoch);
-            writer.Write(h.TrainingLoss);
-            writer.Write(h.ValidationLoss ?? double.NaN);
-            writer.Write(h.ValidationAccuracy ?? double.NaN);
-            writer.Write(h.LearningRate);
-            writer.Write(h.SamplesPerSecond);
-            writer.Write(h.Elapsed.Ticks);
-        }
+        EpochHistoryFormat.Write(writer, TrainingHistory.Select(h => h.ToEngine()).ToArray(),
+            TrainingHistory.Count > 0 ? TrainingHistory[0].EpochLimit : 0);
     }
 
     /// <summary>The trained network (layout and flat parameters).</summary>

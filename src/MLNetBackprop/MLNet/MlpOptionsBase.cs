@@ -1,21 +1,102 @@
-using MLNetBackprop.Engine.Optimizers;
-
+using MLNetBackprop.Engine.Training;
 
 namespace MLNetBackprop;
 
 /// <summary>
-/// Options shared by the three MLP trainers. Defaults follow scikit-learn's <c>MLPClassifier</c>: one hidden
-/// layer of 100 ReLU units, Adam with learning rate 1e-3, mini-batches of 200, L2 penalty 1e-4, stopping once the
-/// training loss stops improving; unlike scikit-learn, small data sets get enough epochs to converge. Normalize the features first (for example with
-/// <c>NormalizeMinMax</c>): gradient training is sensitive to feature scale.
+/// Options shared by the three MLP trainers. Defaults (all in <see cref="Defaults"/>) follow scikit-learn's
+/// <c>MLPClassifier</c>: one hidden layer of 100 ReLU units, Adam with learning rate 1e-3, mini-batches of 200, L2
+/// penalty 1e-4, stopping once the training loss stops improving; unlike scikit-learn, small data sets get enough
+/// epochs to converge. Normalize the features first (for example with <c>NormalizeMinMax</c>): gradient training is
+/// sensitive to feature scale.
 /// </summary>
-public abstract partial class MlpOptionsBase
+public abstract class MlpOptionsBase
 {
+    /// <summary>
+    /// The default value of every option that has one; the options, the catalog's simple overloads and the command
+    /// line all take their defaults from here.
+    /// </summary>
+    public static class Defaults
+    {
+        /// <summary>Default <see cref="MlpOptionsBase.LabelColumnName"/>: <c>"Label"</c>.</summary>
+        public const string LabelColumnName = "Label";
+
+        /// <summary>Default <see cref="MlpOptionsBase.FeatureColumnName"/>: <c>"Features"</c>.</summary>
+        public const string FeatureColumnName = "Features";
+
+        /// <summary>Width of the one hidden layer of the default <see cref="MlpOptionsBase.HiddenLayerSizes"/>: 100.</summary>
+        public const int HiddenLayerSize = TrainingDefaults.HiddenLayerSize;
+
+        /// <summary>Default <see cref="MlpOptionsBase.LearningRate"/>: 1e-3.</summary>
+        public const float LearningRate = TrainingDefaults.LearningRate;
+
+        /// <summary>Default <see cref="MlpOptionsBase.Momentum"/>: 0.9.</summary>
+        public const float Momentum = TrainingDefaults.Momentum;
+
+        /// <summary>Default <see cref="MlpOptionsBase.NesterovMomentum"/>: <c>true</c>.</summary>
+        public const bool NesterovMomentum = TrainingDefaults.Nesterov;
+
+        /// <summary>Default <see cref="MlpOptionsBase.Beta1"/>: 0.9.</summary>
+        public const float Beta1 = TrainingDefaults.Beta1;
+
+        /// <summary>Default <see cref="MlpOptionsBase.Beta2"/>: 0.999.</summary>
+        public const float Beta2 = TrainingDefaults.Beta2;
+
+        /// <summary>Default <see cref="MlpOptionsBase.Epsilon"/>: 1e-8.</summary>
+        public const float Epsilon = TrainingDefaults.Epsilon;
+
+        /// <summary>Default <see cref="MlpOptionsBase.L2Regularization"/>: 1e-4.</summary>
+        public const float L2Regularization = TrainingDefaults.L2;
+
+        /// <summary>Default <see cref="MlpOptionsBase.BatchSize"/>: 200.</summary>
+        public const int BatchSize = TrainingDefaults.BatchSize;
+
+        /// <summary>The fewest epochs the automatic <see cref="MlpOptionsBase.NumberOfEpochs"/> plans: 200.</summary>
+        public const int AutomaticMinimumEpochs = TrainingDefaults.Epochs;
+
+        /// <summary>The fewest mini-batch updates the automatic <see cref="MlpOptionsBase.NumberOfEpochs"/> plans for: 4000.</summary>
+        public const int AutomaticMinimumUpdates = 4000;
+
+        /// <summary>Default <see cref="MlpOptionsBase.Tolerance"/>: 1e-4.</summary>
+        public const float Tolerance = TrainingDefaults.Tolerance;
+
+        /// <summary>Default <see cref="MlpOptionsBase.EpochsWithoutImprovement"/>: 10.</summary>
+        public const int EpochsWithoutImprovement = TrainingDefaults.EpochsWithoutImprovement;
+
+        /// <summary>Default <see cref="MlpOptionsBase.Shuffle"/>: <c>true</c>.</summary>
+        public const bool Shuffle = TrainingDefaults.Shuffle;
+
+        /// <summary>Default <see cref="MlpOptionsBase.RmsPropDecay"/>: 0.9.</summary>
+        public const float RmsPropDecay = TrainingDefaults.RmsPropDecay;
+
+        /// <summary>The <see cref="MlpOptionsBase.WeightDecay"/> that <see cref="MlpOptimizer.AdamW"/> uses when it is <c>null</c>: 0.01.</summary>
+        public const float AdamWWeightDecay = 0.01f;
+
+        /// <summary>Default <see cref="MlpOptionsBase.InverseScalingPower"/>: 0.5.</summary>
+        public const float InverseScalingPower = TrainingDefaults.InverseScalingPower;
+
+        /// <summary>Default <see cref="MlpOptionsBase.LearningRateDecayFactor"/>: 0.1.</summary>
+        public const float LearningRateDecayFactor = TrainingDefaults.DecayFactor;
+
+        /// <summary>Default <see cref="MlpOptionsBase.LearningRateStepEpochs"/>: 10.</summary>
+        public const int LearningRateStepEpochs = TrainingDefaults.DecayStepEpochs;
+
+        /// <summary>Default <see cref="MlpOptionsBase.PlateauPatience"/>: 5.</summary>
+        public const int PlateauPatience = TrainingDefaults.PlateauPatience;
+
+        /// <summary>Default <see cref="MlpOptionsBase.LbfgsHistorySize"/>: 10.</summary>
+        public const int LbfgsHistorySize = TrainingDefaults.LbfgsHistorySize;
+
+        /// <summary>Default <see cref="MlpOptionsBase.CheckpointEveryEpochs"/>: 1.</summary>
+        public const int CheckpointEveryEpochs = 1;
+
+        /// <summary>Default <see cref="MlpRegressionTrainer.Options.HuberDelta"/>: 1.</summary>
+        public const float HuberDelta = TrainingDefaults.HuberDelta;
+    }
     /// <summary>Name of the label column. Default <c>"Label"</c>.</summary>
-    public string LabelColumnName { get; set; } = "Label";
+    public string LabelColumnName { get; set; } = Defaults.LabelColumnName;
 
     /// <summary>Name of the feature column: a known-size vector of <see cref="float"/>. Default <c>"Features"</c>.</summary>
-    public string FeatureColumnName { get; set; } = "Features";
+    public string FeatureColumnName { get; set; } = Defaults.FeatureColumnName;
 
     /// <summary>
     /// Name of an optional example-weight column of <see cref="float"/>; weights must be finite and non-negative.
@@ -27,7 +108,7 @@ public abstract partial class MlpOptionsBase
     /// Widths of the hidden layers, input side first; each at least 1. An empty array trains a linear model.
     /// Default <c>[100]</c>.
     /// </summary>
-    public int[] HiddenLayerSizes { get; set; } = [100];
+    public int[] HiddenLayerSizes { get; set; } = [Defaults.HiddenLayerSize];
 
     /// <summary>Activation after each hidden layer. Default <see cref="MlpActivation.Relu"/>.</summary>
     public MlpActivation Activation { get; set; } = MlpActivation.Relu;
@@ -36,43 +117,40 @@ public abstract partial class MlpOptionsBase
     public MlpOptimizer Optimizer { get; set; } = MlpOptimizer.Adam;
 
     /// <summary>Step size of the optimizer, in (0, 10]. Default 1e-3 (for SGD, 1e-2 to 1e-1 is typical).</summary>
-    public float LearningRate { get; set; } = 1e-3f;
+    public float LearningRate { get; set; } = Defaults.LearningRate;
 
     /// <summary>Momentum of <see cref="MlpOptimizer.Sgd"/>, in [0, 1). Default 0.9.</summary>
-    public float Momentum { get; set; } = 0.9f;
+    public float Momentum { get; set; } = Defaults.Momentum;
 
     /// <summary>Use Nesterov momentum with <see cref="MlpOptimizer.Sgd"/>. Default <c>true</c>.</summary>
-    public bool NesterovMomentum { get; set; } = true;
+    public bool NesterovMomentum { get; set; } = Defaults.NesterovMomentum;
 
     /// <summary>Adam's decay rate of the first moment, in [0, 1). Default 0.9.</summary>
-    public float Beta1 { get; set; } = 0.9f;
+    public float Beta1 { get; set; } = Defaults.Beta1;
 
     /// <summary>Adam's decay rate of the second moment, in [0, 1). Default 0.999.</summary>
-    public float Beta2 { get; set; } = 0.999f;
+    public float Beta2 { get; set; } = Defaults.Beta2;
 
     /// <summary>Adam's numerical-stability constant, in (0, 1). Default 1e-8.</summary>
-    public float Epsilon { get; set; } = 1e-8f;
+    public float Epsilon { get; set; } = Defaults.Epsilon;
 
     /// <summary>
     /// L2 penalty on the weights (not the biases), in [0, 1e3]; scaled per mini-batch as in scikit-learn's
     /// <c>alpha</c>. Default 1e-4.
     /// </summary>
-    public float L2Regularization { get; set; } = 1e-4f;
+    public float L2Regularization { get; set; } = Defaults.L2Regularization;
 
     /// <summary>Rows per mini-batch, at least 1 (capped at the number of rows). Default 200.</summary>
-    public int BatchSize { get; set; } = 200;
+    public int BatchSize { get; set; } = Defaults.BatchSize;
 
     /// <summary>
     /// Maximum number of passes over the training data, in [1, 1000000], or <c>null</c> (the default) for
     /// automatic: 200 epochs, or more on small data sets so that training makes at least
-    /// <see cref="AutomaticMinimumUpdates"/> mini-batch updates (a data set of 400 rows in batches of 200 gets
+    /// <see cref="Defaults.AutomaticMinimumUpdates"/> mini-batch updates (a data set of 400 rows in batches of 200 gets
     /// 2000 epochs). Either way training stops earlier when the training loss stops improving (see
     /// <see cref="Tolerance"/>).
     /// </summary>
     public int? NumberOfEpochs { get; set; }
-
-    /// <summary>The fewest mini-batch updates the automatic <see cref="NumberOfEpochs"/> plans for: 4000.</summary>
-    public const int AutomaticMinimumUpdates = 4000;
 
     /// <summary>The epoch limit for <paramref name="rowCount"/> training rows.</summary>
     internal int ResolveEpochs(int rowCount)
@@ -80,22 +158,25 @@ public abstract partial class MlpOptionsBase
         if (NumberOfEpochs is { } epochs)
             return epochs;
         var batchesPerEpoch = (rowCount + BatchSize - 1) / Math.Max(1, BatchSize);
-        var forUpdates = (AutomaticMinimumUpdates + batchesPerEpoch - 1) / Math.Max(1, batchesPerEpoch);
-        return Math.Max(200, forUpdates);
+        var forUpdates = (Defaults.AutomaticMinimumUpdates + batchesPerEpoch - 1) / Math.Max(1, batchesPerEpoch);
+        return Math.Max(Defaults.AutomaticMinimumEpochs, forUpdates);
     }
+
+    /// <summary>The decoupled weight decay in effect: the option, or <see cref="Defaults.AdamWWeightDecay"/> for AdamW and 0 otherwise.</summary>
+    internal float ResolveWeightDecay() => WeightDecay ?? (Optimizer == MlpOptimizer.AdamW ? Defaults.AdamWWeightDecay : 0f);
 
     /// <summary>
     /// Training stops when the epoch's training loss has not improved on the best loss by at least this much
     /// for <see cref="EpochsWithoutImprovement"/> consecutive epochs; 0 always runs
     /// <see cref="NumberOfEpochs"/> epochs. In [0, ∞). Default 1e-4.
     /// </summary>
-    public float Tolerance { get; set; } = 1e-4f;
+    public float Tolerance { get; set; } = Defaults.Tolerance;
 
     /// <summary>Patience of the <see cref="Tolerance"/> rule, at least 1. Default 10.</summary>
-    public int EpochsWithoutImprovement { get; set; } = 10;
+    public int EpochsWithoutImprovement { get; set; } = Defaults.EpochsWithoutImprovement;
 
     /// <summary>Shuffle the rows before every epoch. Default <c>true</c>.</summary>
-    public bool Shuffle { get; set; } = true;
+    public bool Shuffle { get; set; } = Defaults.Shuffle;
 
     /// <summary>
     /// Seed for weight initialisation and shuffling. Default <c>null</c>: drawn from the <c>MLContext</c>'s seeded
@@ -104,7 +185,7 @@ public abstract partial class MlpOptionsBase
     public int? Seed { get; set; }
 
     /// <summary>Decay rate of <see cref="MlpOptimizer.RmsProp"/>'s running mean square, in [0, 1). Default 0.9.</summary>
-    public float RmsPropDecay { get; set; } = 0.9f;
+    public float RmsPropDecay { get; set; } = Defaults.RmsPropDecay;
 
     /// <summary>
     /// Decoupled weight decay λ, in [0, 1]: before every update each weight (not the biases) is multiplied by
@@ -131,19 +212,19 @@ public abstract partial class MlpOptionsBase
     public MlpLearningRateSchedule LearningRateSchedule { get; set; } = MlpLearningRateSchedule.Constant;
 
     /// <summary>Exponent of <see cref="MlpLearningRateSchedule.InverseScaling"/>, in [0, 10]. Default 0.5.</summary>
-    public float InverseScalingPower { get; set; } = 0.5f;
+    public float InverseScalingPower { get; set; } = Defaults.InverseScalingPower;
 
     /// <summary>
     /// Factor by which <see cref="MlpLearningRateSchedule.StepDecay"/> and <see cref="MlpLearningRateSchedule.ReduceOnPlateau"/>
     /// multiply the learning rate, in (0, 1). Default 0.1.
     /// </summary>
-    public float LearningRateDecayFactor { get; set; } = 0.1f;
+    public float LearningRateDecayFactor { get; set; } = Defaults.LearningRateDecayFactor;
 
     /// <summary>Epochs between reductions of <see cref="MlpLearningRateSchedule.StepDecay"/>, at least 1. Default 10.</summary>
-    public int LearningRateStepEpochs { get; set; } = 10;
+    public int LearningRateStepEpochs { get; set; } = Defaults.LearningRateStepEpochs;
 
     /// <summary>Epochs without improvement before <see cref="MlpLearningRateSchedule.ReduceOnPlateau"/> lowers the rate, at least 1. Default 5.</summary>
-    public int PlateauPatience { get; set; } = 5;
+    public int PlateauPatience { get; set; } = Defaults.PlateauPatience;
 
     /// <summary>
     /// Floor of <see cref="MlpLearningRateSchedule.Cosine"/> and <see cref="MlpLearningRateSchedule.ReduceOnPlateau"/>,
@@ -172,7 +253,7 @@ public abstract partial class MlpOptionsBase
     public MlpEarlyStoppingMetric EarlyStoppingMetric { get; set; } = MlpEarlyStoppingMetric.Loss;
 
     /// <summary>Correction pairs kept by <see cref="MlpOptimizer.Lbfgs"/>, in [1, 1000]. Default 10.</summary>
-    public int LbfgsHistorySize { get; set; } = 10;
+    public int LbfgsHistorySize { get; set; } = Defaults.LbfgsHistorySize;
 
     /// <summary>
     /// Receives one <see cref="MlpEpochReport"/> per epoch, called on the training thread (a
@@ -199,5 +280,5 @@ public abstract partial class MlpOptionsBase
     public string? CheckpointPath { get; set; }
 
     /// <summary>Epochs between checkpoints, in [1, 1000000]. Default 1.</summary>
-    public int CheckpointEveryEpochs { get; set; } = 1;
+    public int CheckpointEveryEpochs { get; set; } = Defaults.CheckpointEveryEpochs;
 }

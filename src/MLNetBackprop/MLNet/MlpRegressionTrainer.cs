@@ -26,16 +26,7 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTr
         /// Threshold of the Huber loss, in standard deviations of the label (the network learns the standardized
         /// label), in (0, 1e6]. Default 1.
         /// </summary>
-        public float HuberDelta { get; set; } = 1f;
-
-        internal override void Validate()
-        {
-            base.Validate();
-            RequireDefined(Loss, nameof(Loss));
-            RequireRange(HuberDelta, nameof(HuberDelta), 0, false, 1e6, true, "(0, 1000000]");
-            if (EarlyStoppingMetric == MlpEarlyStoppingMetric.Accuracy)
-                throw Invalid(nameof(EarlyStoppingMetric), EarlyStoppingMetric, "Loss for regression (Accuracy is for classification)");
-        }
+        public float HuberDelta { get; set; } = Defaults.HuberDelta;
     }
 
     readonly Options _options;
@@ -60,7 +51,7 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTr
     {
         // A warm start keeps the initial model's standardization, so its outputs keep their meaning.
         var scaling = inputs.InitialModel?.LabelScaling ?? LabelScaling.Fit(inputs.Train);
-        var loss = _options.Loss == MlpRegressionLoss.Huber ? LossKind.Huber : LossKind.SquaredError;
+        var loss = MlpOptionsMapping.ToEngine(_options.Loss);
         var (network, record) = TrainNetwork(channel, scaling.Standardize(inputs.Train),
             inputs.Validation is { } validation ? scaling.Standardize(validation) : null, inputs.InitialModel?.Network,
             loss, outputCount: 1, inputs.Seed, _options.HuberDelta);

@@ -136,7 +136,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         TrainingSet train, TrainingSet? validation, Network? initialNetwork, LossKind loss, int outputCount, int seed, float huberDelta = 1f)
     {
         var epochs = _options.ResolveEpochs(train.RowCount);
-        var settings = _options.ToTrainingSettings(loss, outputCount, epochs, seed, huberDelta);
+        var settings = MlpOptionsMapping.ToTrainingSettings(_options, loss, outputCount, epochs, seed, huberDelta);
         if (initialNetwork is not null)
             CheckSameArchitecture(initialNetwork.Layout, new NetworkLayout(train.FeatureCount, settings.HiddenLayerSizes, outputCount, settings.HiddenActivation));
         channel.Info($"Training an MLP {train.FeatureCount}-{string.Join("-", _options.HiddenLayerSizes.Append(outputCount))} " +
@@ -151,7 +151,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             CheckpointInterval = _options.CheckpointEveryEpochs,
             OnEpoch = epoch =>
             {
-                var report = ToReport(epoch) with { EpochLimit = epochs };
+                var report = MlpEpochReport.FromEngine(epoch, epochs);
                 channel.Info(report.ToString());
                 _options.Progress?.Report(report);
             },
@@ -166,12 +166,9 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             StopReason.Converged => $"L-BFGS converged after {result.History.Count} iterations.",
             _ => $"Ran all {result.History.Count} epochs.",
         } + (validation is null ? "" : $" The model keeps the weights of epoch {result.BestEpoch}, the best on the validation set."));
-        var record = new MlpTrainingRecord(result.History.Select(e => ToReport(e) with { EpochLimit = epochs }).ToArray(), result.BestEpoch);
+        var record = new MlpTrainingRecord(result.History.Select(e => MlpEpochReport.FromEngine(e, epochs)).ToArray(), result.BestEpoch);
         return (result.Network, record);
     }
-
-    static MlpEpochReport ToReport(EpochReport e)
-        => new(e.Epoch, e.TrainingLoss, e.ValidationLoss, e.ValidationAccuracy, e.LearningRate, e.SamplesPerSecond, e.Elapsed);
 
     static void CheckSameArchitecture(NetworkLayout initial, NetworkLayout expected)
     {
@@ -202,7 +199,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        MlpOptionsValidator.Validate(options);
         return env.Register(name);
     }
 

@@ -89,14 +89,6 @@ public class TrainingRunTests : IDisposable
     }
 
     [Fact]
-    public void Accuracy_cannot_be_watched_for_regression()
-    {
-        var error = Assert.Throws<ArgumentException>(() => NetworkTrainer.Train(new TrainingSet([1, 2], [0.5f, 1], null, 1),
-            new TrainingSettings { StoppingMetric = StoppingMetric.Accuracy }));
-        Assert.Equal("StoppingMetric", error.ParamName);
-    }
-
-    [Fact]
     public void A_token_cancelled_after_an_epoch_stops_before_the_next_batch_and_returns_normally()
     {
         using var cancel = new CancellationTokenSource();
@@ -332,18 +324,6 @@ public class TrainingRunTests : IDisposable
         Assert.True(result.History[^1].TrainingLoss < 0.8 * result.History[0].TrainingLoss);
         Assert.True(result.History.Zip(result.History.Skip(1)).All(p => p.Second.TrainingLoss <= p.First.TrainingLoss),
             "each L-BFGS iteration satisfies the Armijo condition, so the full-batch loss never rises");
-    }
-
-    [Fact]
-    public void Lbfgs_refuses_dropout_and_schedules()
-    {
-        var data = Noisy(10, 1);
-        var dropout = Assert.Throws<ArgumentException>(() => NetworkTrainer.Train(data, new TrainingSettings
-        { Loss = LossKind.Logistic, Optimizer = OptimizerKind.Lbfgs, DropoutRates = [0.5f] }));
-        Assert.Equal("DropoutRates", dropout.ParamName);
-        var schedule = Assert.Throws<ArgumentException>(() => NetworkTrainer.Train(data, new TrainingSettings
-        { Loss = LossKind.Logistic, Optimizer = OptimizerKind.Lbfgs, Schedule = LearningRateScheduleKind.Cosine }));
-        Assert.Equal("Schedule", schedule.ParamName);
     }
 
     private static double[] LeastSquares(float[] x, float[] y, int rows, int features)

@@ -12,7 +12,8 @@ namespace MLNetBackprop.Engine.Checkpoints;
 internal static class CheckpointStore
 {
     private const string Magic = "MLNetBackprop checkpoint";
-    private const int FormatVersion = 1;
+    // 2: the history in EpochHistoryFormat, as model files store it. Version 1 files are refused with a message.
+    private const int FormatVersion = 2;
 
     /// <summary>Writes a checkpoint atomically: <paramref name="write"/> fills the body after the header.</summary>
     public static void Write(string path, string runDescription, Action<BinaryWriter> write)

@@ -47,17 +47,7 @@ internal static partial class NetworkTrainer
             _tracker.SaveState(writer);
             if (_best is not null)
                 OptimizerState.Write(writer, _best);
-            writer.Write(_history.Count);
-            foreach (var h in _history)
-            {
-                writer.Write(h.Epoch);
-                writer.Write(h.TrainingLoss);
-                writer.Write(h.Elapsed.Ticks);
-                writer.Write(h.ValidationLoss ?? double.NaN);
-                writer.Write(h.ValidationAccuracy ?? double.NaN);
-                writer.Write(h.LearningRate);
-                writer.Write(h.SamplesPerSecond);
-            }
+            EpochHistoryFormat.Write(writer, _history, _s.MaxEpochs);
         }
 
         private void LoadState(BinaryReader reader)
@@ -82,25 +72,11 @@ internal static partial class NetworkTrainer
             _tracker.LoadState(reader);
             if (_best is not null)
                 OptimizerState.Read(reader, _best);
-            var count = reader.ReadInt32();
-            if (count < 1 || count >= _s.MaxEpochs)
-                throw new InvalidDataException($"it records {count} epochs");
+            var history = EpochHistoryFormat.Read(reader, out _);
+            if (history.Count < 1 || history.Count >= _s.MaxEpochs)
+                throw new InvalidDataException($"it records {history.Count} epochs");
             _history.Clear();
-            for (var i = 0; i < count; i++)
-            {
-                var epoch = reader.ReadInt32();
-                var loss = reader.ReadDouble();
-                var elapsed = TimeSpan.FromTicks(reader.ReadInt64());
-                var validationLoss = reader.ReadDouble();
-                var accuracy = reader.ReadDouble();
-                _history.Add(new EpochReport(epoch, loss, elapsed)
-                {
-                    ValidationLoss = double.IsNaN(validationLoss) ? null : validationLoss,
-                    ValidationAccuracy = double.IsNaN(accuracy) ? null : accuracy,
-                    LearningRate = reader.ReadSingle(),
-                    SamplesPerSecond = reader.ReadDouble(),
-                });
-            }
+            _history.AddRange(history);
         }
     }
 }

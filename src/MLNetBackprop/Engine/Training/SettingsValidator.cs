@@ -1,13 +1,15 @@
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
-using MLNetBackprop.Engine.Optimizers;
 
 
 namespace MLNetBackprop.Engine.Training;
 
 /// <summary>
-/// Rejects settings and data that would otherwise fail deep inside a kernel or silently train nonsense. Each
+/// Rejects data and shapes that would otherwise fail deep inside a kernel or silently train nonsense: the data (finite
+/// features, targets the loss can use, weights), the validation set's shape, initial parameters, and the settings a
+/// kernel relies on (layer widths, output count, batch size, epoch limit, dropout rates per layer, defined enums).
+/// Option rules (ranges and combinations) are the ML.NET bridge's, checked once with user-facing messages. Each
 /// <see cref="ArgumentException"/> names the offending setting as its parameter name.
 /// </summary>
 internal static class SettingsValidator
@@ -16,63 +18,9 @@ internal static class SettingsValidator
     public static void Validate(TrainingSet data, TrainingSettings settings, TrainingRunOptions? run = null)
     {
         ValidateShape(settings);
-        ValidateOptimization(settings);
-        ValidateExtensions(settings);
         ValidateData(data, settings);
         if (run is not null)
             ValidateRun(data, settings, run);
-    }
-
-    private static void ValidateExtensions(TrainingSettings s)
-    {
-        CheckDefined(s.Schedule, nameof(s.Schedule));
-        CheckDefined(s.StoppingMetric, nameof(s.StoppingMetric));
-        if (s.Optimizer == OptimizerKind.RmsProp)
-        {
-            CheckUnitInterval(s.RmsPropDecay, nameof(s.RmsPropDecay));
-            if (!(float.IsFinite(s.Epsilon) && s.Epsilon > 0))
-                throw Bad(nameof(s.Epsilon), $"is {s.Epsilon}; it must be a positive finite number");
-        }
-        if (!(float.IsFinite(s.WeightDecay) && s.WeightDecay >= 0))
-            throw Bad(nameof(s.WeightDecay), $"is {s.WeightDecay}; it must be a non-negative finite number");
-        if (s.WeightDecay * s.LearningRate >= 1)
-            throw Bad(nameof(s.WeightDecay), $"is {s.WeightDecay}; times the learning rate {s.LearningRate} it must stay below 1, or every step would flip the weights' sign");
-        if (!(float.IsFinite(s.GradientClipNorm) && s.GradientClipNorm >= 0))
-            throw Bad(nameof(s.GradientClipNorm), $"is {s.GradientClipNorm}; it must be a non-negative finite number (0 disables clipping)");
-        if (s.DropoutRates is null)
-            throw Bad(nameof(s.DropoutRates), "must not be null (use an empty array for no dropout)");
-        if (s.DropoutRates.Length > 1 && s.DropoutRates.Length != s.HiddenLayerSizes.Length)
-            throw Bad(nameof(s.DropoutRates), $"has {s.DropoutRates.Length} rates for {s.HiddenLayerSizes.Length} hidden layers; give none, one for all, or one per hidden layer");
-        foreach (var rate in s.DropoutRates)
-            CheckUnitInterval(rate, nameof(s.DropoutRates));
-        if (!(float.IsFinite(s.InverseScalingPower) && s.InverseScalingPower >= 0))
-            throw Bad(nameof(s.InverseScalingPower), $"is {s.InverseScalingPower}; it must be a non-negative finite number");
-        if (!(s.DecayFactor > 0 && s.DecayFactor < 1))
-            throw Bad(nameof(s.DecayFactor), $"is {s.DecayFactor}; it must be in (0, 1)");
-        if (s.DecayStepEpochs < 1)
-            throw Bad(nameof(s.DecayStepEpochs), $"is {s.DecayStepEpochs}; it must be at least 1");
-        if (s.PlateauPatience < 1)
-            throw Bad(nameof(s.PlateauPatience), $"is {s.PlateauPatience}; it must be at least 1");
-        if (!(float.IsFinite(s.MinimumLearningRate) && s.MinimumLearningRate >= 0 && s.MinimumLearningRate <= s.LearningRate))
-            throw Bad(nameof(s.MinimumLearningRate), $"is {s.MinimumLearningRate}; it must be in [0, LearningRate]");
-        if (s.WarmupEpochs < 0)
-            throw Bad(nameof(s.WarmupEpochs), $"is {s.WarmupEpochs}; it must be at least 0");
-        if (s.StoppingMetric == StoppingMetric.Accuracy && s.Loss is not (LossKind.SoftmaxCrossEntropy or LossKind.Logistic))
-            throw Bad(nameof(s.StoppingMetric), $"is Accuracy, which the {s.Loss} loss does not have; use Loss");
-        if (s.Optimizer == OptimizerKind.Lbfgs)
-        {
-            if (s.LbfgsHistorySize is < 1 or > 1000)
-                throw Bad(nameof(s.LbfgsHistorySize), $"is {s.LbfgsHistorySize}; it must be in [1, 1000]");
-            // L-BFGS's line search needs one deterministic objective, and it sets its own step lengths.
-            if (s.DropoutRates.Any(r => r > 0))
-                throw Bad(nameof(s.DropoutRates), "must be empty or zero with the L-BFGS optimizer, whose line search needs a deterministic objective");
-            if (s.Schedule != LearningRateScheduleKind.Constant || s.WarmupEpochs != 0)
-                throw Bad(nameof(s.Schedule), "must be Constant without warm-up with the L-BFGS optimizer, which chooses its own step lengths");
-            if (s.GradientClipNorm != 0)
-                throw Bad(nameof(s.GradientClipNorm), "must be 0 with the L-BFGS optimizer");
-            if (s.WeightDecay != 0)
-                throw Bad(nameof(s.WeightDecay), "must be 0 with the L-BFGS optimizer; use L2 instead");
-        }
     }
 
     private static void ValidateRun(TrainingSet data, TrainingSettings s, TrainingRunOptions run)
@@ -120,33 +68,18 @@ internal static class SettingsValidator
             throw Bad(nameof(s.OutputCount), $"is {s.OutputCount}; it must be at least 1");
         if (s.Loss != LossKind.SoftmaxCrossEntropy && s.OutputCount != 1)
             throw Bad(nameof(s.OutputCount), $"is {s.OutputCount}, but the {s.Loss} loss takes one output per row");
-        if (s.Loss == LossKind.Huber && !(float.IsFinite(s.HuberDelta) && s.HuberDelta > 0))
-            throw Bad(nameof(s.HuberDelta), $"is {s.HuberDelta}; it must be a positive finite number");
-    }
-
-    private static void ValidateOptimization(TrainingSettings s)
-    {
-        if (!(float.IsFinite(s.LearningRate) && s.LearningRate > 0))
-            throw Bad(nameof(s.LearningRate), $"is {s.LearningRate}; it must be a positive finite number");
-        if (s.Optimizer == OptimizerKind.Sgd)
-            CheckUnitInterval(s.Momentum, nameof(s.Momentum));
-        if (s.Optimizer == OptimizerKind.Adam)
-        {
-            CheckUnitInterval(s.Beta1, nameof(s.Beta1));
-            CheckUnitInterval(s.Beta2, nameof(s.Beta2));
-            if (!(float.IsFinite(s.Epsilon) && s.Epsilon > 0))
-                throw Bad(nameof(s.Epsilon), $"is {s.Epsilon}; it must be a positive finite number");
-        }
-        if (!(float.IsFinite(s.L2) && s.L2 >= 0))
-            throw Bad(nameof(s.L2), $"is {s.L2}; it must be a non-negative finite number");
+        CheckDefined(s.Schedule, nameof(s.Schedule));
+        CheckDefined(s.StoppingMetric, nameof(s.StoppingMetric));
         if (s.BatchSize < 1)
             throw Bad(nameof(s.BatchSize), $"is {s.BatchSize}; it must be at least 1");
         if (s.MaxEpochs < 1)
             throw Bad(nameof(s.MaxEpochs), $"is {s.MaxEpochs}; it must be at least 1");
-        if (!(float.IsFinite(s.Tolerance) && s.Tolerance >= 0))
-            throw Bad(nameof(s.Tolerance), $"is {s.Tolerance}; it must be a non-negative finite number (0 disables the rule)");
-        if (s.EpochsWithoutImprovement < 1)
-            throw Bad(nameof(s.EpochsWithoutImprovement), $"is {s.EpochsWithoutImprovement}; it must be at least 1");
+        if (s.DropoutRates is null)
+            throw Bad(nameof(s.DropoutRates), "must not be null (use an empty array for no dropout)");
+        if (s.DropoutRates.Length > 1 && s.DropoutRates.Length != s.HiddenLayerSizes.Length)
+            throw Bad(nameof(s.DropoutRates), $"has {s.DropoutRates.Length} rates for {s.HiddenLayerSizes.Length} hidden layers; give none, one for all, or one per hidden layer");
+        if (s.LbfgsHistorySize < 1)
+            throw Bad(nameof(s.LbfgsHistorySize), $"is {s.LbfgsHistorySize}; it must be at least 1");
     }
 
     private static void ValidateData(TrainingSet data, TrainingSettings s)
@@ -192,12 +125,6 @@ internal static class SettingsValidator
             };
             throw new ArgumentException($"The target of row {row} is {target}; the {s.Loss} loss needs {expected}.", "data");
         }
-    }
-
-    private static void CheckUnitInterval(float value, string name)
-    {
-        if (!(value >= 0 && value < 1))
-            throw Bad(name, $"is {value}; it must be in [0, 1)");
     }
 
     private static void CheckDefined<T>(T value, string name) where T : struct, Enum

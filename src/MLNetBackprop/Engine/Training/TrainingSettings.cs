@@ -7,54 +7,54 @@ namespace MLNetBackprop.Engine.Training;
 
 /// <summary>
 /// Everything the engine's training loop needs. The ML.NET bridge validates user options and maps them here;
-/// the engine re-checks only what would otherwise fail deep inside a kernel.
+/// the engine re-checks only what would otherwise fail deep inside a kernel. Defaults come from <see cref="TrainingDefaults"/>.
 /// </summary>
 internal sealed class TrainingSettings
 {
-    /// <summary>Widths of the hidden layers. Default: one layer of 100.</summary>
-    public int[] HiddenLayerSizes { get; init; } = [100];
+    /// <summary>Widths of the hidden layers. Default in <see cref="TrainingDefaults"/>.</summary>
+    public int[] HiddenLayerSizes { get; init; } = [TrainingDefaults.HiddenLayerSize];
     /// <summary>Hidden activation. Default: ReLU.</summary>
     public ActivationKind HiddenActivation { get; init; } = ActivationKind.Relu;
     /// <summary>Loss on the raw outputs.</summary>
     public LossKind Loss { get; init; } = LossKind.SquaredError;
     /// <summary>Number of outputs: classes for softmax, 1 otherwise.</summary>
     public int OutputCount { get; init; } = 1;
-    /// <summary>Threshold δ of the Huber loss. Default 1.</summary>
-    public float HuberDelta { get; init; } = 1f;
+    /// <summary>Threshold δ of the Huber loss. Default in <see cref="TrainingDefaults"/>.</summary>
+    public float HuberDelta { get; init; } = TrainingDefaults.HuberDelta;
     /// <summary>Optimizer. Default: Adam.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
-    /// <summary>Step size. Default 1e-3.</summary>
-    public float LearningRate { get; init; } = 1e-3f;
-    /// <summary>SGD momentum in [0, 1). Default 0.9.</summary>
-    public float Momentum { get; init; } = 0.9f;
-    /// <summary>Use Nesterov momentum with SGD. Default true.</summary>
-    public bool Nesterov { get; init; } = true;
-    /// <summary>Adam's first-moment decay in [0, 1). Default 0.9.</summary>
-    public float Beta1 { get; init; } = 0.9f;
-    /// <summary>Adam's second-moment decay in [0, 1). Default 0.999.</summary>
-    public float Beta2 { get; init; } = 0.999f;
-    /// <summary>Adam's denominator guard. Default 1e-8.</summary>
-    public float Epsilon { get; init; } = 1e-8f;
-    /// <summary>L2 penalty on weights (not biases), scaled per mini-batch as in scikit-learn. Default 1e-4.</summary>
-    public float L2 { get; init; } = 1e-4f;
-    /// <summary>Rows per mini-batch (capped at the row count). Default 200.</summary>
-    public int BatchSize { get; init; } = 200;
-    /// <summary>Maximum passes over the data. Default 200.</summary>
-    public int MaxEpochs { get; init; } = 200;
+    /// <summary>Step size. Default in <see cref="TrainingDefaults"/>.</summary>
+    public float LearningRate { get; init; } = TrainingDefaults.LearningRate;
+    /// <summary>SGD momentum in [0, 1). Default in <see cref="TrainingDefaults"/>.</summary>
+    public float Momentum { get; init; } = TrainingDefaults.Momentum;
+    /// <summary>Use Nesterov momentum with SGD. Default in <see cref="TrainingDefaults"/>.</summary>
+    public bool Nesterov { get; init; } = TrainingDefaults.Nesterov;
+    /// <summary>Adam's first-moment decay in [0, 1). Default in <see cref="TrainingDefaults"/>.</summary>
+    public float Beta1 { get; init; } = TrainingDefaults.Beta1;
+    /// <summary>Adam's second-moment decay in [0, 1). Default in <see cref="TrainingDefaults"/>.</summary>
+    public float Beta2 { get; init; } = TrainingDefaults.Beta2;
+    /// <summary>Adam's denominator guard. Default in <see cref="TrainingDefaults"/>.</summary>
+    public float Epsilon { get; init; } = TrainingDefaults.Epsilon;
+    /// <summary>L2 penalty on weights (not biases), scaled per mini-batch as in scikit-learn. Default in <see cref="TrainingDefaults"/>.</summary>
+    public float L2 { get; init; } = TrainingDefaults.L2;
+    /// <summary>Rows per mini-batch (capped at the row count). Default in <see cref="TrainingDefaults"/>.</summary>
+    public int BatchSize { get; init; } = TrainingDefaults.BatchSize;
+    /// <summary>Maximum passes over the data. Default in <see cref="TrainingDefaults"/>.</summary>
+    public int MaxEpochs { get; init; } = TrainingDefaults.Epochs;
     /// <summary>
     /// Stop when the epoch's training loss has not improved on the best by at least this much for
-    /// <see cref="EpochsWithoutImprovement"/> epochs. 0 disables the rule. Default 1e-4.
+    /// <see cref="EpochsWithoutImprovement"/> epochs. 0 disables the rule. Default in <see cref="TrainingDefaults"/>.
     /// </summary>
-    public float Tolerance { get; init; } = 1e-4f;
-    /// <summary>Patience of the tolerance rule. Default 10.</summary>
-    public int EpochsWithoutImprovement { get; init; } = 10;
-    /// <summary>Shuffle rows each epoch with the seeded generator. Default true.</summary>
-    public bool Shuffle { get; init; } = true;
+    public float Tolerance { get; init; } = TrainingDefaults.Tolerance;
+    /// <summary>Patience of the tolerance rule. Default in <see cref="TrainingDefaults"/>.</summary>
+    public int EpochsWithoutImprovement { get; init; } = TrainingDefaults.EpochsWithoutImprovement;
+    /// <summary>Shuffle rows each epoch with the seeded generator. Default in <see cref="TrainingDefaults"/>.</summary>
+    public bool Shuffle { get; init; } = TrainingDefaults.Shuffle;
     /// <summary>Seed for initialisation and shuffling.</summary>
     public int Seed { get; init; }
 
-    /// <summary>RMSprop's decay rate ρ of the mean square, in [0, 1). Default 0.9.</summary>
-    public float RmsPropDecay { get; init; } = 0.9f;
+    /// <summary>RMSprop's decay rate ρ of the mean square, in [0, 1). Default in <see cref="TrainingDefaults"/>.</summary>
+    public float RmsPropDecay { get; init; } = TrainingDefaults.RmsPropDecay;
     /// <summary>
     /// Decoupled weight decay λ (Loshchilov and Hutter): before each update the weights (not the biases) shrink by
     /// the factor 1 − η_t·λ, where η_t is the scheduled learning rate. Adam with weight decay is AdamW. Default 0.
@@ -70,14 +70,14 @@ internal sealed class TrainingSettings
     public float[] DropoutRates { get; init; } = [];
     /// <summary>Learning-rate schedule over epochs. Default constant.</summary>
     public LearningRateScheduleKind Schedule { get; init; } = LearningRateScheduleKind.Constant;
-    /// <summary>Exponent p of <see cref="LearningRateScheduleKind.InverseScaling"/>: η/eᵖ at epoch e. Default 0.5.</summary>
-    public float InverseScalingPower { get; init; } = 0.5f;
-    /// <summary>Factor γ in (0, 1) by which step decay and reduce-on-plateau multiply the rate. Default 0.1.</summary>
-    public float DecayFactor { get; init; } = 0.1f;
-    /// <summary>Epochs between reductions of <see cref="LearningRateScheduleKind.StepDecay"/>. Default 10.</summary>
-    public int DecayStepEpochs { get; init; } = 10;
-    /// <summary>Epochs without improvement of the monitored value before reduce-on-plateau lowers the rate. Default 5.</summary>
-    public int PlateauPatience { get; init; } = 5;
+    /// <summary>Exponent p of <see cref="LearningRateScheduleKind.InverseScaling"/>: η/eᵖ at epoch e. Default in <see cref="TrainingDefaults"/>.</summary>
+    public float InverseScalingPower { get; init; } = TrainingDefaults.InverseScalingPower;
+    /// <summary>Factor γ in (0, 1) by which step decay and reduce-on-plateau multiply the rate. Default in <see cref="TrainingDefaults"/>.</summary>
+    public float DecayFactor { get; init; } = TrainingDefaults.DecayFactor;
+    /// <summary>Epochs between reductions of <see cref="LearningRateScheduleKind.StepDecay"/>. Default in <see cref="TrainingDefaults"/>.</summary>
+    public int DecayStepEpochs { get; init; } = TrainingDefaults.DecayStepEpochs;
+    /// <summary>Epochs without improvement of the monitored value before reduce-on-plateau lowers the rate. Default in <see cref="TrainingDefaults"/>.</summary>
+    public int PlateauPatience { get; init; } = TrainingDefaults.PlateauPatience;
     /// <summary>Lower bound of cosine annealing and reduce-on-plateau, in [0, LearningRate]. Default 0.</summary>
     public float MinimumLearningRate { get; init; }
     /// <summary>
@@ -90,6 +90,6 @@ internal sealed class TrainingSettings
     /// default) or the validation accuracy (classification losses only).
     /// </summary>
     public StoppingMetric StoppingMetric { get; init; } = StoppingMetric.Loss;
-    /// <summary>Number of correction pairs L-BFGS keeps. Default 10.</summary>
-    public int LbfgsHistorySize { get; init; } = 10;
+    /// <summary>Number of correction pairs L-BFGS keeps. Default in <see cref="TrainingDefaults"/>.</summary>
+    public int LbfgsHistorySize { get; init; } = TrainingDefaults.LbfgsHistorySize;
 }

@@ -1,0 +1,107 @@
+using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Engine.Training;
+
+namespace MLNetBackprop;
+
+/// <summary>
+/// Maps validated options to the engine's training settings, and each public option enum to the engine's enum by an
+/// explicit switch (never a cast), so that reordering either enum cannot silently change a model.
+/// </summary>
+internal static class MlpOptionsMapping
+{
+    /// <summary>
+    /// <paramref name="options"/> as the engine's training settings, for a loss, output count, epoch limit and seed the
+    /// trainer decided. Every field is set here, so the engine's own defaults never apply to a model trained through ML.NET.
+    /// </summary>
+    public static TrainingSettings ToTrainingSettings(MlpOptionsBase options, LossKind loss, int outputCount, int epochs,
+        int seed, float huberDelta)
+        => new()
+        {
+            HiddenLayerSizes = options.HiddenLayerSizes,
+            HiddenActivation = ToEngine(options.Activation),
+            Loss = loss,
+            OutputCount = outputCount,
+            HuberDelta = huberDelta,
+            Optimizer = ToEngine(options.Optimizer),
+            LearningRate = options.LearningRate,
+            Momentum = options.Momentum,
+            Nesterov = options.NesterovMomentum,
+            Beta1 = options.Beta1,
+            Beta2 = options.Beta2,
+            Epsilon = options.Epsilon,
+            RmsPropDecay = options.RmsPropDecay,
+            WeightDecay = options.ResolveWeightDecay(),
+            GradientClipNorm = options.GradientClipNorm,
+            DropoutRates = options.DropoutRates,
+            Schedule = ToEngine(options.LearningRateSchedule),
+            InverseScalingPower = options.InverseScalingPower,
+            DecayFactor = options.LearningRateDecayFactor,
+            DecayStepEpochs = options.LearningRateStepEpochs,
+            PlateauPatience = options.PlateauPatience,
+            MinimumLearningRate = options.MinimumLearningRate,
+            WarmupEpochs = options.WarmupEpochs,
+            StoppingMetric = ToEngine(options.EarlyStoppingMetric),
+            LbfgsHistorySize = options.LbfgsHistorySize,
+            L2 = options.L2Regularization,
+            BatchSize = options.BatchSize,
+            MaxEpochs = epochs,
+            Tolerance = options.Tolerance,
+            EpochsWithoutImprovement = options.EpochsWithoutImprovement,
+            Shuffle = options.Shuffle,
+            Seed = seed,
+        };
+
+    /// <summary>The engine's activation for <paramref name="activation"/>.</summary>
+    public static ActivationKind ToEngine(MlpActivation activation) => activation switch
+    {
+        MlpActivation.Relu => ActivationKind.Relu,
+        MlpActivation.LeakyRelu => ActivationKind.LeakyRelu,
+        MlpActivation.Tanh => ActivationKind.Tanh,
+        MlpActivation.Sigmoid => ActivationKind.Sigmoid,
+        MlpActivation.Gelu => ActivationKind.Gelu,
+        MlpActivation.Identity => ActivationKind.Identity,
+        _ => throw Undefined(activation),
+    };
+
+    /// <summary>The engine's optimizer for <paramref name="optimizer"/>: AdamW is Adam with decoupled weight decay.</summary>
+    public static OptimizerKind ToEngine(MlpOptimizer optimizer) => optimizer switch
+    {
+        MlpOptimizer.Adam or MlpOptimizer.AdamW => OptimizerKind.Adam,
+        MlpOptimizer.Sgd => OptimizerKind.Sgd,
+        MlpOptimizer.RmsProp => OptimizerKind.RmsProp,
+        MlpOptimizer.Lbfgs => OptimizerKind.Lbfgs,
+        _ => throw Undefined(optimizer),
+    };
+
+    /// <summary>The engine's schedule for <paramref name="schedule"/>.</summary>
+    public static LearningRateScheduleKind ToEngine(MlpLearningRateSchedule schedule) => schedule switch
+    {
+        MlpLearningRateSchedule.Constant => LearningRateScheduleKind.Constant,
+        MlpLearningRateSchedule.InverseScaling => LearningRateScheduleKind.InverseScaling,
+        MlpLearningRateSchedule.StepDecay => LearningRateScheduleKind.StepDecay,
+        MlpLearningRateSchedule.Cosine => LearningRateScheduleKind.Cosine,
+        MlpLearningRateSchedule.ReduceOnPlateau => LearningRateScheduleKind.ReduceOnPlateau,
+        _ => throw Undefined(schedule),
+    };
+
+    /// <summary>The engine's loss for <paramref name="loss"/>.</summary>
+    public static LossKind ToEngine(MlpRegressionLoss loss) => loss switch
+    {
+        MlpRegressionLoss.SquaredError => LossKind.SquaredError,
+        MlpRegressionLoss.Huber => LossKind.Huber,
+        _ => throw Undefined(loss),
+    };
+
+    /// <summary>The engine's stopping metric for <paramref name="metric"/>.</summary>
+    public static StoppingMetric ToEngine(MlpEarlyStoppingMetric metric) => metric switch
+    {
+        MlpEarlyStoppingMetric.Loss => StoppingMetric.Loss,
+        MlpEarlyStoppingMetric.Accuracy => StoppingMetric.Accuracy,
+        _ => throw Undefined(metric),
+    };
+
+    static ArgumentOutOfRangeException Undefined<TEnum>(TEnum value) where TEnum : struct, Enum
+        => new(typeof(TEnum).Name, value, $"{value} is not a defined {typeof(TEnum).Name}; use one of {string.Join(", ", Enum.GetNames<TEnum>())}.");
+}
