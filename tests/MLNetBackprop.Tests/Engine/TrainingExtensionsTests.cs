@@ -74,7 +74,7 @@ public class TrainingExtensionsTests
     public void A_gradient_below_the_clip_norm_is_left_alone()
     {
         float[] g = [0.3f, -0.4f];
-        Assert.Equal(0.5, GradientOps.ClipByGlobalNorm(g, 1f), 1e-7);
+        Assert.Equal(0.5, GradientClipping.ClipByGlobalNorm(g, 1f), 1e-7);
         Assert.Equal([0.3f, -0.4f], g);
     }
 

@@ -57,7 +57,7 @@ public static partial class NetworkTrainer
                 Backpropagation.Forward(_parameters, _workspace, rows);
                 var output = _workspace.Outputs(rows);
                 var loss = Losses.Evaluate(_s.Loss, _s.HuberDelta, output, _workspace.Targets.AsSpan(0, rows),
-                    weighted ? _workspace.Weights.AsSpan(0, rows) : default, outputs, _workspace.DeltaA);
+                    weighted ? _workspace.Weights.AsSpan(0, rows) : default, outputs, _workspace.PreActivationGradient(_layout.LayerCount - 1));
                 lossSum += loss * weightSum;
                 weightTotal += weightSum;
                 for (var r = 0; r < rows; r++)

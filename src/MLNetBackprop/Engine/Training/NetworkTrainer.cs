@@ -242,9 +242,9 @@ public static partial class NetworkTrainer
                 if (!double.IsFinite(loss))
                     throw new TrainingDivergedException(DivergedMessage(epoch, "the loss", loss, rate));
                 if (_s.GradientClipNorm > 0)
-                    GradientOps.ClipByGlobalNorm(_workspace.Gradient, _s.GradientClipNorm);
+                    GradientClipping.ClipByGlobalNorm(_workspace.Gradient, _s.GradientClipNorm);
                 if (decay != 1f)
-                    GradientOps.ScaleWeights(_layout, _parameters, decay);
+                    WeightDecay.ScaleWeights(_layout, _parameters, decay);
                 _optimizer!.Step(_parameters, _workspace.Gradient);
                 lossSum += loss * rows;
                 rowsCounted += rows;
