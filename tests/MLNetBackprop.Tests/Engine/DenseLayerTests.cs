@@ -49,20 +49,9 @@ public class DenseLayerTests
     // The layer's output in double: (tanh(zBelow) ⊙ mask)·W + b, and tanh of it when activated.
     private static double[] Output(float[] parameters, float[] zBelow, float[] mask, int layer, bool activate)
     {
-        int fanIn = Layout.Widths[layer], fanOut = Layout.Widths[layer + 1];
-        var output = new double[Rows * fanOut];
-        for (var r = 0; r < Rows; r++)
-            for (var j = 0; j < fanOut; j++)
-            {
-                double sum = parameters[Layout.BiasOffsets[layer] + j];
-                for (var k = 0; k < fanIn; k++)
-                {
-                    var a = Math.Tanh(zBelow[r * fanIn + k]) * (mask.Length == 0 ? 1 : mask[r * fanIn + k]);
-                    sum += a * parameters[Layout.WeightOffsets[layer] + k * fanOut + j];
-                }
-                output[r * fanOut + j] = activate ? Math.Tanh(sum) : sum;
-            }
-        return output;
+        var input = zBelow.Select((v, i) => Math.Tanh(v) * (mask.Length == 0 ? 1 : mask[i])).ToArray();
+        var z = ReferenceNetwork.Affine(Layout, parameters.Select(v => (double)v).ToArray(), layer, input, Rows);
+        return activate ? z.Select(Math.Tanh).ToArray() : z;
     }
 
     // Central difference of `objective` in element `index` of `values`, against the analytic derivative.
