@@ -85,7 +85,7 @@ public class TrainingExtensionsTests
     public void The_training_loop_steps_each_optimizer_with_its_own_rule(OptimizerKind kind)
     {
         var expected = new float[] { 0.5f, 0.2f };
-        var optimizer = NetworkTrainer.CreateOptimizer(Linear(kind), 2);
+        var optimizer = MiniBatchOptimizer.Create(Linear(kind), 2);
         optimizer.Step(expected, [0.7f, 0.7f]);
         Assert.Equal(expected, OneEpochOfTheLinearModel(Linear(kind)));
     }
