@@ -38,10 +38,11 @@ public class DenseLayerTests
 
         double Objective(float[] p, float[] zBelow)
             => Output(p, zBelow, mask, layer, hidden).Select((y, i) => upstream[i] * y).Sum();
+        int weights = Layout.WeightOffsets[layer], biases = Layout.BiasOffsets[layer];
         for (var i = 0; i < fanIn * fanOut; i++)
-            AssertDerivative(gradient[Layout.WeightOffsets[layer] + i], parameters, Layout.WeightOffsets[layer] + i, p => Objective(p, below), $"weight {i}");
+            AssertDerivative(gradient[weights + i], parameters, weights + i, p => Objective(p, below), $"weight {i}");
         for (var j = 0; j < fanOut; j++)
-            AssertDerivative(gradient[Layout.BiasOffsets[layer] + j], parameters, Layout.BiasOffsets[layer] + j, p => Objective(p, below), $"bias {j}");
+            AssertDerivative(gradient[biases + j], parameters, biases + j, p => Objective(p, below), $"bias {j}");
         for (var i = 0; i < inputGradient.Length; i++)
             AssertDerivative(inputGradient[i], below, i, zBelow => Objective(parameters, zBelow), $"input {i}");
     }
@@ -65,6 +66,7 @@ public class DenseLayerTests
         var down = objective(values);
         values[index] = saved;
         var numeric = (up - down) / ((double)(saved + h) - (saved - h));
-        Assert.True(Math.Abs(analytic - numeric) <= 1e-4 + 1e-3 * Math.Abs(numeric), $"{what}: backward {analytic}, finite difference {numeric}");
+        Assert.True(Math.Abs(analytic - numeric) <= 1e-4 + 1e-3 * Math.Abs(numeric),
+            $"{what}: backward {analytic}, finite difference {numeric}");
     }
 }

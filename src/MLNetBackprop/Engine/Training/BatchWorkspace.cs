@@ -8,8 +8,8 @@ namespace MLNetBackprop.Engine.Training;
 
 /// <summary>
 /// All per-batch memory of a training run, allocated once: the gathered batch, every layer's pre-activations and
-/// activations for up to <see cref="Capacity"/> rows, the buffers of ∂loss/∂Z the backward pass walks down with, and the
-/// flat gradient.
+/// activations for up to <see cref="Capacity"/> rows, the buffers of ∂loss/∂Z the backward pass walks down with, and
+/// the flat gradient.
 /// </summary>
 internal sealed class BatchWorkspace
 {
@@ -105,6 +105,7 @@ internal sealed class BatchWorkspace
     /// layer's holds the loss gradient. Adjacent layers get different buffers.
     /// </summary>
     public float[] PreActivationGradient(int layer) => _preActivationGradients[(Layout.LayerCount - 1 - layer) & 1];
+
     /// <summary>∂loss/∂parameters of the last batch, in the flat parameter layout.</summary>
     public float[] Gradient { get; }
 

@@ -33,7 +33,7 @@ internal sealed class TrainingLoop
         var dropout = ExpandDropout(settings);
         var lbfgs = settings.Optimizer == OptimizerKind.Lbfgs;
         // L-BFGS passes over the whole set, so it takes larger chunks than a mini-batch.
-        var capacity = lbfgs ? Math.Min(Math.Max(settings.BatchSize, 1024), data.RowCount) : Math.Min(settings.BatchSize, data.RowCount);
+        var capacity = Math.Min(lbfgs ? Math.Max(settings.BatchSize, 1024) : settings.BatchSize, data.RowCount);
         var workspace = new BatchWorkspace(layout, capacity, dropout);
         _wholeSet = new WholeSetPass(data, settings, layout, workspace);
         if (!lbfgs)

@@ -61,7 +61,8 @@ internal sealed class WholeSetPass(TrainingSet data, TrainingSettings settings, 
             var output = workspace.Outputs(rows);
             // Losses.Evaluate also writes the loss gradient, which nothing here needs: the output layer's buffer takes it.
             var loss = Losses.Evaluate(settings.Loss, settings.HuberDelta, output, workspace.Targets.AsSpan(0, rows),
-                weighted ? workspace.Weights.AsSpan(0, rows) : default, outputs, workspace.PreActivationGradient(layout.LayerCount - 1));
+                weighted ? workspace.Weights.AsSpan(0, rows) : default, outputs,
+                workspace.PreActivationGradient(layout.LayerCount - 1));
             lossSum += loss * weightSum;
             weightTotal += weightSum;
             for (var r = 0; r < rows; r++)
