@@ -49,14 +49,14 @@ internal static class StageProfile
                 Time("forward", () => Backpropagation.Forward(parameters, workspace, Rows));
                 Time("loss+gradient", () => Backpropagation.LossAndGradient(parameters, workspace, Rows, LossKind.SoftmaxCrossEntropy, 1f, 0f, false));
                 // The backward products again, on their own (the buffers hold the batch's real values).
-                Time("top input grad", () => MatrixMultiply.MultiplyTransposedB(workspace.DeltaA.AsSpan(0, Rows * 10),
-                    parameters.AsSpan(layout.WeightOffsets[top], layout.Widths[top] * 10), workspace.DeltaB, Rows, 10, layout.Widths[top]));
+                Time("top input grad", () => MatrixMultiply.MultiplyTransposedB(workspace.PreActivationGradient(top).AsSpan(0, Rows * 10),
+                    parameters.AsSpan(layout.WeightOffsets[top], layout.Widths[top] * 10), workspace.PreActivationGradient(top - 1), Rows, 10, layout.Widths[top]));
                 for (var l = top; l >= 0; l--)
                 {
                     var (fanIn, fanOut) = (layout.Widths[l], layout.Widths[l + 1]);
                     var input = l == 0 ? workspace.Inputs : workspace.Activations[l - 1];
                     var offset = layout.WeightOffsets[l];
-                    Time($"weight grad {fanIn}x{fanOut}", () => MatrixMultiply.MultiplyTransposedA(input, workspace.DeltaA.AsSpan(0, Rows * fanOut),
+                    Time($"weight grad {fanIn}x{fanOut}", () => MatrixMultiply.MultiplyTransposedA(input, workspace.PreActivationGradient(l).AsSpan(0, Rows * fanOut),
                         workspace.Gradient.AsSpan(offset, fanIn * fanOut), Rows, fanIn, fanOut));
                 }
                 Time("adam", () => adam.Step(parameters, workspace.Gradient));

@@ -22,6 +22,6 @@ internal static class DivergenceCheck
         if (last.TrainingLoss > MaxSensibleLoss)
             throw new TrainingDivergedException(string.Create(CultureInfo.InvariantCulture,
                 $"Training diverged: after epoch {last.Epoch} the training loss is {last.TrainingLoss:G3}, where a working model " +
-                $"is near 1 or below. ") + NetworkTrainer.DivergenceAdvice(learningRate));
+                $"is near 1 or below. ") + Divergence.Advice(learningRate));
     }
 }

@@ -53,8 +53,8 @@ public class BackpropagationThreadingTests
         var workspace = new BatchWorkspace(layout, rows, rates);
         workspace.Gather(data, Enumerable.Range(0, rows).ToArray());
         Backpropagation.Forward(parameters, workspace, rows, rates is null ? null : new SeededRandom(7));
-        var delta = workspace.DeltaA;
-        var spare = workspace.DeltaB;
+        var delta = workspace.PreActivationGradient(layout.LayerCount - 1);
+        var spare = workspace.PreActivationGradient(layout.LayerCount - 2);
         var value = Losses.Evaluate(loss, 0.4f, workspace.Outputs(rows), workspace.Targets.AsSpan(0, rows),
             workspace.Weights.AsSpan(0, rows), layout.OutputCount, delta.AsSpan(0, rows * layout.OutputCount));
         var gradient = new float[layout.ParameterCount];

@@ -116,7 +116,7 @@ public class OptimizerTests
         var kind = Enum.Parse<OptimizerKind>(kindName);
         const int n = 37;
         var settings = new TrainingSettings { Optimizer = kind, LearningRate = 1e-2f, Momentum = 0.9f, RmsPropDecay = 0.9f };
-        var optimizer = NetworkTrainer.CreateOptimizer(settings, n);
+        var optimizer = MiniBatchOptimizer.Create(settings, n);
         var parameters = new float[n];
         optimizer.Step(parameters, Enumerable.Repeat(1e-3f, n).ToArray());
         var zero = new float[n];

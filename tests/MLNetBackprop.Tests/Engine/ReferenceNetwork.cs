@@ -30,24 +30,32 @@ internal static class ReferenceNetwork
         var input = x.Select(v => (double)v).ToArray();
         for (var l = 0; l < layout.LayerCount; l++)
         {
-            int fanIn = layout.Widths[l], fanOut = layout.Widths[l + 1];
-            var output = new double[rows * fanOut];
-            for (var r = 0; r < rows; r++)
-                for (var j = 0; j < fanOut; j++)
+            var output = Affine(layout, p, l, input, rows);
+            if (l < layout.LayerCount - 1)
+                for (var i = 0; i < output.Length; i++)
                 {
-                    var z = p[layout.BiasOffsets[l] + j];
-                    for (var i = 0; i < fanIn; i++)
-                        z += input[r * fanIn + i] * p[layout.WeightOffsets[l] + i * fanOut + j];
-                    if (l < layout.LayerCount - 1)
-                    {
-                        minAbsHidden = Math.Min(minAbsHidden, Math.Abs(z));
-                        z = Activate(layout.HiddenActivation, z);
-                    }
-                    output[r * fanOut + j] = z;
+                    minAbsHidden = Math.Min(minAbsHidden, Math.Abs(output[i]));
+                    output[i] = Activate(layout.HiddenActivation, output[i]);
                 }
             input = output;
         }
         return input;
+    }
+
+    /// <summary>Layer <paramref name="layer"/>'s pre-activations input·W + b [rows × fanOut].</summary>
+    public static double[] Affine(NetworkLayout layout, double[] p, int layer, double[] input, int rows)
+    {
+        int fanIn = layout.Widths[layer], fanOut = layout.Widths[layer + 1];
+        var output = new double[rows * fanOut];
+        for (var r = 0; r < rows; r++)
+            for (var j = 0; j < fanOut; j++)
+            {
+                var z = p[layout.BiasOffsets[layer] + j];
+                for (var i = 0; i < fanIn; i++)
+                    z += input[r * fanIn + i] * p[layout.WeightOffsets[layer] + i * fanOut + j];
+                output[r * fanOut + j] = z;
+            }
+        return output;
     }
 
     public static double RowLoss(LossKind kind, double delta, ReadOnlySpan<double> z, double y)

@@ -74,7 +74,7 @@ public class TrainingExtensionsTests
     public void A_gradient_below_the_clip_norm_is_left_alone()
     {
         float[] g = [0.3f, -0.4f];
-        Assert.Equal(0.5, GradientOps.ClipByGlobalNorm(g, 1f), 1e-7);
+        Assert.Equal(0.5, GradientClipping.ClipByGlobalNorm(g, 1f), 1e-7);
         Assert.Equal([0.3f, -0.4f], g);
     }
 
@@ -86,7 +86,7 @@ public class TrainingExtensionsTests
     {
         var kind = Enum.Parse<OptimizerKind>(kindName);
         var expected = new float[] { 0.5f, 0.2f };
-        var optimizer = NetworkTrainer.CreateOptimizer(Linear(kind), 2);
+        var optimizer = MiniBatchOptimizer.Create(Linear(kind), 2);
         optimizer.Step(expected, [0.7f, 0.7f]);
         Assert.Equal(expected, OneEpochOfTheLinearModel(Linear(kind)));
     }

@@ -5,7 +5,10 @@ using MLNetBackprop.Engine.Model;
 
 namespace MLNetBackprop.Engine.Layers;
 
-/// <summary>The affine part of one layer, shared by training and prediction so both round identically.</summary>
+/// <summary>
+/// One fully connected layer: its forward step (the affine part, shared by training and prediction so both round
+/// identically) and its backward step.
+/// </summary>
 internal static class DenseLayer
 {
     /// <summary>
@@ -41,5 +44,59 @@ internal static class DenseLayer
             SplitInputProduct.Run(input, weights, biases, output, rows, fanIn, fanOut, activation, activated);
         else
             MatrixMultiply.MultiplyAddBias(input, weights, biases, output, rows, fanIn, fanOut, activation, activated);
+    }
+
+    /// <summary>
+    /// The backward step of layer <paramref name="layer"/> over <paramref name="rows"/> rows, from ∂loss/∂Z of its
+    /// output in <paramref name="outputGradient"/>: the weight gradient Aᵀ·dZ and the bias gradient (column sums of
+    /// dZ) into the layer's slices of the flat <paramref name="gradient"/> (<see cref="ParameterGradients"/>) and,
+    /// above layer 0, ∂loss/∂Z of the layer below into <paramref name="inputGradient"/> (<see cref="InputGradient"/>).
+    /// </summary>
+    public static void Backward(NetworkLayout layout, ReadOnlySpan<float> parameters, int layer, ReadOnlySpan<float> input,
+        ReadOnlySpan<float> outputGradient, Span<float> gradient, Span<float> inputGradient, LayerBelow below, int rows)
+    {
+        ParameterGradients(layout, layer, input, outputGradient, gradient, rows);
+        if (layer > 0) // nothing needs ∂loss/∂(network inputs)
+            InputGradient(layout, parameters, layer, outputGradient, inputGradient, below, 0, rows);
+    }
+
+    /// <summary>
+    /// dW = Aᵀ·dZ and db = column sums of dZ of layer <paramref name="layer"/>, written into its slices of the flat
+    /// <paramref name="gradient"/>; <paramref name="input"/> is A, what the layer saw in the forward pass.
+    /// </summary>
+    public static void ParameterGradients(NetworkLayout layout, int layer, ReadOnlySpan<float> input,
+        ReadOnlySpan<float> outputGradient, Span<float> gradient, int rows)
+    {
+        var fanIn = layout.Widths[layer];
+        var fanOut = layout.Widths[layer + 1];
+        var dz = outputGradient[..(rows * fanOut)];
+        MatrixMultiply.MultiplyTransposedA(input, dz, gradient.Slice(layout.WeightOffsets[layer], fanIn * fanOut), rows, fanIn, fanOut);
+        ColumnSums(dz, gradient.Slice(layout.BiasOffsets[layer], fanOut), rows, fanOut);
+    }
+
+    /// <summary>
+    /// ∂loss/∂Z of the layer below layer <paramref name="layer"/> ≥ 1 for <paramref name="rows"/> rows from
+    /// <paramref name="firstRow"/> on: dA = dZ·Wᵀ, then through <paramref name="below"/>'s dropout mask and f′(Z).
+    /// <paramref name="outputGradient"/> and <paramref name="inputGradient"/> start at row <paramref name="firstRow"/>.
+    /// Rows are independent, so any split of the rows gives the same values.
+    /// </summary>
+    public static void InputGradient(NetworkLayout layout, ReadOnlySpan<float> parameters, int layer,
+        ReadOnlySpan<float> outputGradient, Span<float> inputGradient, LayerBelow below, int firstRow, int rows)
+    {
+        var fanIn = layout.Widths[layer];
+        var fanOut = layout.Widths[layer + 1];
+        var da = inputGradient[..(rows * fanIn)];
+        MatrixMultiply.MultiplyTransposedB(outputGradient[..(rows * fanOut)],
+            parameters.Slice(layout.WeightOffsets[layer], fanIn * fanOut), da, rows, fanOut, fanIn);
+        below.ToPreActivationGradient(da, firstRow * fanIn);
+    }
+
+    // db[j] = Σ_r dz[r, j], summed from 0 in row order (exactly what db.Clear() and one add per row give).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void ColumnSums(ReadOnlySpan<float> dz, Span<float> db, int rows, int width)
+    {
+        db.Clear();
+        for (var r = 0; r < rows; r++)
+            VectorOps.Axpy(1f, dz.Slice(r * width, width), db);
     }
 }

@@ -1,5 +1,6 @@
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
 
 
@@ -7,7 +8,8 @@ namespace MLNetBackprop.Engine.Training;
 
 /// <summary>
 /// All per-batch memory of a training run, allocated once: the gathered batch, every layer's pre-activations and
-/// activations for up to <see cref="Capacity"/> rows, two ping-pong delta buffers and the flat gradient.
+/// activations for up to <see cref="Capacity"/> rows, the buffers of ∂loss/∂Z the backward pass walks down with, and
+/// the flat gradient.
 /// </summary>
 internal sealed class BatchWorkspace
 {
@@ -52,8 +54,7 @@ internal sealed class BatchWorkspace
                 }
             }
         }
-        DeltaA = new float[checked(capacity * widestLayer)];
-        DeltaB = new float[DeltaA.Length];
+        _preActivationGradients = [new float[checked(capacity * widestLayer)], new float[capacity * widestLayer]];
         Gradient = new float[layout.ParameterCount];
     }
 
@@ -80,14 +81,31 @@ internal sealed class BatchWorkspace
     /// <summary>Whether the last forward pass applied the dropout masks.</summary>
     public bool DropoutApplied { get; set; }
 
-    /// <summary>The input of layer <paramref name="layer"/> ≥ 1 in the last forward pass.</summary>
+    /// <summary>The input of layer <paramref name="layer"/> in the last forward pass.</summary>
     public float[] LayerInput(int layer)
-        => DropoutApplied && Dropped[layer - 1] is { } dropped ? dropped : Activations[layer - 1];
+        => layer == 0 ? Inputs : DropoutApplied && Dropped[layer - 1] is { } dropped ? dropped : Activations[layer - 1];
 
-    /// <summary>Error buffer (∂loss/∂Z of the current layer, or ∂loss/∂A of the one below).</summary>
-    public float[] DeltaA { get; }
-    /// <summary>The other error buffer.</summary>
-    public float[] DeltaB { get; }
+    /// <summary>
+    /// What the backward step of layer <paramref name="layer"/> reads of the hidden layer below it in the last forward
+    /// pass (nothing for layer 0, which reads the data).
+    /// </summary>
+    public LayerBelow Below(int layer)
+    {
+        if (layer == 0)
+            return default;
+        ReadOnlySpan<float> mask = DropoutApplied && Masks[layer - 1] is { } m ? m : default;
+        return new LayerBelow(Layout.HiddenActivation, PreActivations[layer - 1], Activations[layer - 1], mask);
+    }
+
+    // A layer's ∂loss/∂Z is only needed until the one below it is computed, so two buffers take turns.
+    private readonly float[][] _preActivationGradients;
+
+    /// <summary>
+    /// The buffer for ∂loss/∂Z of layer <paramref name="layer"/> [rows × width] in the backward pass; the output
+    /// layer's holds the loss gradient. Adjacent layers get different buffers.
+    /// </summary>
+    public float[] PreActivationGradient(int layer) => _preActivationGradients[(Layout.LayerCount - 1 - layer) & 1];
+
     /// <summary>∂loss/∂parameters of the last batch, in the flat parameter layout.</summary>
     public float[] Gradient { get; }
 

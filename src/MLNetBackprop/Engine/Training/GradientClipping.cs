@@ -1,10 +1,7 @@
-using MLNetBackprop.Engine.Model;
-
-
 namespace MLNetBackprop.Engine.Training;
 
-/// <summary>In-place operations on the flat gradient and parameters between backpropagation and the optimizer step.</summary>
-internal static class GradientOps
+/// <summary>Clipping of the flat gradient between backpropagation and the optimizer step.</summary>
+internal static class GradientClipping
 {
     /// <summary>
     /// Rescales <paramref name="gradient"/> to global L2 norm <paramref name="maxNorm"/> when its norm exceeds it,
@@ -23,13 +20,5 @@ internal static class GradientOps
                 g *= scale;
         }
         return norm;
-    }
-
-    /// <summary>Decoupled weight decay: multiplies every weight (not the biases) by <paramref name="factor"/>.</summary>
-    public static void ScaleWeights(NetworkLayout layout, Span<float> parameters, float factor)
-    {
-        for (var l = 0; l < layout.LayerCount; l++)
-            foreach (ref var w in parameters.Slice(layout.WeightOffsets[l], layout.Widths[l] * layout.Widths[l + 1]))
-                w *= factor;
     }
 }

@@ -1,0 +1,117 @@
+using System.Globalization;
+using MLNetBackprop.Engine.Data;
+using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Engine.Training;
+
+namespace MLNetBackprop.Engine.Checkpoints;
+
+/// <summary>
+/// The checkpoint of one training run: its identity (every setting, the data and the warm start, so that another
+/// run's file is refused) and the full <see cref="TrainingState"/>, kept in a <see cref="CheckpointStore"/> file.
+/// </summary>
+internal sealed class TrainingCheckpoint
+{
+    private readonly string _path;
+    private readonly int _interval;
+    private readonly int _maxEpochs;
+    private readonly string _description;
+
+    private TrainingCheckpoint(string path, TrainingSet data, TrainingSettings settings, TrainingRunOptions run)
+    {
+        _path = path;
+        _interval = run.CheckpointInterval;
+        _maxEpochs = settings.MaxEpochs;
+        _description = DescribeRun(data, settings, run);
+    }
+
+    /// <summary>The run's checkpoint, or null when <paramref name="run"/> asks for none.</summary>
+    public static TrainingCheckpoint? For(TrainingSet data, TrainingSettings settings, TrainingRunOptions run)
+        => run.CheckpointPath is { } path ? new TrainingCheckpoint(path, data, settings, run) : null;
+
+    /// <summary>Restores <paramref name="state"/> from the file if there is one; false if there is none.</summary>
+    /// <exception cref="InvalidOperationException">The file belongs to another run, or is damaged.</exception>
+    public bool TryResume(TrainingState state) => CheckpointStore.TryRead(_path, _description, reader => Read(reader, state));
+
+    /// <summary>
+    /// Saves <paramref name="state"/> after <paramref name="epoch"/> if the interval falls on it; never after the last
+    /// epoch, where the run ends anyway.
+    /// </summary>
+    public void SaveAfter(int epoch, TrainingState state)
+    {
+        if (epoch < _maxEpochs && epoch % _interval == 0)
+            CheckpointStore.Write(_path, _description, writer => Write(writer, state));
+    }
+
+    /// <summary>Deletes the file once the run has finished.</summary>
+    public void Delete() => CheckpointStore.Delete(_path);
+
+    // Everything that must match for a checkpoint to be resumed: every setting, the data and the warm start.
+    private static string DescribeRun(TrainingSet data, TrainingSettings settings, TrainingRunOptions run)
+    {
+        static string Format(object? value) => value switch
+        {
+            float f => f.ToString("R", CultureInfo.InvariantCulture),
+            Array a => "[" + string.Join(",", a.Cast<object>().Select(Format)) + "]",
+            _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null",
+        };
+        var items = typeof(TrainingSettings).GetProperties()
+            .OrderBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => $"{p.Name}={Format(p.GetValue(settings))}")
+            .ToList();
+        items.Add($"rows={data.RowCount}x{data.FeatureCount}");
+        items.Add($"data={CheckpointStore.HashData(data):x16}");
+        items.Add($"validation={CheckpointStore.HashData(run.Validation):x16}");
+        items.Add($"warm start={(run.InitialParameters is { } p ? CheckpointStore.HashData(new TrainingSet(p, new float[p.Length], null, 1)).ToString("x16") : "none")}");
+        return string.Join("; ", items);
+    }
+
+    private void Write(BinaryWriter writer, TrainingState state)
+    {
+        Span<ulong> random = stackalloc ulong[SeededRandom.StateLength];
+        state.Random.SaveState(random);
+        foreach (var word in random)
+            writer.Write(word);
+        foreach (var index in state.Order)
+            writer.Write(index);
+        OptimizerState.Write(writer, state.Parameters);
+        if (state.Lbfgs is not null)
+            state.Lbfgs.SaveState(writer);
+        else
+            state.Optimizer!.SaveState(writer);
+        state.Schedule.SaveState(writer);
+        state.Tracker.SaveState(writer);
+        if (state.Best is not null)
+            OptimizerState.Write(writer, state.Best);
+        EpochHistoryFormat.Write(writer, state.History, _maxEpochs);
+    }
+
+    private void Read(BinaryReader reader, TrainingState state)
+    {
+        Span<ulong> random = stackalloc ulong[SeededRandom.StateLength];
+        for (var i = 0; i < random.Length; i++)
+            random[i] = reader.ReadUInt64();
+        state.Random = SeededRandom.FromState(random);
+        var order = state.Order;
+        for (var i = 0; i < order.Length; i++)
+        {
+            var index = reader.ReadInt32();
+            if ((uint)index >= (uint)order.Length)
+                throw new InvalidDataException($"row index {index} is out of range");
+            order[i] = index;
+        }
+        OptimizerState.Read(reader, state.Parameters);
+        if (state.Lbfgs is not null)
+            state.Lbfgs.LoadState(reader);
+        else
+            state.Optimizer!.LoadState(reader);
+        state.Schedule.LoadState(reader);
+        state.Tracker.LoadState(reader);
+        if (state.Best is not null)
+            OptimizerState.Read(reader, state.Best);
+        var history = EpochHistoryFormat.Read(reader, out _);
+        if (history.Count < 1 || history.Count >= _maxEpochs)
+            throw new InvalidDataException($"it records {history.Count} epochs");
+        state.History.Clear();
+        state.History.AddRange(history);
+    }
+}

@@ -1,0 +1,53 @@
+using MLNetBackprop.Engine.Data;
+using MLNetBackprop.Engine.Model;
+
+namespace MLNetBackprop.Engine.Training;
+
+/// <summary>
+/// One pass over the training rows in mini-batches, each followed by an update: gradient (with the L2 penalty),
+/// clipping to the global norm, decoupled weight decay, then the optimizer step.
+/// </summary>
+internal sealed class MiniBatchEpoch(TrainingSet data, TrainingSettings settings, NetworkLayout layout, BatchWorkspace workspace,
+    bool dropout, CancellationToken cancellation)
+{
+    /// <summary>
+    /// Runs epoch <paramref name="epoch"/> at learning rate <paramref name="rate"/> and returns its loss, the mean
+    /// of the batch losses weighted by their row counts; null when cancelled part-way.
+    /// </summary>
+    public double? Run(TrainingState state, int epoch, float rate)
+    {
+        state.Optimizer!.LearningRate = rate;
+        if (settings.Shuffle)
+            state.Random.Shuffle(state.Order);
+        var decay = settings.WeightDecay > 0 ? 1f - rate * settings.WeightDecay : 1f;
+        double lossSum = 0;
+        long rowsCounted = 0;
+        for (var start = 0; start < state.Order.Length; start += workspace.Capacity)
+        {
+            if (cancellation.IsCancellationRequested)
+                return null;
+            var rows = Math.Min(workspace.Capacity, state.Order.Length - start);
+            // A batch whose weights sum to zero holds no information: no update, and its rows do not count.
+            if (!(workspace.Gather(data, state.Order.AsSpan(start, rows)) > 0))
+                continue;
+            lossSum += Update(state, rows, epoch, rate, decay) * rows;
+            rowsCounted += rows;
+        }
+        return lossSum / rowsCounted;
+    }
+
+    // One update from the gathered batch; returns its loss.
+    private double Update(TrainingState state, int rows, int epoch, float rate, float decay)
+    {
+        var loss = Backpropagation.LossAndGradient(state.Parameters, workspace, rows, settings.Loss, settings.HuberDelta,
+            settings.L2, data.Weights is not null, dropout ? state.Random : null);
+        if (!double.IsFinite(loss))
+            throw Divergence.At(epoch, "the loss", loss, rate);
+        if (settings.GradientClipNorm > 0)
+            GradientClipping.ClipByGlobalNorm(workspace.Gradient, settings.GradientClipNorm);
+        if (decay != 1f)
+            WeightDecay.ScaleWeights(layout, state.Parameters, decay);
+        state.Optimizer!.Step(state.Parameters, workspace.Gradient);
+        return loss;
+    }
+}

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using MLNetBackprop.Engine.Checkpoints;
+using MLNetBackprop.Engine.Data;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Optimizers;
+
+namespace MLNetBackprop.Engine.Training;
+
+/// <summary>
+/// One call to <see cref="NetworkTrainer.Train(TrainingSet, TrainingSettings, TrainingRunOptions)"/>: the epoch loop
+/// over a <see cref="MiniBatchEpoch"/> or an L-BFGS iteration, the validation and stopping decision after each epoch,
+/// and the <see cref="TrainingCheckpoint"/> it resumes from and saves to.
+/// </summary>
+internal sealed class TrainingLoop
+{
+    private readonly TrainingSet _data;
+    private readonly TrainingSettings _s;
+    private readonly TrainingRunOptions _run;
+    private readonly NetworkLayout _layout;
+    private readonly TrainingState _state;
+    private readonly WholeSetPass _wholeSet;
+    private readonly MiniBatchEpoch? _miniBatches;
+    private readonly TrainingCheckpoint? _checkpoint;
+
+    /// <summary>Sets up a run that starts from <paramref name="parameters"/> and draws from <paramref name="random"/>.</summary>
+    public TrainingLoop(TrainingSet data, TrainingSettings settings, TrainingRunOptions run, NetworkLayout layout,
+        float[] parameters, SeededRandom random)
+    {
+        _data = data;
+        _s = settings;
+        _run = run;
+        _layout = layout;
+        var dropout = ExpandDropout(settings);
+        var lbfgs = settings.Optimizer == OptimizerKind.Lbfgs;
+        // L-BFGS passes over the whole set, so it takes larger chunks than a mini-batch.
+        var capacity = Math.Min(lbfgs ? Math.Max(settings.BatchSize, 1024) : settings.BatchSize, data.RowCount);
+        var workspace = new BatchWorkspace(layout, capacity, dropout);
+        _wholeSet = new WholeSetPass(data, settings, layout, workspace);
+        if (!lbfgs)
+            _miniBatches = new MiniBatchEpoch(data, settings, layout, workspace, dropout is not null, run.Cancellation);
+        var higherIsBetter = run.Validation is not null && settings.StoppingMetric == StoppingMetric.Accuracy;
+        _state = new TrainingState(parameters, random, data.RowCount,
+            lbfgs ? null : MiniBatchOptimizer.Create(settings, layout.ParameterCount),
+            lbfgs ? new LbfgsOptimizer(layout.ParameterCount, settings.LbfgsHistorySize, _wholeSet.LossAndGradient) : null,
+            new LearningRateSchedule(settings, higherIsBetter), new ImprovementTracker(settings.Tolerance, higherIsBetter),
+            keepBest: run.Validation is not null);
+        _checkpoint = TrainingCheckpoint.For(data, settings, run);
+    }
+
+    /// <summary>Trains epoch by epoch until a stopping rule, the epoch limit or cancellation ends the run.</summary>
+    public TrainingResult Run()
+    {
+        var (first, elapsedBefore) = Resume();
+        var clock = Stopwatch.StartNew();
+        for (var epoch = first; epoch <= _s.MaxEpochs; epoch++)
+        {
+            var rate = _state.Schedule.RateFor(epoch);
+            var epochStart = clock.Elapsed;
+            if (RunEpoch(epoch, rate) is not (var loss, var converged))
+                return Finish(StopReason.Cancelled);
+            CheckParameters(epoch, rate);
+            var seconds = (clock.Elapsed - epochStart).TotalSeconds;
+            var report = Record(epoch, loss, rate, elapsedBefore + clock.Elapsed, seconds);
+            var stop = StopAfter(epoch, converged);
+            if (stop is null)
+                _checkpoint?.SaveAfter(epoch, _state);
+            _run.OnEpoch?.Invoke(report);
+            if (stop is { } reason)
+                return Finish(reason);
+        }
+        return Finish(StopReason.EpochLimit);
+    }
+
+    // The first epoch to run and the time already spent: after the checkpoint's epochs when there is one.
+    private (int FirstEpoch, TimeSpan ElapsedBefore) Resume()
+    {
+        if (_checkpoint is null || !_checkpoint.TryResume(_state))
+            return (1, TimeSpan.Zero);
+        var history = _state.History;
+        return (history.Count + 1, history.Count > 0 ? history[^1].Elapsed : TimeSpan.Zero);
+    }
+
+    // The epoch's training loss and whether L-BFGS converged; null when cancelled.
+    private (double Loss, bool Converged)? RunEpoch(int epoch, float rate)
+    {
+        if (_state.Lbfgs is { } lbfgs)
+            return LbfgsEpoch(lbfgs, epoch, rate);
+        return _miniBatches!.Run(_state, epoch, rate) is { } loss ? (loss, false) : null;
+    }
+
+    // One L-BFGS iteration over the whole set counts as an epoch.
+    private (double Loss, bool Converged)? LbfgsEpoch(LbfgsOptimizer lbfgs, int epoch, float rate)
+    {
+        if (_run.Cancellation.IsCancellationRequested)
+            return null;
+        var (loss, converged) = lbfgs.Iterate(_state.Parameters);
+        if (!double.IsFinite(loss))
+            throw Divergence.At(epoch, "the loss", loss, rate);
+        return (loss, converged);
+    }
+
+    // A finite loss can still come with an overflowing gradient; never hand back a non-finite model.
+    private void CheckParameters(int epoch, float rate)
+    {
+        foreach (var p in _state.Parameters)
+            if (!float.IsFinite(p))
+                throw Divergence.At(epoch, "the parameters", p, rate);
+    }
+
+    // Validates, feeds the monitored value to early stopping and the schedule, and keeps the epoch's report.
+    private EpochReport Record(int epoch, double loss, float rate, TimeSpan elapsed, double seconds)
+    {
+        var report = new EpochReport(epoch, loss, elapsed)
+        {
+            LearningRate = rate,
+            SamplesPerSecond = seconds > 0 ? _data.RowCount / seconds : double.PositiveInfinity,
+        };
+        var monitored = loss;
+        if (_run.Validation is { } validation)
+        {
+            var (validationLoss, accuracy) = _wholeSet.Evaluate(validation, _state.Parameters);
+            report = report with { ValidationLoss = validationLoss, ValidationAccuracy = accuracy };
+            monitored = _s.StoppingMetric == StoppingMetric.Accuracy ? accuracy ?? double.NaN : validationLoss;
+        }
+        if (_state.Tracker.Observe(epoch, monitored) && _state.Best is not null)
+            _state.Parameters.CopyTo(_state.Best, 0);
+        _state.Schedule.EndEpoch(epoch, monitored);
+        _state.History.Add(report);
+        return report;
+    }
+
+    // Why the run stops after `epoch`, or null to go on. Running out of epochs is the loop's own end.
+    private StopReason? StopAfter(int epoch, bool converged)
+    {
+        if (converged)
+            return StopReason.Converged;
+        var stale = _s.Tolerance > 0 && _state.Tracker.Stale >= _s.EpochsWithoutImprovement && epoch < _s.MaxEpochs;
+        return stale ? StopReason.NoImprovement : null;
+    }
+
+    // The result: the best epoch's parameters when a validation set picked one, else the last. A cancelled run
+    // keeps its checkpoint to resume from.
+    private TrainingResult Finish(StopReason reason)
+    {
+        if (reason != StopReason.Cancelled)
+            _checkpoint?.Delete();
+        var best = _state.Best is not null && _state.Tracker.BestEpoch > 0 ? _state.Best : null;
+        var parameters = (float[])(best ?? _state.Parameters).Clone();
+        var bestEpoch = best is not null ? _state.Tracker.BestEpoch : _state.History.Count;
+        return new TrainingResult(new Network(_layout, parameters), _state.History, reason == StopReason.NoImprovement)
+        {
+            StopReason = reason,
+            BestEpoch = bestEpoch,
+        };
+    }
+
+    // Dropout rate of each hidden layer, expanded from the settings (null when there is no dropout).
+    private static float[]? ExpandDropout(TrainingSettings s)
+    {
+        var rates = s.DropoutRates;
+        if (rates is null || rates.Length == 0 || s.HiddenLayerSizes.Length == 0 || rates.All(r => r == 0))
+            return null;
+        return rates.Length == 1 ? Enumerable.Repeat(rates[0], s.HiddenLayerSizes.Length).ToArray() : (float[])rates.Clone();
+    }
+}

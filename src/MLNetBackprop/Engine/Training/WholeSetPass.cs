@@ -1,0 +1,97 @@
+using MLNetBackprop.Engine.Data;
+using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Engine.Model;
+
+namespace MLNetBackprop.Engine.Training;
+
+/// <summary>
+/// Passes over a whole data set in row order, a workspace-full of rows at a time: L-BFGS's full-batch objective and
+/// the validation metrics.
+/// </summary>
+internal sealed class WholeSetPass(TrainingSet data, TrainingSettings settings, NetworkLayout layout, BatchWorkspace workspace)
+{
+    private readonly int[] _sequential = new int[workspace.Capacity];
+
+    /// <summary>
+    /// L-BFGS's objective: the mean loss over all training rows (weighted) plus the L2 penalty over all rows, with its
+    /// gradient in <paramref name="gradient"/>.
+    /// </summary>
+    public double LossAndGradient(float[] parameters, float[] gradient)
+    {
+        Array.Clear(gradient);
+        var weighted = data.Weights is not null;
+        double total = 0, totalWeight = 0;
+        for (var start = 0; start < data.RowCount; start += workspace.Capacity)
+        {
+            var (rows, weightSum) = GatherFrom(data, start);
+            if (!(weightSum > 0))
+                continue;
+            var loss = Backpropagation.LossAndGradient(parameters, workspace, rows, settings.Loss, settings.HuberDelta, 0f, weighted);
+            total += weightSum * loss;
+            totalWeight += weightSum;
+            var scale = (float)weightSum;
+            var g = workspace.Gradient;
+            for (var i = 0; i < gradient.Length; i++)
+                gradient[i] += scale * g[i];
+        }
+        var inverse = (float)(1 / totalWeight);
+        for (var i = 0; i < gradient.Length; i++)
+            gradient[i] *= inverse;
+        var value = total / totalWeight;
+        if (settings.L2 != 0)
+            value += Backpropagation.ApplyL2(layout, parameters, gradient, settings.L2, data.RowCount);
+        return value;
+    }
+
+    /// <summary>
+    /// Weighted mean data loss (no penalty) of <paramref name="set"/> and, for classification, weighted accuracy;
+    /// dropout inactive.
+    /// </summary>
+    public (double Loss, double? Accuracy) Evaluate(TrainingSet set, float[] parameters)
+    {
+        var weighted = set.Weights is not null;
+        var outputs = layout.OutputCount;
+        double lossSum = 0, weightTotal = 0, correct = 0;
+        for (var start = 0; start < set.RowCount; start += workspace.Capacity)
+        {
+            var (rows, weightSum) = GatherFrom(set, start);
+            if (!(weightSum > 0))
+                continue;
+            Backpropagation.Forward(parameters, workspace, rows);
+            var output = workspace.Outputs(rows);
+            // Losses.Evaluate also writes the loss gradient, which nothing here needs: the output layer's buffer takes it.
+            var loss = Losses.Evaluate(settings.Loss, settings.HuberDelta, output, workspace.Targets.AsSpan(0, rows),
+                weighted ? workspace.Weights.AsSpan(0, rows) : default, outputs,
+                workspace.PreActivationGradient(layout.LayerCount - 1));
+            lossSum += loss * weightSum;
+            weightTotal += weightSum;
+            for (var r = 0; r < rows; r++)
+                if (IsCorrect(output.Slice(r * outputs, outputs), workspace.Targets[r]))
+                    correct += workspace.Weights[r];
+        }
+        if (!(weightTotal > 0))
+            return (double.NaN, null);
+        var accuracy = settings.Loss is LossKind.SoftmaxCrossEntropy or LossKind.Logistic ? correct / weightTotal : (double?)null;
+        return (lossSum / weightTotal, accuracy);
+    }
+
+    // Gathers the rows of `set` from `start` on, as many as the workspace holds; their count and weight sum.
+    private (int Rows, double WeightSum) GatherFrom(TrainingSet set, int start)
+    {
+        var rows = Math.Min(workspace.Capacity, set.RowCount - start);
+        for (var i = 0; i < rows; i++)
+            _sequential[i] = start + i;
+        return (rows, workspace.Gather(set, _sequential.AsSpan(0, rows)));
+    }
+
+    private bool IsCorrect(ReadOnlySpan<float> output, float target)
+    {
+        if (settings.Loss == LossKind.Logistic)
+            return output[0] > 0 == target > 0.5f;
+        var argMax = 0;
+        for (var k = 1; k < output.Length; k++)
+            if (output[k] > output[argMax])
+                argMax = k;
+        return argMax == (int)target;
+    }
+}
