@@ -5,8 +5,8 @@ namespace MLNetBackprop.Cli;
 /// <summary>Options of the form <c>--name value</c> (or a bare <c>--flag</c>), read once and checked for leftovers.</summary>
 internal sealed class CommandLine
 {
-    readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
-    readonly HashSet<string> _read = [];
+    private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _read = [];
 
     public CommandLine(IEnumerable<string> args)
     {
@@ -68,7 +68,7 @@ internal sealed class CommandLine
             throw new CliException($"unknown option --{unknown[0]}; run with --help for the list");
     }
 
-    T? Parse<T>(string name, Func<string, T?> parse, string expected) where T : struct
+    private T? Parse<T>(string name, Func<string, T?> parse, string expected) where T : struct
     {
         var text = Text(name);
         if (text is null)

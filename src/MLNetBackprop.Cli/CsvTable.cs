@@ -10,9 +10,9 @@ namespace MLNetBackprop.Cli;
 /// </summary>
 internal sealed class CsvTable
 {
-    const int RowsToInspect = 10_000;
+    private const int RowsToInspect = 10_000;
 
-    CsvTable(string path, char separator, string[] names, bool[] numeric)
+    private CsvTable(string path, char separator, string[] names, bool[] numeric)
     {
         Path = path;
         Separator = separator;
@@ -63,7 +63,7 @@ internal sealed class CsvTable
             columns.Select(c => new TextLoader.Column(c.Name, c.Kind, IndexOf(c.Name))).ToArray(),
             separatorChar: Separator, hasHeader: true, allowQuoting: true);
 
-    static bool IsMissing(string value) => value is "?" or "NA" or "NaN" or "nan" or "null";
+    private static bool IsMissing(string value) => value is "?" or "NA" or "NaN" or "nan" or "null";
 
-    static string Printable(char c) => c == '\t' ? "\\t" : c.ToString();
+    private static string Printable(char c) => c == '\t' ? "\\t" : c.ToString();
 }

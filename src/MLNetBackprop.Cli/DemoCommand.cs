@@ -9,7 +9,7 @@ namespace MLNetBackprop.Cli;
 /// </summary>
 internal static class DemoCommand
 {
-    static readonly (string File, string Name, TaskKind Task)[] DataSets =
+    private static readonly (string File, string Name, TaskKind Task)[] DataSets =
     [
         ("digits.csv", "digits", TaskKind.Multiclass),
         ("breast_cancer.csv", "breast cancer", TaskKind.Binary),
@@ -35,7 +35,7 @@ internal static class DemoCommand
     }
 
     /// <summary>data/ above the working directory or the program's folder.</summary>
-    static string FindDataFolder()
+    private static string FindDataFolder()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)

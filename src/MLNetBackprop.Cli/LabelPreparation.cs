@@ -9,7 +9,7 @@ namespace MLNetBackprop.Cli;
 /// </summary>
 internal static class LabelPreparation
 {
-    static readonly string[] PositiveWords = ["1", "true", "yes", "y", "positive", "pos"];
+    private static readonly string[] PositiveWords = ["1", "true", "yes", "y", "positive", "pos"];
 
     /// <summary>The task named by <paramref name="requested"/>, or the one the label's values suggest.</summary>
     public static TaskKind ChooseTask(TaskKind? requested, bool labelIsNumeric, IReadOnlyCollection<string> distinctValues)

@@ -6,7 +6,7 @@ namespace MLNetBackprop.Cli;
 /// <summary><c>predict</c>: scores a CSV/TSV file with a saved model and writes the prediction columns.</summary>
 internal static class PredictCommand
 {
-    static readonly string[] PredictionColumns = ["PredictedLabel", "Score", "Probability"];
+    private static readonly string[] PredictionColumns = ["PredictedLabel", "Score", "Probability"];
 
     public static int Run(CommandLine options)
     {
@@ -34,7 +34,7 @@ internal static class PredictCommand
     }
 
     /// <summary>How to load a column the model was trained with, from its type in the saved input schema.</summary>
-    static DataKind LoadKind(DataViewSchema.Column column) => column.Type.RawType switch
+    private static DataKind LoadKind(DataViewSchema.Column column) => column.Type.RawType switch
     {
         var t when t == typeof(float) => DataKind.Single,
         var t when t == typeof(double) => DataKind.Double,
@@ -45,7 +45,7 @@ internal static class PredictCommand
         _ => throw new CliException($"the model's input column '{column.Name}' has type {column.Type}, which 'predict' cannot read from text"),
     };
 
-    static IDataView Score(ITransformer model, IDataView data, DataViewSchema inputSchema, CsvTable table)
+    private static IDataView Score(ITransformer model, IDataView data, DataViewSchema inputSchema, CsvTable table)
     {
         try
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.ML;
 using MLNetBackprop;
 using MLNetBackprop.Cli;
 using Defaults = MLNetBackprop.MlpOptionsBase.Defaults;

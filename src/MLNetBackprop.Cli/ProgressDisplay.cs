@@ -9,10 +9,10 @@ namespace MLNetBackprop.Cli;
 /// </summary>
 internal sealed class ProgressDisplay : IProgress<MlpEpochReport>
 {
-    const int BarWidth = 24;
-    readonly bool _live = !Console.IsOutputRedirected;
-    TimeSpan? _lastPrinted;
-    bool _lineOpen;
+    private const int BarWidth = 24;
+    private readonly bool _live = !Console.IsOutputRedirected;
+    private TimeSpan? _lastPrinted;
+    private bool _lineOpen;
 
     public void Report(MlpEpochReport report)
     {
@@ -37,7 +37,7 @@ internal sealed class ProgressDisplay : IProgress<MlpEpochReport>
         _lineOpen = false;
     }
 
-    string Describe(MlpEpochReport report, bool withBar)
+    private static string Describe(MlpEpochReport report, bool withBar)
     {
         var c = CultureInfo.InvariantCulture;
         int? maxEpochs = report.EpochLimit > 0 ? report.EpochLimit : null;

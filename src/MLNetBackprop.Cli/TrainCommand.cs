@@ -55,7 +55,7 @@ internal static class TrainCommand
         var other => throw new CliException($"--separator must be one character (or 'tab'), not '{other}'"),
     };
 
-    static TaskKind? ParseTask(string? text) => text switch
+    private static TaskKind? ParseTask(string? text) => text switch
     {
         null => null,
         "binary" => TaskKind.Binary,

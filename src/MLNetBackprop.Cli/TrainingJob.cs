@@ -36,7 +36,7 @@ internal static class TrainingJob
         return new TrainingOutcome(task, CountRows(split.TrainSet), CountRows(split.TestSet), metrics, seconds, note);
     }
 
-    static IEstimator<ITransformer> ScoringPipeline(MLContext ml, CsvTable table, string[] features, TaskKind task,
+    private static IEstimator<ITransformer> ScoringPipeline(MLContext ml, CsvTable table, string[] features, TaskKind task,
         TrainingRequest request, IProgress<MlpEpochReport>? progress)
     {
         var numeric = features.Where(f => table.IsNumeric[table.IndexOf(f)]).ToArray();
@@ -57,7 +57,7 @@ internal static class TrainingJob
         };
     }
 
-    static T Configure<T>(T options, TrainingRequest request, IProgress<MlpEpochReport>? progress) where T : MlpOptionsBase
+    private static T Configure<T>(T options, TrainingRequest request, IProgress<MlpEpochReport>? progress) where T : MlpOptionsBase
     {
         options.HiddenLayerSizes = request.HiddenLayerSizes ?? options.HiddenLayerSizes;
         options.NumberOfEpochs = request.Epochs;
@@ -71,7 +71,7 @@ internal static class TrainingJob
         return options;
     }
 
-    static IReadOnlyList<(string, double)> Evaluate(MLContext ml, TaskKind task, IDataView scored)
+    private static IReadOnlyList<(string, double)> Evaluate(MLContext ml, TaskKind task, IDataView scored)
     {
         switch (task)
         {
@@ -87,7 +87,7 @@ internal static class TrainingJob
         }
     }
 
-    static long CountRows(IDataView data)
+    private static long CountRows(IDataView data)
     {
         using var cursor = data.GetRowCursor([]);
         long rows = 0;

@@ -27,7 +27,7 @@ public static class AssemblyPublicizer
         assembly.Write(outputPath, new WriterParameters { DeterministicMvid = true });
     }
 
-    static void CheckPinnedVersion(AssemblyDefinition assembly, Version expected)
+    private static void CheckPinnedVersion(AssemblyDefinition assembly, Version expected)
     {
         var fileVersion = assembly.CustomAttributes
             .FirstOrDefault(a => a.AttributeType.FullName == "System.Reflection.AssemblyInformationalVersionAttribute")
@@ -39,7 +39,7 @@ public static class AssemblyPublicizer
                 $"{expected}. Pin Microsoft.ML to {expected} or port the bridge (src/MLNetBackprop/MLNet) to the new version.");
     }
 
-    static void PublicizeType(TypeDefinition type)
+    private static void PublicizeType(TypeDefinition type)
     {
         if (type.IsNested)
         {
@@ -59,7 +59,7 @@ public static class AssemblyPublicizer
 
     // Internal becomes public; the protected kinds become plain protected, so overrides compile as
     // 'protected override' and match what the runtime sees from another assembly.
-    static MethodAttributes Widen(MethodAttributes access) => access switch
+    private static MethodAttributes Widen(MethodAttributes access) => access switch
     {
         MethodAttributes.Assembly => MethodAttributes.Public,
         MethodAttributes.FamANDAssem => MethodAttributes.Family,
@@ -67,7 +67,7 @@ public static class AssemblyPublicizer
         _ => access,
     };
 
-    static FieldAttributes WidenField(FieldAttributes access) => access switch
+    private static FieldAttributes WidenField(FieldAttributes access) => access switch
     {
         FieldAttributes.Assembly => FieldAttributes.Public,
         FieldAttributes.FamANDAssem => FieldAttributes.Family,

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using MLNetBackprop.Engine.Kernels;
 
 namespace MLNetBackprop.Benchmarks;
 

@@ -14,22 +14,22 @@ var command = args.Length > 0 ? args[0] : "";
 switch (command)
 {
     case "train":
-        TrainingBenchmark.Run(args[1], args[2].Split(',').Select(int.Parse).ToArray(), int.Parse(args[3]), int.Parse(args[4]));
+        TrainingBenchmark.Run(args[1], args[2].Split(',').Select(ParseInt).ToArray(), ParseInt(args[3]), ParseInt(args[4]));
         break;
     case "kernels":
-        KernelBenchmark.Run(int.Parse(args[1]), args.Length > 2 ? Enum.Parse<SimdLevel>(args[2], ignoreCase: true) : null);
+        KernelBenchmark.Run(ParseInt(args[1]), args.Length > 2 ? Enum.Parse<SimdLevel>(args[2], ignoreCase: true) : null);
         break;
     case "machine":
         KernelBenchmark.Machine();
         break;
     case "versus-openblas":
-        KernelBenchmark.Run(int.Parse(args[1]), null, OpenBlasGemm.Load());
+        KernelBenchmark.Run(ParseInt(args[1]), null, OpenBlasGemm.Load());
         break;
     case "profile":
-        StageProfile.Run(args[1], args[2].Split(',').Select(int.Parse).ToArray(), int.Parse(args[3]));
+        StageProfile.Run(args[1], args[2].Split(',').Select(ParseInt).ToArray(), ParseInt(args[3]));
         break;
     case "quality":
-        QualityBenchmark.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 20);
+        QualityBenchmark.Run(args[1], args.Length > 2 ? ParseInt(args[2]) : 20);
         break;
     case "score":
         ScoringBenchmark.Run(args[1]);
@@ -42,3 +42,5 @@ switch (command)
         return 2;
 }
 return 0;
+
+static int ParseInt(string text) => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture);

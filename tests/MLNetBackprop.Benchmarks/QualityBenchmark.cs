@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Layers;
-using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Optimizers;
 using MLNetBackprop.Engine.Training;
 

@@ -11,6 +11,10 @@ namespace MLNetBackprop.Benchmarks;
 /// <summary>Workload W: trains an MLP on Fashion-MNIST and reports speed, accuracy, allocations and memory.</summary>
 internal static class TrainingBenchmark
 {
+    /// <summary>Trains on the data in <paramref name="dataDirectory"/> and prints the report.</summary>
+    /// <param name="dataDirectory">The folder holding the Fashion-MNIST files.</param>
+    /// <param name="hidden">Hidden layer widths.</param>
+    /// <param name="epochs">Epochs to train.</param>
     /// <param name="threads">Kernel threads; 0 alternates 2 and 1 thread epoch by epoch (see <see cref="ReportScaling"/>).</param>
     public static void Run(string dataDirectory, int[] hidden, int epochs, int threads)
     {

@@ -1,5 +1,5 @@
-using MLNetBackprop.Engine.Data;
 using Microsoft.ML.Runtime;
+using MLNetBackprop.Engine.Data;
 
 namespace MLNetBackprop.MLNet;
 

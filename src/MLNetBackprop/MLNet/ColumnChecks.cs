@@ -10,7 +10,7 @@ namespace MLNetBackprop.MLNet;
 internal static class ColumnChecks
 {
     /// <summary>The parts of a column's type the checks look at, from either schema form.</summary>
-    readonly record struct Shape(bool Found, bool IsVector, bool KnownSize, bool IsKey, DataViewType? ItemType, string Description);
+    private readonly record struct Shape(bool Found, bool IsVector, bool KnownSize, bool IsKey, DataViewType? ItemType, string Description);
 
     public static void Check(SchemaShape schema, MlpOptionsBase options, LabelKind labelKind)
         => Check(name => schema.TryFindColumn(name, out var c) ? FromShape(c) : default, options, labelKind);
@@ -18,7 +18,7 @@ internal static class ColumnChecks
     public static void Check(DataViewSchema schema, MlpOptionsBase options, LabelKind labelKind)
         => Check(name => schema.GetColumnOrNull(name) is { } c ? FromType(c.Type) : default, options, labelKind);
 
-    static void Check(Func<string, Shape> find, MlpOptionsBase options, LabelKind labelKind)
+    private static void Check(Func<string, Shape> find, MlpOptionsBase options, LabelKind labelKind)
     {
         CheckFeatures(options.FeatureColumnName, find(options.FeatureColumnName));
         CheckLabel(options.LabelColumnName, find(options.LabelColumnName), labelKind);
@@ -26,7 +26,7 @@ internal static class ColumnChecks
             CheckWeight(weightName, find(weightName));
     }
 
-    static void CheckFeatures(string name, Shape shape)
+    private static void CheckFeatures(string name, Shape shape)
     {
         if (!shape.Found)
             throw new ArgumentOutOfRangeException(nameof(MlpOptionsBase.FeatureColumnName),
@@ -42,7 +42,7 @@ internal static class ColumnChecks
                 "Declare the size (e.g. [VectorType(n)] or a LoadColumn range) or build the column with Concatenate.");
     }
 
-    static void CheckLabel(string name, Shape shape, LabelKind kind)
+    private static void CheckLabel(string name, Shape shape, LabelKind kind)
     {
         if (!shape.Found)
             throw new ArgumentOutOfRangeException(nameof(MlpOptionsBase.LabelColumnName),
@@ -65,7 +65,7 @@ internal static class ColumnChecks
             });
     }
 
-    static void CheckWeight(string name, Shape shape)
+    private static void CheckWeight(string name, Shape shape)
     {
         if (!shape.Found)
             throw new ArgumentOutOfRangeException(nameof(MlpOptionsBase.ExampleWeightColumnName),
@@ -76,7 +76,7 @@ internal static class ColumnChecks
                 $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{name}\", outputKind: DataKind.Single).");
     }
 
-    static Shape FromShape(SchemaShape.Column column)
+    private static Shape FromShape(SchemaShape.Column column)
     {
         var isVector = column.Kind != SchemaShape.Column.VectorKind.Scalar;
         var description = column.Kind switch
@@ -88,7 +88,7 @@ internal static class ColumnChecks
         return new Shape(true, isVector, column.Kind != SchemaShape.Column.VectorKind.VariableVector, column.IsKey, column.ItemType, description);
     }
 
-    static Shape FromType(DataViewType type)
+    private static Shape FromType(DataViewType type)
     {
         if (type is VectorDataViewType vector)
         {
@@ -99,5 +99,5 @@ internal static class ColumnChecks
         return new Shape(true, false, true, type is KeyDataViewType, type, ItemName(type, type is KeyDataViewType));
     }
 
-    static string ItemName(DataViewType type, bool isKey) => isKey ? "Key" : type.RawType.Name;
+    private static string ItemName(DataViewType type, bool isKey) => isKey ? "Key" : type.RawType.Name;
 }

@@ -1,9 +1,9 @@
-using MLNetBackprop;
-using MLNetBackprop.Engine.Layers;
-using MLNetBackprop.Engine.Model;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MLNetBackprop;
+using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Engine.Model;
 
 [assembly: LoadableClass(typeof(MlpBinaryModelParameters), null, typeof(SignatureLoadModel),
     "MLP binary classifier", MlpBinaryModelParameters.LoaderSignature)]
@@ -19,7 +19,7 @@ public sealed class MlpBinaryModelParameters : MlpModelParametersBase<float>, IV
 {
     internal const string LoaderSignature = "MlpBinaryPredictor";
 
-    static VersionInfo GetVersionInfo() => new(
+    private static VersionInfo GetVersionInfo() => new(
         modelSignature: "MLPBINRY",
         verWrittenCur: 0x00010002, // 0x00010002: training history after the model
         verReadableCur: 0x00010002,
@@ -33,7 +33,7 @@ public sealed class MlpBinaryModelParameters : MlpModelParametersBase<float>, IV
     }
 
     // ML.NET's model loader calls this constructor (found by its signature); it checks the version stamp first.
-    MlpBinaryModelParameters(IHostEnvironment env, ModelLoadContext ctx)
+    private MlpBinaryModelParameters(IHostEnvironment env, ModelLoadContext ctx)
         : base(env, LoaderSignature, CheckedAtModel(ctx, GetVersionInfo()))
     {
         if (Network.Layout.OutputCount != 1)

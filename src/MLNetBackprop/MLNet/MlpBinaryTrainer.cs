@@ -1,11 +1,10 @@
-using MLNetBackprop.Engine.Data;
-using MLNetBackprop.Engine.Layers;
-using MLNetBackprop.Engine.Model;
-using MLNetBackprop.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
+using MLNetBackprop.Engine.Data;
+using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.MLNet;
 
 namespace MLNetBackprop;
 
@@ -20,7 +19,7 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
     /// <summary>Options of <see cref="MlpBinaryTrainer"/>; see <see cref="MlpOptionsBase"/> for each option's default and range.</summary>
     public sealed class Options : MlpClassificationOptionsBase;
 
-    readonly Options _options;
+    private readonly Options _options;
 
     internal MlpBinaryTrainer(IHostEnvironment env, Options options)
         : base(env, nameof(MlpBinaryTrainer), options, LabelKind.Boolean, TrainerUtils.MakeBoolScalarLabel)
@@ -51,7 +50,7 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
         return new MlpBinaryModelParameters(Host, network, record);
     }
 
-    void CheckBothClassesPresent(TrainingSet rows)
+    private void CheckBothClassesPresent(TrainingSet rows)
     {
         var positives = rows.Targets.Count(t => t > 0.5f);
         if (positives == 0 || positives == rows.RowCount)

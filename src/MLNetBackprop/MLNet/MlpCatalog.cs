@@ -71,7 +71,7 @@ public static class MlpCatalog
     public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog, MlpRegressionTrainer.Options options)
         => new(CatalogUtils.GetEnvironment(Require(catalog)), Require(options));
 
-    static TOptions Fill<TOptions>(TOptions options, string labelColumnName, string featureColumnName,
+    private static TOptions Fill<TOptions>(TOptions options, string labelColumnName, string featureColumnName,
         string? exampleWeightColumnName, int[]? hiddenLayerSizes, int? numberOfEpochs, float learningRate, int batchSize)
         where TOptions : MlpOptionsBase
     {
@@ -85,5 +85,5 @@ public static class MlpCatalog
         return options;
     }
 
-    static T Require<T>(T value) where T : class => value ?? throw new ArgumentNullException(typeof(T).Name);
+    private static T Require<T>(T value) where T : class => value ?? throw new ArgumentNullException(typeof(T).Name);
 }

@@ -1,10 +1,10 @@
-using MLNetBackprop.Engine.Model;
-using MLNetBackprop.Engine.Training;
-using MLNetBackprop.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Training;
+using MLNetBackprop.MLNet;
 
 namespace MLNetBackprop;
 
@@ -15,7 +15,7 @@ namespace MLNetBackprop;
 /// <typeparam name="TOutput">The score type: <see cref="float"/> or a vector of <see cref="float"/>.</typeparam>
 public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper
 {
-    readonly VectorDataViewType _inputType;
+    private readonly VectorDataViewType _inputType;
 
     private protected MlpModelParametersBase(IHostEnvironment env, string name, Network network, MlpTrainingRecord? training)
         : base(env, name)
@@ -67,7 +67,7 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
         (TrainingHistory, BestEpoch) = ModelFileGuard.Read(ctx.Reader, ReadHistory);
     }
 
-    static (IReadOnlyList<MlpEpochReport>, int) ReadHistory(BinaryReader reader)
+    private static (IReadOnlyList<MlpEpochReport>, int) ReadHistory(BinaryReader reader)
     {
         // *** Binary format ***: int best epoch, then the history in EpochHistoryFormat (count, epoch limit, epochs).
         var best = reader.ReadInt32();
@@ -77,7 +77,7 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
         return (history.Select(e => MlpEpochReport.FromEngine(e, limit)).ToArray(), best);
     }
 
-    void WriteHistory(BinaryWriter writer)
+    private void WriteHistory(BinaryWriter writer)
     {
         writer.Write(BestEpoch);
         EpochHistoryFormat.Write(writer, TrainingHistory.Select(h => h.ToEngine()).ToArray(),
@@ -140,9 +140,9 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
     /// <summary>Runs the network on one row of a feature column, with buffers owned by one mapper.</summary>
     private protected sealed class RowPredictor(Network network)
     {
-        readonly float[] _features = new float[network.Layout.InputCount];
-        readonly float[] _outputs = new float[network.Layout.OutputCount];
-        readonly PredictionBuffers _buffers = network.CreatePredictionBuffers();
+        private readonly float[] _features = new float[network.Layout.InputCount];
+        private readonly float[] _outputs = new float[network.Layout.OutputCount];
+        private readonly PredictionBuffers _buffers = network.CreatePredictionBuffers();
 
         /// <summary>Raw outputs for <paramref name="features"/>; valid until the next call.</summary>
         public ReadOnlySpan<float> Predict(in VBuffer<float> features)

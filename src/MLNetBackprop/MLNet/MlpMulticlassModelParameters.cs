@@ -1,9 +1,9 @@
-using MLNetBackprop;
-using MLNetBackprop.Engine.Layers;
-using MLNetBackprop.Engine.Model;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MLNetBackprop;
+using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Engine.Model;
 
 [assembly: LoadableClass(typeof(MlpMulticlassModelParameters), null, typeof(SignatureLoadModel),
     "MLP multiclass classifier", MlpMulticlassModelParameters.LoaderSignature)]
@@ -19,7 +19,7 @@ public sealed class MlpMulticlassModelParameters : MlpModelParametersBase<VBuffe
 {
     internal const string LoaderSignature = "MlpMulticlassPredictor";
 
-    static VersionInfo GetVersionInfo() => new(
+    private static VersionInfo GetVersionInfo() => new(
         modelSignature: "MLPMULTI",
         verWrittenCur: 0x00010002, // 0x00010002: training history after the model
         verReadableCur: 0x00010002,
@@ -27,7 +27,7 @@ public sealed class MlpMulticlassModelParameters : MlpModelParametersBase<VBuffe
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(MlpMulticlassModelParameters).Assembly.FullName);
 
-    readonly VectorDataViewType _outputType;
+    private readonly VectorDataViewType _outputType;
 
     internal MlpMulticlassModelParameters(IHostEnvironment env, Network network, MlpTrainingRecord? training = null)
         : base(env, LoaderSignature, network, training)
@@ -36,7 +36,7 @@ public sealed class MlpMulticlassModelParameters : MlpModelParametersBase<VBuffe
     }
 
     // ML.NET's model loader calls this constructor (found by its signature); it checks the version stamp first.
-    MlpMulticlassModelParameters(IHostEnvironment env, ModelLoadContext ctx)
+    private MlpMulticlassModelParameters(IHostEnvironment env, ModelLoadContext ctx)
         : base(env, LoaderSignature, CheckedAtModel(ctx, GetVersionInfo()))
     {
         if (Network.Layout.OutputCount < 2)

@@ -1,10 +1,9 @@
-using MLNetBackprop.Engine.Layers;
-using MLNetBackprop.Engine.Model;
-using MLNetBackprop.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
+using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.MLNet;
 
 namespace MLNetBackprop;
 
@@ -20,7 +19,7 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
     /// <summary>Options of <see cref="MlpMulticlassTrainer"/>; see <see cref="MlpOptionsBase"/> for each option's default and range.</summary>
     public sealed class Options : MlpClassificationOptionsBase;
 
-    readonly Options _options;
+    private readonly Options _options;
 
     internal MlpMulticlassTrainer(IHostEnvironment env, Options options)
         : base(env, nameof(MlpMulticlassTrainer), options, LabelKind.Key, TrainerUtils.MakeU4ScalarColumn)

@@ -102,6 +102,6 @@ internal static class MlpOptionsMapping
         _ => throw Undefined(metric),
     };
 
-    static ArgumentOutOfRangeException Undefined<TEnum>(TEnum value) where TEnum : struct, Enum
+    private static ArgumentOutOfRangeException Undefined<TEnum>(TEnum value) where TEnum : struct, Enum
         => new(typeof(TEnum).Name, value, $"{value} is not a defined {typeof(TEnum).Name}; use one of {string.Join(", ", Enum.GetNames<TEnum>())}.");
 }

@@ -23,7 +23,7 @@ internal static class MlpOptionsValidator
         }
     }
 
-    static void ValidateShared(MlpOptionsBase o)
+    private static void ValidateShared(MlpOptionsBase o)
     {
         RequireName(o.LabelColumnName, nameof(o.LabelColumnName));
         RequireName(o.FeatureColumnName, nameof(o.FeatureColumnName));
@@ -51,7 +51,7 @@ internal static class MlpOptionsValidator
             throw Invalid(nameof(o.EpochsWithoutImprovement), o.EpochsWithoutImprovement, "at least 1");
     }
 
-    static void ValidateTrainingExtras(MlpOptionsBase o)
+    private static void ValidateTrainingExtras(MlpOptionsBase o)
     {
         RequireRange(o.RmsPropDecay, nameof(o.RmsPropDecay), 0, true, 1, false, "[0, 1)");
         if (o.WeightDecay is { } decay)
@@ -99,7 +99,7 @@ internal static class MlpOptionsValidator
         }
     }
 
-    static void ValidateClassification(MlpClassificationOptionsBase o)
+    private static void ValidateClassification(MlpClassificationOptionsBase o)
     {
         RequireDefined(o.ClassWeighting, nameof(o.ClassWeighting));
         if (o.ClassWeights is null)
@@ -112,7 +112,7 @@ internal static class MlpOptionsValidator
             throw Invalid(nameof(o.ClassWeights), $"{o.ClassWeights.Length} weights", "one weight per class (at least 2), not all zero");
     }
 
-    static void ValidateRegression(MlpRegressionTrainer.Options o)
+    private static void ValidateRegression(MlpRegressionTrainer.Options o)
     {
         RequireDefined(o.Loss, nameof(o.Loss));
         RequireRange(o.HuberDelta, nameof(o.HuberDelta), 0, false, 1e6, true, "(0, 1000000]");
@@ -120,13 +120,13 @@ internal static class MlpOptionsValidator
             throw Invalid(nameof(o.EarlyStoppingMetric), o.EarlyStoppingMetric, "Loss for regression (Accuracy is for classification)");
     }
 
-    const int MaxLayerWidth = 1 << 20;
-    const int MaxEpochs = 1_000_000;
+    private const int MaxLayerWidth = 1 << 20;
+    private const int MaxEpochs = 1_000_000;
 
-    static ArgumentException Invalid(string option, object value, string validRange)
+    private static ArgumentException Invalid(string option, object value, string validRange)
         => new($"Option {option} is {FormatValue(value)}; it must be {(validRange.StartsWith('[') || validRange.StartsWith('(') ? "in " : "")}{validRange}.", option);
 
-    static void RequireRange(float value, string option, double low, bool lowInclusive,
+    private static void RequireRange(float value, string option, double low, bool lowInclusive,
         double high, bool highInclusive, string range)
     {
         var aboveLow = lowInclusive ? value >= low : value > low;
@@ -135,19 +135,19 @@ internal static class MlpOptionsValidator
             throw Invalid(option, value, range);
     }
 
-    static void RequireDefined<TEnum>(TEnum value, string option) where TEnum : struct, Enum
+    private static void RequireDefined<TEnum>(TEnum value, string option) where TEnum : struct, Enum
     {
         if (!Enum.IsDefined(value))
             throw Invalid(option, value, $"one of {string.Join(", ", Enum.GetNames<TEnum>())}");
     }
 
-    static void RequireName(string? name, string option)
+    private static void RequireName(string? name, string option)
     {
         if (string.IsNullOrWhiteSpace(name))
             throw Invalid(option, name ?? "null", "the name of a column in the training data");
     }
 
-    static string FormatValue(object value) => value switch
+    private static string FormatValue(object value) => value switch
     {
         float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         string s when s != "null" => $"'{s}'",

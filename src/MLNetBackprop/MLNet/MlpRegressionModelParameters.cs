@@ -1,9 +1,9 @@
-using MLNetBackprop;
-using MLNetBackprop.Engine.Model;
-using MLNetBackprop.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MLNetBackprop;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.MLNet;
 
 [assembly: LoadableClass(typeof(MlpRegressionModelParameters), null, typeof(SignatureLoadModel),
     "MLP regressor", MlpRegressionModelParameters.LoaderSignature)]
@@ -18,7 +18,7 @@ public sealed class MlpRegressionModelParameters : MlpModelParametersBase<float>
 {
     internal const string LoaderSignature = "MlpRegressionPredictor";
 
-    static VersionInfo GetVersionInfo() => new(
+    private static VersionInfo GetVersionInfo() => new(
         modelSignature: "MLPREGRS",
         verWrittenCur: 0x00010002, // 0x00010002: training history after the model
         verReadableCur: 0x00010002,
@@ -33,7 +33,7 @@ public sealed class MlpRegressionModelParameters : MlpModelParametersBase<float>
     }
 
     // ML.NET's model loader calls this constructor (found by its signature); it checks the version stamp first.
-    MlpRegressionModelParameters(IHostEnvironment env, ModelLoadContext ctx)
+    private MlpRegressionModelParameters(IHostEnvironment env, ModelLoadContext ctx)
         : base(env, LoaderSignature, CheckedAtModel(ctx, GetVersionInfo()))
     {
         // *** Binary format ***: network, then float label mean, float label standard deviation, then the history.

@@ -1,10 +1,8 @@
-using MLNetBackprop.Engine.Layers;
-using MLNetBackprop.Engine.Model;
-using MLNetBackprop.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
+using MLNetBackprop.MLNet;
 
 namespace MLNetBackprop;
 
@@ -29,7 +27,7 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTr
         public float HuberDelta { get; set; } = Defaults.HuberDelta;
     }
 
-    readonly Options _options;
+    private readonly Options _options;
 
     internal MlpRegressionTrainer(IHostEnvironment env, Options options)
         : base(env, nameof(MlpRegressionTrainer), options, LabelKind.Single, TrainerUtils.MakeR4ScalarColumn)

@@ -1,12 +1,12 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Training;
 using MLNetBackprop.MLNet;
-using Microsoft.ML;
-using Microsoft.ML.Data;
-using Microsoft.ML.Runtime;
-using Microsoft.ML.Trainers;
 
 namespace MLNetBackprop;
 
@@ -20,8 +20,8 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
     where TTransformer : ISingleFeaturePredictionTransformer<TModel>
     where TModel : class
 {
-    readonly MlpOptionsBase _options;
-    readonly LabelKind _labelKind;
+    private readonly MlpOptionsBase _options;
+    private readonly LabelKind _labelKind;
 
     // The label column is made from a factory so that options are validated before any column name is used.
     private protected MlpTrainerBase(IHostEnvironment env, string name, MlpOptionsBase options, LabelKind labelKind,
@@ -86,18 +86,18 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
     }
 
     /// <inheritdoc/>
-    protected sealed override TModel TrainModelCore(TrainContext context)
+    protected sealed override TModel TrainModelCore(TrainContext trainContext)
     {
         using var channel = Host.Start("Training MLP");
-        var roles = context.TrainingSet.Schema;
-        var read = TrainingDataReader.Read(context.TrainingSet.Data, roles.Feature!.Value, roles.Label!.Value, roles.Weight, _labelKind);
+        var roles = trainContext.TrainingSet.Schema;
+        var read = TrainingDataReader.Read(trainContext.TrainingSet.Data, roles.Feature!.Value, roles.Label!.Value, roles.Weight, _labelKind);
         ReportSkippedRows(channel, read, "training");
         if (read.Rows.RowCount == 0)
             throw new InvalidOperationException(NoRowsMessage(read, "training"));
         var seed = _options.Seed ?? Host.Rand.Next();
         var train = read.Rows;
         TrainingSet? validation = null;
-        if (context.ValidationSet is { } validationSet)
+        if (trainContext.ValidationSet is { } validationSet)
         {
             validation = ReadValidation(channel, validationSet, roles.Label.Value);
             if (_options.ValidationFraction > 0)
@@ -116,9 +116,9 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             channel.Info($"Held out {validation.RowCount} of {read.Rows.RowCount} rows for validation.");
         }
         TModel? initial = null;
-        if (context.InitialPredictor is not null)
-            initial = context.InitialPredictor as TModel
-                ?? throw new ArgumentException($"The initial model is a {context.InitialPredictor.GetType().Name}; warm start needs a {typeof(TModel).Name}.", "initialModel");
+        if (trainContext.InitialPredictor is not null)
+            initial = trainContext.InitialPredictor as TModel
+                ?? throw new ArgumentException($"The initial model is a {trainContext.InitialPredictor.GetType().Name}; warm start needs a {typeof(TModel).Name}.", "initialModel");
         return TrainModel(channel, new TrainingInputs(train, validation, roles.Label.Value, seed, initial));
     }
 
@@ -170,7 +170,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         return (result.Network, record);
     }
 
-    static void CheckSameArchitecture(NetworkLayout initial, NetworkLayout expected)
+    private static void CheckSameArchitecture(NetworkLayout initial, NetworkLayout expected)
     {
         static string Describe(NetworkLayout l) => $"{string.Join("-", l.Widths)} {l.HiddenActivation}";
         if (Describe(initial) != Describe(expected))
@@ -179,7 +179,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
                 "(features-HiddenLayerSizes-outputs Activation). Warm start needs the same architecture.", "initialModel");
     }
 
-    TrainingSet ReadValidation(IChannel channel, RoleMappedData validationSet, DataViewSchema.Column trainLabel)
+    private TrainingSet ReadValidation(IChannel channel, RoleMappedData validationSet, DataViewSchema.Column trainLabel)
     {
         var roles = validationSet.Schema;
         if (roles.Feature is not { } features || roles.Label is not { } label)
@@ -195,7 +195,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         return read.Rows;
     }
 
-    static IHost RegisterValidated(IHostEnvironment env, string name, MlpOptionsBase options)
+    private static IHost RegisterValidated(IHostEnvironment env, string name, MlpOptionsBase options)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
@@ -203,7 +203,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         return env.Register(name);
     }
 
-    void ReportSkippedRows(IChannel channel, TrainingDataReader.Result read, string which)
+    private void ReportSkippedRows(IChannel channel, TrainingDataReader.Result read, string which)
     {
         if (read.SkippedBadFeatures > 0)
             channel.Warning($"Skipped {read.SkippedBadFeatures} {which} rows whose feature column '{_options.FeatureColumnName}' has NaN or infinite values.");
@@ -211,7 +211,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             channel.Warning($"Skipped {read.SkippedMissingLabel} {which} rows whose label column '{_options.LabelColumnName}' is missing (NaN, infinite or an empty key).");
     }
 
-    string NoRowsMessage(TrainingDataReader.Result read, string which)
+    private string NoRowsMessage(TrainingDataReader.Result read, string which)
     {
         var skipped = read.SkippedBadFeatures + read.SkippedMissingLabel;
         return skipped == 0

@@ -1,6 +1,6 @@
-using MLNetBackprop.Engine.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetBackprop.Engine.Data;
 
 namespace MLNetBackprop.MLNet;
 
@@ -58,33 +58,33 @@ internal static class TrainingDataReader
     }
 
     /// <summary>A getter that yields the label as the engine's target, NaN for a missing label.</summary>
-    static ValueGetter<float> TargetGetter(DataViewRowCursor cursor, DataViewSchema.Column label, LabelKind kind)
+    private static ValueGetter<float> TargetGetter(DataViewRowCursor cursor, DataViewSchema.Column label, LabelKind kind)
     {
         switch (kind)
         {
             case LabelKind.Boolean:
-            {
-                var get = cursor.GetGetter<bool>(label);
-                bool value = false;
-                return (ref float target) => { get(ref value); target = value ? 1 : 0; };
-            }
+                {
+                    var get = cursor.GetGetter<bool>(label);
+                    bool value = false;
+                    return (ref float target) => { get(ref value); target = value ? 1 : 0; };
+                }
             case LabelKind.Key:
-            {
-                var get = cursor.GetGetter<uint>(label);
-                uint value = 0;
-                // Keys are 1..K with 0 for missing; the engine wants class indices 0..K-1.
-                return (ref float target) => { get(ref value); target = value == 0 ? float.NaN : value - 1; };
-            }
+                {
+                    var get = cursor.GetGetter<uint>(label);
+                    uint value = 0;
+                    // Keys are 1..K with 0 for missing; the engine wants class indices 0..K-1.
+                    return (ref float target) => { get(ref value); target = value == 0 ? float.NaN : value - 1; };
+                }
             default:
-            {
-                var get = cursor.GetGetter<float>(label);
-                float value = 0;
-                return (ref float target) => { get(ref value); target = float.IsFinite(value) ? value : float.NaN; };
-            }
+                {
+                    var get = cursor.GetGetter<float>(label);
+                    float value = 0;
+                    return (ref float target) => { get(ref value); target = float.IsFinite(value) ? value : float.NaN; };
+                }
         }
     }
 
-    static bool AllFinite(ReadOnlySpan<float> values)
+    private static bool AllFinite(ReadOnlySpan<float> values)
     {
         foreach (var v in values)
             if (!float.IsFinite(v))
@@ -93,10 +93,10 @@ internal static class TrainingDataReader
     }
 
     /// <summary>A float list without the per-element overhead of <see cref="List{T}"/>.</summary>
-    sealed class GrowableArray(int capacity)
+    private sealed class GrowableArray(int capacity)
     {
-        float[] _items = new float[Math.Max(capacity, 16)];
-        int _count;
+        private float[] _items = new float[Math.Max(capacity, 16)];
+        private int _count;
 
         public void Add(float value)
         {
@@ -119,7 +119,7 @@ internal static class TrainingDataReader
             return array;
         }
 
-        void Reserve(int extra)
+        private void Reserve(int extra)
         {
             if (_count + extra <= _items.Length) return;
             var size = (int)Math.Min(Array.MaxLength, Math.Max((long)_items.Length * 2, (long)_count + extra));

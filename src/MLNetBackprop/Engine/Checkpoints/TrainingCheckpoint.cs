@@ -61,7 +61,7 @@ internal sealed class TrainingCheckpoint
         items.Add($"rows={data.RowCount}x{data.FeatureCount}");
         items.Add($"data={CheckpointStore.HashData(data):x16}");
         items.Add($"validation={CheckpointStore.HashData(run.Validation):x16}");
-        items.Add($"warm start={(run.InitialParameters is { } p ? CheckpointStore.HashData(new TrainingSet(p, new float[p.Length], null, 1)).ToString("x16") : "none")}");
+        items.Add($"warm start={(run.InitialParameters is { } p ? CheckpointStore.HashData(new TrainingSet(p, new float[p.Length], null, 1)).ToString("x16", CultureInfo.InvariantCulture) : "none")}");
         return string.Join("; ", items);
     }
 

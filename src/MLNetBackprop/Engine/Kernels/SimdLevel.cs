@@ -1,7 +1,3 @@
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
-
 namespace MLNetBackprop.Engine.Kernels;
 
 /// <summary>The vector width the matrix kernels run at.</summary>

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace MLNetBackprop.Engine.Kernels;
 
 /// <summary>How a tile's accumulators start.</summary>
