@@ -1,7 +1,5 @@
 using MLNetBackprop.Engine.Data;
 
-
-
 namespace MLNetBackprop.MLNet;
 
 /// <summary>

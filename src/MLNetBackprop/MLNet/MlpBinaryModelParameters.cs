@@ -41,7 +41,6 @@ public sealed class MlpBinaryModelParameters : MlpModelParametersBase<float>, IV
         LoadHistory(ctx);
     }
 
-
     /// <inheritdoc/>
     protected override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
     private protected override DataViewType OutputType => NumberDataViewType.Single;

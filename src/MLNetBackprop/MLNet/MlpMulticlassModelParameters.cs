@@ -45,7 +45,6 @@ public sealed class MlpMulticlassModelParameters : MlpModelParametersBase<VBuffe
         LoadHistory(ctx);
     }
 
-
     /// <summary>Number of classes (the label's key count at training time).</summary>
     public int ClassCount => Network.Layout.OutputCount;
 

@@ -43,7 +43,6 @@ public sealed class MlpRegressionModelParameters : MlpModelParametersBase<float>
         LoadHistory(ctx);
     }
 
-
     /// <summary>How the label was standardized for training; scores are mapped back with it.</summary>
     internal LabelScaling LabelScaling { get; }
 

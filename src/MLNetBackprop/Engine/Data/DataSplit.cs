@@ -1,6 +1,5 @@
 using MLNetBackprop.Engine.Training;
 
-
 namespace MLNetBackprop.Engine.Data;
 
 /// <summary>Holding out part of a training set for validation.</summary>

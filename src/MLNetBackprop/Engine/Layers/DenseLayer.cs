@@ -1,8 +1,6 @@
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Model;
 
-
-
 namespace MLNetBackprop.Engine.Layers;
 
 /// <summary>

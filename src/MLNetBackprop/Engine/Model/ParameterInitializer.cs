@@ -1,7 +1,6 @@
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Training;
 
-
 namespace MLNetBackprop.Engine.Model;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using MLNetBackprop.Engine.Training;
 
-
 namespace MLNetBackprop.Engine.Optimizers;
 
 /// <summary>How parameters are updated from gradients.</summary>

@@ -1,6 +1,4 @@
-using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Layers;
-using MLNetBackprop.Engine.Model;
 
 namespace MLNetBackprop.Engine.Training;
 
@@ -64,7 +62,7 @@ internal static class Backpropagation
         var value = OutputLayerJob.Run(parameters, workspace, rows, loss, huberDelta, weights);
         BackwardThroughHiddenLayers(parameters, workspace, rows);
         if (l2 != 0)
-            value += ApplyL2(workspace.Layout, parameters, workspace.Gradient, l2, rows);
+            value += L2Penalty.Apply(workspace.Layout, parameters, workspace.Gradient, l2, rows);
         return value;
     }
 
@@ -78,20 +76,5 @@ internal static class Backpropagation
             DenseLayer.Backward(layout, parameters, l, workspace.LayerInput(l), workspace.PreActivationGradient(l),
                 workspace.Gradient, inputGradient, workspace.Below(l), rows);
         }
-    }
-
-    // Adds λ·W/rows to the weight gradients and returns the penalty (λ/2)·‖W‖²/rows.
-    internal static double ApplyL2(NetworkLayout layout, ReadOnlySpan<float> parameters, Span<float> gradient, float l2, int rows)
-    {
-        double squares = 0;
-        var scale = l2 / rows;
-        for (var l = 0; l < layout.LayerCount; l++)
-        {
-            var count = layout.Widths[l] * layout.Widths[l + 1];
-            var w = parameters.Slice(layout.WeightOffsets[l], count);
-            squares += VectorOps.Dot(w, w);
-            VectorOps.Axpy(scale, w, gradient.Slice(layout.WeightOffsets[l], count));
-        }
-        return 0.5 * l2 * squares / rows;
     }
 }

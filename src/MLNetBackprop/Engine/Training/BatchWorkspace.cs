@@ -3,7 +3,6 @@ using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
 
-
 namespace MLNetBackprop.Engine.Training;
 
 /// <summary>

@@ -2,7 +2,6 @@ using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
 
-
 namespace MLNetBackprop.Engine.Training;
 
 /// <summary>

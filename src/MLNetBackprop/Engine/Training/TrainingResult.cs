@@ -1,7 +1,6 @@
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Model;
 
-
 namespace MLNetBackprop.Engine.Training;
 
 /// <summary>The outcome of <see cref="NetworkTrainer.Train(TrainingSet, TrainingSettings, TrainingRunOptions)"/>.</summary>

@@ -1,6 +1,5 @@
 using MLNetBackprop.Engine.Data;
 
-
 namespace MLNetBackprop.Engine.Training;
 
 /// <summary>

@@ -2,7 +2,6 @@ using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Optimizers;
 
-
 namespace MLNetBackprop.Engine.Training;
 
 /// <summary>

@@ -39,7 +39,7 @@ internal sealed class WholeSetPass(TrainingSet data, TrainingSettings settings, 
             gradient[i] *= inverse;
         var value = total / totalWeight;
         if (settings.L2 != 0)
-            value += Backpropagation.ApplyL2(layout, parameters, gradient, settings.L2, data.RowCount);
+            value += L2Penalty.Apply(layout, parameters, gradient, settings.L2, data.RowCount);
         return value;
     }
 
