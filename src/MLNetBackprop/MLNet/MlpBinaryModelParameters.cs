@@ -4,6 +4,7 @@ using Microsoft.ML.Runtime;
 using MLNetBackprop;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
+using MLNetBackprop.MLNet;
 
 [assembly: LoadableClass(typeof(MlpBinaryModelParameters), null, typeof(SignatureLoadModel),
     "MLP binary classifier", MlpBinaryModelParameters.LoaderSignature)]

@@ -4,6 +4,7 @@ using Microsoft.ML.Runtime;
 using MLNetBackprop;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
+using MLNetBackprop.MLNet;
 
 [assembly: LoadableClass(typeof(MlpMulticlassModelParameters), null, typeof(SignatureLoadModel),
     "MLP multiclass classifier", MlpMulticlassModelParameters.LoaderSignature)]

@@ -3,7 +3,7 @@ using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Optimizers;
 using MLNetBackprop.Engine.Training;
 
-namespace MLNetBackprop;
+namespace MLNetBackprop.MLNet;
 
 /// <summary>
 /// Maps validated options to the engine's training settings, and each public option enum to the engine's enum by an

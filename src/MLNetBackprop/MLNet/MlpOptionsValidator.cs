@@ -1,4 +1,4 @@
-namespace MLNetBackprop;
+namespace MLNetBackprop.MLNet;
 
 /// <summary>
 /// The one place where option rules are checked: once, up front, when a trainer is created. Each
