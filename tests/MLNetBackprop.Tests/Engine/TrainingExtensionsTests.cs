@@ -1,10 +1,8 @@
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Layers;
-using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Optimizers;
 using MLNetBackprop.Engine.Training;
-
-
+using MLNetBackprop.Tests.TestSupport;
 
 namespace MLNetBackprop.Tests.Engine;
 

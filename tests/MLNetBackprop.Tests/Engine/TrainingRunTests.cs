@@ -4,8 +4,7 @@ using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Optimizers;
 using MLNetBackprop.Engine.Training;
-
-
+using MLNetBackprop.Tests.TestSupport;
 
 namespace MLNetBackprop.Tests.Engine;
 

@@ -1,6 +1,5 @@
-using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace MLNetBackprop.Tests.MLNet;
 

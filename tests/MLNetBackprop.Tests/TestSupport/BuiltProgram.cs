@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MLNetBackprop.Tests.Tools;
+namespace MLNetBackprop.Tests.TestSupport;
 
 /// <summary>Runs a console program of this repository, built next to the tests (same configuration), in its own process.</summary>
 internal static class BuiltProgram

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNetBackprop.Tests.Conformance;
+namespace MLNetBackprop.Tests.TestSupport;
 
 /// <summary>A training row carrying a label for each task: Flag (binary), Class (multiclass), Target (regression).</summary>
 public sealed class ConformanceRow

@@ -1,7 +1,4 @@
-using MLNetBackprop.Engine.Kernels;
-
-
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.TestSupport;
 
 /// <summary>The naive references and exact comparisons that kernel tests check the fast paths against.</summary>
 internal static class KernelReference

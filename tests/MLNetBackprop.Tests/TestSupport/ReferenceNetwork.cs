@@ -2,9 +2,7 @@ using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
 
-
-
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.TestSupport;
 
 /// <summary>
 /// An independent, deliberately naive double-precision implementation of the forward pass, the losses and the L2

@@ -1,8 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNetBackprop.Tests.Tools;
 
-namespace MLNetBackprop.Tests.MLNet;
+namespace MLNetBackprop.Tests.TestSupport;
 
 /// <summary>Loads the real data sets the repository ships under data/.</summary>
 internal static class ShippedData

@@ -1,6 +1,6 @@
 using Microsoft.ML.Data;
 
-namespace MLNetBackprop.Tests.MLNet;
+namespace MLNetBackprop.Tests.TestSupport;
 
 /// <summary>Small generated data sets with known structure, for tests that need control over the data.</summary>
 internal static class SyntheticRows

@@ -1,8 +1,6 @@
 using MLNetBackprop.Engine.Training;
 
-
-
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.TestSupport;
 
 /// <summary>Deterministic random inputs for engine tests.</summary>
 internal static class TestData

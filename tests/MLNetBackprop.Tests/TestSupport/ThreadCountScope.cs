@@ -1,8 +1,6 @@
 using MLNetBackprop.Engine.Kernels;
 
-
-
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.TestSupport;
 
 /// <summary>Sets the kernel thread count for a using block and restores the previous one after it.</summary>
 internal sealed class ThreadCountScope : IDisposable

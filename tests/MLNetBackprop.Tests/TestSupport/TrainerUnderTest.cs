@@ -1,7 +1,6 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
-namespace MLNetBackprop.Tests.Conformance;
+namespace MLNetBackprop.Tests.TestSupport;
 
 /// <summary>
 /// One of the three MLP trainers, with the label column it reads from <see cref="ConformanceRow"/>, so the same

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using MLNetBackprop.Engine.Data;
 
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.Engine.Data;
 
 public class RowStoreAllocatorTests
 {

@@ -1,9 +1,8 @@
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Tests.TestSupport;
 
-
-
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.Engine.Kernels;
 
 /// <summary>The vectorized, core-splitting Adam update and row gather give exactly the scalar loops' results.</summary>
 public class ElementwiseKernelTests

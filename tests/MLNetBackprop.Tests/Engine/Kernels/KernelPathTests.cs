@@ -1,7 +1,8 @@
 using MLNetBackprop.Engine.Kernels;
-using static MLNetBackprop.Tests.Engine.KernelReference;
+using MLNetBackprop.Tests.TestSupport;
+using static MLNetBackprop.Tests.TestSupport.KernelReference;
 
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.Engine.Kernels;
 
 /// <summary>
 /// Every product on every vector path (the fallbacks forced on), at odd and unaligned shapes, must equal a naive

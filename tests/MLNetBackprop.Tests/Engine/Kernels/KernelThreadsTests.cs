@@ -1,8 +1,7 @@
 using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Tests.TestSupport;
 
-
-
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.Engine.Kernels;
 
 /// <summary>The thread pool that splits kernels: every part runs exactly once per job, whoever claims it.</summary>
 public class KernelThreadsTests

@@ -1,8 +1,7 @@
 using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Tests.TestSupport;
 
-
-
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.Engine.Kernels;
 
 public class MatrixMultiplyTests
 {

@@ -3,9 +3,10 @@ using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Training;
-using static MLNetBackprop.Tests.Engine.KernelReference;
+using MLNetBackprop.Tests.TestSupport;
+using static MLNetBackprop.Tests.TestSupport.KernelReference;
 
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.Engine.Kernels;
 
 /// <summary>
 /// The first layer of a wide input is two FMA chains over the halves of its inputs plus one add, on every vector

@@ -1,8 +1,9 @@
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Tests.TestSupport;
 
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.Engine.Layers;
 
 public class DenseLayerTests
 {

@@ -1,8 +1,7 @@
 using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Tests.TestSupport;
 
-
-
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.Engine.Layers;
 
 public class LossesTests
 {

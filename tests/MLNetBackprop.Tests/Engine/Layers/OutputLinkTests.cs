@@ -1,8 +1,6 @@
 using MLNetBackprop.Engine.Layers;
 
-
-
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.Engine.Layers;
 
 public class OutputLinkTests
 {

@@ -2,10 +2,9 @@ using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Training;
+using MLNetBackprop.Tests.TestSupport;
 
-
-
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.Engine.Model;
 
 public class NetworkPredictionTests
 {

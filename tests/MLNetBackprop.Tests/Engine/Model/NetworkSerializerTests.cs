@@ -1,9 +1,8 @@
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Tests.TestSupport;
 
-
-
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.Engine.Model;
 
 public class NetworkSerializerTests
 {

@@ -2,9 +2,7 @@ using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Training;
 
-
-
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.Engine.Model;
 
 public class ParameterInitializerTests
 {

@@ -5,9 +5,7 @@ using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Optimizers;
 using MLNetBackprop.Engine.Training;
 
-
-
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.Engine.Optimizers;
 
 public class OptimizerTests
 {

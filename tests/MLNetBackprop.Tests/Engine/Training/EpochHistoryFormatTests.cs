@@ -2,7 +2,7 @@ using System.Text;
 using MLNetBackprop.Engine.Checkpoints;
 using MLNetBackprop.Engine.Training;
 
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.Engine.Training;
 
 /// <summary>The one epoch-history layout of checkpoints and model files.</summary>
 public class EpochHistoryFormatTests

@@ -4,10 +4,9 @@ using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Optimizers;
 using MLNetBackprop.Engine.Training;
+using MLNetBackprop.Tests.TestSupport;
 
-
-
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.Engine.Training;
 
 public class NetworkTrainerTests
 {

@@ -1,8 +1,6 @@
 using MLNetBackprop.Engine.Training;
 
-
-
-namespace MLNetBackprop.Tests.Engine;
+namespace MLNetBackprop.Tests.Engine.Training;
 
 public class SeededRandomTests
 {
