@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using MLNetBackprop.Engine.Optimizers;
 using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
 

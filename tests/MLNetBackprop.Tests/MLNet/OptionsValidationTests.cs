@@ -1,4 +1,3 @@
-using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
 
 namespace MLNetBackprop.Tests.MLNet;

@@ -4,9 +4,14 @@ using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Optimizers;
 using MLNetBackprop.Engine.Training;
+using MLNetBackprop.Tests.TestSupport;
 
 namespace MLNetBackprop.Tests.Engine.Optimizers;
 
+/// <summary>
+/// Hand-computed single steps of SGD (classical and Nesterov momentum), Adam, AdamW and RMSprop, each asserted to
+/// 1e-6; the training loop stepping each optimizer with its own rule; moments that decay without subnormal values.
+/// </summary>
 public class OptimizerTests
 {
     // A 2-2-1 ReLU network, one row x = (1, 2), target y = 1, squared error, no L2. Flat layout:
@@ -94,6 +99,46 @@ public class OptimizerTests
         Assert.Equal(-0.0999999684, parameter[0], 1e-6);
         optimizer.Step(parameter, [-0.5f]);
         Assert.Equal(-0.1266336648, parameter[0], 1e-6);
+    }
+
+    [Fact]
+    public void Two_rmsprop_steps_match_the_hand_computation()
+    {
+        // ρ = 0.9, η = 0.01, ε = 1e-8, p = 1. g = 0.5: s = 0.025, p −= 0.01·0.5/(√0.025 + ε) → 0.9683772254.
+        // g = −1: s = 0.9·0.025 + 0.1 = 0.1225, p += 0.01/(0.35 + ε) → 0.9969486532.
+        float[] p = [1f];
+        var optimizer = new RmsPropOptimizer(1, 0.01f, 0.9f, 1e-8f);
+        optimizer.Step(p, [0.5f]);
+        Assert.Equal(0.968377225398316, p[0], 1e-6);
+        optimizer.Step(p, [-1f]);
+        Assert.Equal(0.9969486531534181, p[0], 1e-6);
+    }
+
+    [Fact]
+    public void Adamw_decays_the_weight_but_not_the_bias_before_the_adam_step()
+    {
+        // λ = 0.1, η = 0.1: w ← 0.5·(1 − 0.01) = 0.495; then Adam's first step moves both parameters by
+        // η·√0.001·0.7/(√0.001·0.7 + 1e-8) = 0.0999999548: w = 0.3950000452, b = 0.1000000452.
+        var p = OneRowLinearModel.TrainOneEpoch(new TrainingSettings
+        {
+            HiddenLayerSizes = [], Loss = LossKind.SquaredError, Optimizer = OptimizerKind.Adam, LearningRate = 0.1f,
+            WeightDecay = 0.1f, L2 = 0, BatchSize = 1, MaxEpochs = 1, Tolerance = 0,
+        });
+        Assert.Equal(0.39500004517537474, p[0], 1e-6);
+        Assert.Equal(0.10000004517537475, p[1], 1e-6);
+    }
+
+    [Theory]
+    [InlineData(nameof(OptimizerKind.Sgd))]
+    [InlineData(nameof(OptimizerKind.RmsProp))]
+    [InlineData(nameof(OptimizerKind.Adam))]
+    public void The_training_loop_steps_each_optimizer_with_its_own_rule(string kindName)
+    {
+        var kind = Enum.Parse<OptimizerKind>(kindName);
+        var expected = new float[] { 0.5f, 0.2f };
+        var optimizer = MiniBatchOptimizer.Create(OneRowLinearModel.Settings(kind), 2);
+        optimizer.Step(expected, [0.7f, 0.7f]);
+        Assert.Equal(expected, OneRowLinearModel.TrainOneEpoch(OneRowLinearModel.Settings(kind)));
     }
 
     [Fact]

@@ -160,6 +160,21 @@ public class NetworkTrainerTests
     }
 
     [Fact]
+    public void The_history_records_the_scheduled_rate_of_every_epoch()
+    {
+        var x = TestData.Uniform(40, -1, 1, 3);
+        var y = TestData.Uniform(20, -1, 1, 4);
+        var settings = new TrainingSettings
+        {
+            HiddenLayerSizes = [4], Schedule = LearningRateScheduleKind.StepDecay, LearningRate = 0.01f, DecayFactor = 0.5f,
+            DecayStepEpochs = 2, MaxEpochs = 6, Tolerance = 0,
+        };
+        var result = NetworkTrainer.Train(new TrainingSet(x, y, null, 2), settings);
+        Assert.Equal([0.01f, 0.01f, 0.005f, 0.005f, 0.0025f, 0.0025f], result.History.Select(h => h.LearningRate));
+        Assert.All(result.History, h => Assert.True(h.SamplesPerSecond > 0));
+    }
+
+    [Fact]
     public void The_epoch_loss_weights_each_batch_by_its_rows_including_the_short_last_batch()
     {
         // 10 rows in batches of 4, 4 and 2. With a negligible step the parameters stay put, so the epoch loss must be
