@@ -1,4 +1,4 @@
-using MLNetBackprop.Tests.Tools;
+using MLNetBackprop.Tests.TestSupport;
 
 namespace MLNetBackprop.Tests.Cli;
 

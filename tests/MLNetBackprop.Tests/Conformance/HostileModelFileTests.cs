@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Xunit.Abstractions;

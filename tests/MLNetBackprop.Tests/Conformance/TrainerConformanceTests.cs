@@ -1,4 +1,4 @@
-using MLNetBackprop.Engine.Training;
+using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

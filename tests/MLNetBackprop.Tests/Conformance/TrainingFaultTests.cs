@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using MLNetBackprop.Engine.Training;
-using MLNetBackprop.Tests.Tools;
+using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
 
 namespace MLNetBackprop.Tests.Conformance;

@@ -1,3 +1,4 @@
+using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
-using MLNetBackprop.Engine.Model;
-using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace MLNetBackprop.Tests.MLNet;
 

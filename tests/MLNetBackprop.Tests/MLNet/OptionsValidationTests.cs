@@ -1,6 +1,4 @@
-using MLNetBackprop.Engine.Optimizers;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace MLNetBackprop.Tests.MLNet;
 

@@ -1,5 +1,4 @@
-using MLNetBackprop.Engine.Model;
-using MLNetBackprop.Tests.Tools;
+using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

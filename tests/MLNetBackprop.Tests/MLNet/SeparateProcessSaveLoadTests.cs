@@ -1,6 +1,5 @@
+using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
-using Microsoft.ML.Data;
-using MLNetBackprop.Tests.Tools;
 
 namespace MLNetBackprop.Tests.MLNet;
 

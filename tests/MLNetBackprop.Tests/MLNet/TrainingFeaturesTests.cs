@@ -1,4 +1,4 @@
-using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,0 +1,162 @@
+using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Tests.TestSupport;
+
+namespace MLNetBackprop.Tests.Engine.Model;
+
+public class NetworkSerializerTests
+{
+    private static Network SampleNetwork()
+    {
+        var layout = new NetworkLayout(3, [4, 2], 2, ActivationKind.Gelu);
+        return new Network(layout, TestData.Uniform(layout.ParameterCount, -1, 1, 71));
+    }
+
+    private static byte[] Serialize(Network network)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+            NetworkSerializer.Write(writer, network);
+        return stream.ToArray();
+    }
+
+    private static Network Deserialize(byte[] bytes, bool seekable = true)
+    {
+        using Stream stream = seekable ? new MemoryStream(bytes) : new ForwardOnlyStream(bytes);
+        using var reader = new BinaryReader(stream);
+        return NetworkSerializer.Read(reader);
+    }
+
+    // The header as Write lays it out, with any field replaceable.
+    private static byte[] Header(int version = 1, int input = 3, int[]? hidden = null, int output = 2, int activation = 5, int? count = null, float[]? parameters = null)
+    {
+        hidden ??= [4, 2];
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+        {
+            writer.Write(version);
+            writer.Write(input);
+            writer.Write(hidden.Length);
+            foreach (var h in hidden)
+                writer.Write(h);
+            writer.Write(output);
+            writer.Write(activation);
+            writer.Write(count ?? parameters?.Length ?? 0);
+            foreach (var p in parameters ?? [])
+                writer.Write(p);
+        }
+        return stream.ToArray();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_written_network_reads_back_identically(bool seekable)
+    {
+        var network = SampleNetwork();
+        var copy = Deserialize(Serialize(network), seekable);
+        Assert.Equal(network.Layout.InputCount, copy.Layout.InputCount);
+        Assert.Equal(network.Layout.HiddenSizes.ToArray(), copy.Layout.HiddenSizes.ToArray());
+        Assert.Equal(network.Layout.OutputCount, copy.Layout.OutputCount);
+        Assert.Equal(network.Layout.HiddenActivation, copy.Layout.HiddenActivation);
+        Assert.Equal(network.Parameters.ToArray().Select(BitConverter.SingleToInt32Bits), copy.Parameters.ToArray().Select(BitConverter.SingleToInt32Bits));
+    }
+
+    [Theory]
+    [InlineData(50, 60)] // 3,487 parameters: several 1,024-float copy chunks
+    [InlineData(1100, 1000)] // 1,101,000: past the first 2²⁰-float allocation of an unseekable read, so it must grow
+    public void A_network_bigger_than_the_copy_buffers_round_trips(int inputs, int outputs)
+    {
+        var layout = new NetworkLayout(inputs, [], outputs, ActivationKind.Relu);
+        var network = new Network(layout, TestData.Uniform(layout.ParameterCount, -1, 1, 72));
+        var bytes = Serialize(network);
+        Assert.Equal(network.Parameters.ToArray(), Deserialize(bytes, seekable: false).Parameters.ToArray());
+        Assert.Equal(network.Parameters.ToArray(), Deserialize(bytes, seekable: true).Parameters.ToArray());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Every_truncation_is_reported_as_invalid_data(bool seekable)
+    {
+        var bytes = Serialize(SampleNetwork());
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            var error = Assert.Throws<InvalidDataException>(() => Deserialize(bytes[..length], seekable));
+            Assert.Contains("truncated", error.Message);
+        }
+    }
+
+    public static TheoryData<string, byte[]> CorruptHeaders()
+    {
+        var layout = new NetworkLayout(3, [4, 2], 2, ActivationKind.Gelu);
+        var good = new float[layout.ParameterCount];
+        var withNaN = (float[])good.Clone();
+        withNaN[7] = float.NaN;
+        var withInfinity = (float[])good.Clone();
+        withInfinity[^1] = float.NegativeInfinity;
+        return new TheoryData<string, byte[]>
+        {
+            { "version", Header(version: 2, parameters: good) },
+            { "input count 0", Header(input: 0, parameters: good) },
+            { "hidden layer count -1", Header(hidden: [], parameters: good) is var b ? Patch(b, 8, -1) : b },
+            { "hidden layer 2 size -3", Header(hidden: [4, -3], parameters: good) },
+            { "output count 16777217", Header(output: (1 << 24) + 1, parameters: good) },
+            { "activation 6", Header(activation: 6, parameters: good) },
+            { "parameter count 40", Header(count: 40, parameters: good) },
+            { "more than", Header(input: 1 << 24, hidden: [1 << 24], count: int.MaxValue) },
+            { "Parameter 7 is NaN", Header(parameters: withNaN) },
+            { "Parameter 31 is -Infinity", Header(parameters: withInfinity) },
+        };
+    }
+
+    private static byte[] Patch(byte[] bytes, int offset, int value)
+    {
+        BitConverter.GetBytes(value).CopyTo(bytes, offset);
+        return bytes;
+    }
+
+    [Theory]
+    [MemberData(nameof(CorruptHeaders))]
+    public void Corrupt_data_is_rejected_with_a_message_naming_the_problem(string problem, byte[] bytes)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => Deserialize(bytes));
+        Assert.Contains(problem, error.Message);
+    }
+
+    [Fact]
+    public void A_huge_consistent_header_on_a_short_unseekable_stream_is_reported_as_truncated()
+    {
+        // 46,000 × 46,000 weights: a valid shape of about two billion parameters, but no data follows.
+        var bytes = Header(input: 46_000, hidden: [], output: 46_000, count: 46_000 * 46_000 + 46_000, parameters: [1f, 2f]);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<InvalidDataException>(() => Deserialize(bytes, seekable: false));
+        Assert.Contains("truncated", error.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 << 20, "Read allocated for the claimed size");
+    }
+
+    [Fact]
+    public void The_header_helper_writes_what_Write_writes()
+    {
+        // Guards the corrupt-header tests: an unmodified header must read back fine.
+        var network = SampleNetwork();
+        Assert.Equal(Serialize(network), Header(parameters: network.Parameters.ToArray()));
+    }
+
+    // A stream that cannot seek, so Read cannot check the remaining length up front.
+    private sealed class ForwardOnlyStream(byte[] bytes) : Stream
+    {
+        private readonly MemoryStream _inner = new(bytes);
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        // Hands out at most 3 bytes per call, like a slow network stream.
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, 3));
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,35 @@
+using MLNetBackprop.Engine.Data;
+using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Training;
+
+namespace MLNetBackprop.Tests.TestSupport;
+
+/// <summary>The noisy two-class data, overfitting settings and measures shared by the training-run tests.</summary>
+internal static class TrainingRuns
+{
+    // Noisy two-class data: feature 0 decides the class, but 30% of the labels are flipped, so a wide network
+    // overfits the 40 training rows and its validation loss turns up after a few epochs.
+    public static TrainingSet Noisy(int rows, long seed)
+    {
+        var x = TestData.Uniform(rows * 2, -1, 1, seed);
+        var flip = TestData.Uniform(rows, 0, 1, seed + 1);
+        var y = Enumerable.Range(0, rows).Select(r => (x[2 * r] > 0) ^ (flip[r] < 0.3f) ? 1f : 0f).ToArray();
+        return new TrainingSet(x, y, null, 2);
+    }
+
+    public static TrainingSettings Overfitting(int maxEpochs = 60, float tolerance = 0) => new()
+    {
+        HiddenLayerSizes = [64], Loss = LossKind.Logistic, LearningRate = 0.03f, L2 = 0, BatchSize = 8,
+        MaxEpochs = maxEpochs, Tolerance = tolerance, EpochsWithoutImprovement = 5, Seed = 2,
+    };
+
+    public static double LossOf(Network network, TrainingSet set)
+    {
+        var outputs = new float[set.RowCount];
+        network.PredictBatch(set.Features, outputs, set.RowCount);
+        return ReferenceNetwork.MeanLoss(LossKind.Logistic, 1, outputs.Select(v => (double)v).ToArray(), set.Targets, null, 1);
+    }
+
+    public static int[] Bits(float[] p) => p.Select(BitConverter.SingleToInt32Bits).ToArray();
+}
