@@ -5,13 +5,13 @@ namespace MLNetBackprop.Tests.Cli;
 /// <summary>The command-line tool, run as a user runs it: its own process, real files, exit codes.</summary>
 public class CommandLineToolTests : IDisposable
 {
-    readonly string _folder = Directory.CreateTempSubdirectory("mlp-cli-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("mlp-cli-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    static BuiltProgram.Result Cli(params string[] args) => BuiltProgram.Run("src/MLNetBackprop.Cli", "mlnet-backprop", args);
+    private static BuiltProgram.Result Cli(params string[] args) => BuiltProgram.Run("src/MLNetBackprop.Cli", "mlnet-backprop", args);
 
-    static string Data(string file) => Path.Combine(BuiltProgram.RepositoryRoot, "data", file);
+    private static string Data(string file) => Path.Combine(BuiltProgram.RepositoryRoot, "data", file);
 
     [Fact]
     public void Train_saves_a_model_that_predict_uses_to_score_every_row()
@@ -29,7 +29,7 @@ public class CommandLineToolTests : IDisposable
         var lines = File.ReadAllLines(predictions);
         Assert.Equal(178 + 1, lines.Length);
         Assert.StartsWith("PredictedLabel", lines[0]);
-        Assert.Contains(lines.Skip(1), line => line.StartsWith("class_0"));
+        Assert.Contains(lines.Skip(1), line => line.StartsWith("class_0", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
-using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetBackprop.Tests.TestSupport;
 using Xunit.Abstractions;
 
 namespace MLNetBackprop.Tests.Conformance;
@@ -8,9 +8,9 @@ namespace MLNetBackprop.Tests.Conformance;
 /// <summary>One fitted model serves many threads at once, and training runs do not interfere with each other.</summary>
 public class ConcurrencyTests(ITestOutputHelper output)
 {
-    const int Threads = 8;
-    const int RowsPerThread = 100_000;
-    const int FeatureCount = 6;
+    private const int Threads = 8;
+    private const int RowsPerThread = 100_000;
+    private const int FeatureCount = 6;
 
     public sealed class Input
     {

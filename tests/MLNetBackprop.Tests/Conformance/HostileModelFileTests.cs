@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetBackprop.Tests.TestSupport;
 using Xunit.Abstractions;
 
 namespace MLNetBackprop.Tests.Conformance;
@@ -15,12 +15,12 @@ namespace MLNetBackprop.Tests.Conformance;
 /// </summary>
 public class HostileModelFileTests(ITestOutputHelper output)
 {
-    const int DefaultCasesPerModel = 1000;
-    static readonly TimeSpan MaxTimePerCase = TimeSpan.FromSeconds(10);
-    const long MaxAllocatedBytesPerCase = 64L << 20;
+    private const int DefaultCasesPerModel = 1000;
+    private static readonly TimeSpan MaxTimePerCase = TimeSpan.FromSeconds(10);
+    private const long MaxAllocatedBytesPerCase = 64L << 20;
 
     // Exceptions a damaged file may legitimately produce, at the root of ML.NET's wrapping.
-    static readonly Type[] CleanFailures =
+    private static readonly Type[] CleanFailures =
     [
         typeof(InvalidDataException), typeof(FormatException), typeof(InvalidOperationException),
         typeof(ArgumentException), typeof(ArgumentOutOfRangeException), typeof(EndOfStreamException),
@@ -53,10 +53,10 @@ public class HostileModelFileTests(ITestOutputHelper output)
 
         output.WriteLine($"{name}: {run} mutated files in {clock.Elapsed.TotalSeconds:F1} s; outcomes: " +
             string.Join(", ", outcomes.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}")));
-        Assert.True(outcomes.Keys.Count(k => k != "loaded") > 0, "no mutation was rejected: the fuzzer is not reaching the model");
+        Assert.True(outcomes.Keys.Any(k => k != "loaded"), "no mutation was rejected: the fuzzer is not reaching the model");
     }
 
-    string LoadAndScore(byte[] file, IDataView data, int run)
+    private static string LoadAndScore(byte[] file, IDataView data, int run)
     {
         var ml = new MLContext(seed: 1);
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
@@ -83,7 +83,7 @@ public class HostileModelFileTests(ITestOutputHelper output)
         return outcome;
     }
 
-    static Exception RootCause(Exception ex)
+    private static Exception RootCause(Exception ex)
     {
         // ML.NET wraps loader failures (TargetInvocationException inside "Error during class instantiation").
         while (ex.InnerException is { } inner && ex is System.Reflection.TargetInvocationException or InvalidOperationException)
@@ -92,10 +92,10 @@ public class HostileModelFileTests(ITestOutputHelper output)
     }
 
     // ML.NET's model header takes the first 256 bytes of the entry; the serialized network follows it.
-    const int ModelHeaderSize = 256;
+    private const int ModelHeaderSize = 256;
 
     /// <summary>Where the serialized network lies in the entry: the header, then sizes and the parameters.</summary>
-    static Range NetworkRegion(ITransformer model)
+    private static Range NetworkRegion(ITransformer model)
     {
         var predictor = ((IPredictionTransformer<object>)((TransformerChain<ITransformer>)model).LastTransformer).Model;
         var widths = (IReadOnlyList<int>)predictor.GetType().GetProperty("LayerSizes")!.GetValue(predictor)!;
@@ -104,7 +104,7 @@ public class HostileModelFileTests(ITestOutputHelper output)
     }
 
     // Half the mutations land in the serialized network (our reader), half anywhere (ML.NET's header and tables too).
-    static byte[] Mutate(byte[] payload, Range network, Random random)
+    private static byte[] Mutate(byte[] payload, Range network, Random random)
     {
         var copy = (byte[])payload.Clone();
         var (regionStart, regionLength) = network.GetOffsetAndLength(copy.Length);
@@ -129,7 +129,7 @@ public class HostileModelFileTests(ITestOutputHelper output)
         }
     }
 
-    static byte[] Save(MLContext ml, ITransformer model, IDataView data)
+    private static byte[] Save(MLContext ml, ITransformer model, IDataView data)
     {
         using var stream = new MemoryStream();
         ml.Model.Save(model, data.Schema, stream);
@@ -137,13 +137,13 @@ public class HostileModelFileTests(ITestOutputHelper output)
     }
 
     // The MLP's model parameters are the "Model/Model.key" entry of the last transformer.
-    static string FindMlpEntry(byte[] zip)
+    private static string FindMlpEntry(byte[] zip)
     {
         using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
-        return archive.Entries.Select(e => e.FullName).Where(n => n.EndsWith("/Model/Model.key")).OrderBy(n => n).Last();
+        return archive.Entries.Select(e => e.FullName).Where(n => n.EndsWith("/Model/Model.key", StringComparison.Ordinal)).OrderBy(n => n).Last();
     }
 
-    static byte[] ReadEntry(byte[] zip, string entryName)
+    private static byte[] ReadEntry(byte[] zip, string entryName)
     {
         using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
         using var entry = archive.GetEntry(entryName)!.Open();
@@ -152,7 +152,7 @@ public class HostileModelFileTests(ITestOutputHelper output)
         return copy.ToArray();
     }
 
-    static byte[] ReplaceEntry(byte[] zip, string entryName, byte[] content)
+    private static byte[] ReplaceEntry(byte[] zip, string entryName, byte[] content)
     {
         using var result = new MemoryStream();
         using (var source = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read))

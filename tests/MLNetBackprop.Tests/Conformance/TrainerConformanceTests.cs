@@ -1,15 +1,15 @@
-using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetBackprop.Tests.TestSupport;
 
 namespace MLNetBackprop.Tests.Conformance;
 
 /// <summary>The same behavioural contract, checked for each of the three trainers.</summary>
 public class TrainerConformanceTests
 {
-    const int FeatureCount = 4;
+    private const int FeatureCount = 4;
 
-    static (MLContext Ml, List<string> Log) ContextWithLog(int seed = 1)
+    private static (MLContext Ml, List<string> Log) ContextWithLog(int seed = 1)
     {
         var ml = new MLContext(seed: seed);
         var log = new List<string>();
@@ -17,7 +17,7 @@ public class TrainerConformanceTests
         return (ml, log);
     }
 
-    static float[][] Scores(ITransformer model, IDataView data, TrainerUnderTest trainer)
+    private static float[][] Scores(ITransformer model, IDataView data, TrainerUnderTest trainer)
     {
         var scored = model.Transform(data);
         return trainer == TrainerUnderTest.Multiclass
@@ -25,7 +25,7 @@ public class TrainerConformanceTests
             : scored.GetColumn<float>("Score").Select(s => new[] { s }).ToArray();
     }
 
-    static void AssertNoTrainingStarted(List<string> log)
+    private static void AssertNoTrainingStarted(List<string> log)
         => Assert.DoesNotContain(log, m => m.Contains("Epoch 1:"));
 
     [Theory]

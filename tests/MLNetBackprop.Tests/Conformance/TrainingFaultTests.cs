@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
+using MLNetBackprop.Tests.TestSupport;
 
 namespace MLNetBackprop.Tests.Conformance;
 
@@ -10,20 +10,20 @@ namespace MLNetBackprop.Tests.Conformance;
 /// </summary>
 public class TrainingFaultTests : IDisposable
 {
-    readonly string _folder = Directory.CreateTempSubdirectory("mlp-faults-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("mlp-faults-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    string[] TrainArguments(string model, string checkpoint) =>
+    private static string[] TrainArguments(string model, string checkpoint) =>
     [
         "train", "--data", Path.Combine(BuiltProgram.RepositoryRoot, "data", "digits.csv"), "--label", "Label",
         "--task", "multiclass", "--hidden", "64", "--epochs", "400", "--tolerance", "0", "--batch-size", "64",
         "--model", model, "--checkpoint", checkpoint,
     ];
 
-    static BuiltProgram.Result Cli(string[] args) => BuiltProgram.Run("src/MLNetBackprop.Cli", "mlnet-backprop", args);
+    private static BuiltProgram.Result Cli(string[] args) => BuiltProgram.Run("src/MLNetBackprop.Cli", "mlnet-backprop", args);
 
-    string Predictions(string model)
+    private string Predictions(string model)
     {
         var output = Path.Combine(_folder, Path.GetFileNameWithoutExtension(model) + ".tsv");
         var run = Cli(["predict", "--model", model, "--data", Path.Combine(BuiltProgram.RepositoryRoot, "data", "digits.csv"), "--output", output]);

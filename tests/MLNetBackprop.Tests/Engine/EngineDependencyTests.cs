@@ -54,7 +54,7 @@ public class EngineDependencyTests
         && !(t.Namespace ?? "").StartsWith("MLNetBackprop.Engine", StringComparison.Ordinal)
         && (t.Namespace ?? "").StartsWith("MLNetBackprop", StringComparison.Ordinal);
 
-    private static IEnumerable<Type> ReferencedTypes(Type type)
+    private static HashSet<Type> ReferencedTypes(Type type)
     {
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
         var found = new HashSet<Type>();

@@ -1,35 +1,35 @@
-using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetBackprop.Tests.TestSupport;
 
 namespace MLNetBackprop.Tests.MLNet;
 
 /// <summary>Bad data and schemas fail early with a message that names the column and the fix.</summary>
 public class BadInputTests
 {
-    readonly MLContext _ml = new(seed: 1);
+    private readonly MLContext _ml = new(seed: 1);
 
-    IDataView Rows(int count = 50) => _ml.Data.LoadFromEnumerable(SyntheticRows.TwoFeaturesOneInformative(count, seed: 2));
+    private IDataView Rows(int count = 50) => _ml.Data.LoadFromEnumerable(SyntheticRows.TwoFeaturesOneInformative(count, seed: 2));
 
-    sealed class DoubleFeatures
+    private sealed class DoubleFeatures
     {
         [VectorType(2)] public double[] Features { get; set; } = [0, 1];
         public bool Label { get; set; }
     }
 
-    sealed class VariableFeatures
+    private sealed class VariableFeatures
     {
         public float[] Features { get; set; } = [0, 1];
         public bool Label { get; set; }
     }
 
-    sealed class FloatLabel
+    private sealed class FloatLabel
     {
         [VectorType(2)] public float[] Features { get; set; } = [0, 1];
         public float Label { get; set; }
     }
 
-    static void AssertMessage(Exception ex, params string[] fragments)
+    private static void AssertMessage(Exception ex, params string[] fragments)
     {
         foreach (var fragment in fragments)
             Assert.Contains(fragment, ex.Message);
@@ -182,7 +182,7 @@ public class BadInputTests
         Assert.Contains("Vector<Single, 2>", ex.Message);
     }
 
-    sealed class ThreeFeatures
+    private sealed class ThreeFeatures
     {
         [VectorType(3)] public float[] Features { get; set; } = [1, 2, 3];
     }

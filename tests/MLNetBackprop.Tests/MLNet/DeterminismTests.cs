@@ -1,13 +1,13 @@
-using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetBackprop.Tests.TestSupport;
 
 namespace MLNetBackprop.Tests.MLNet;
 
 /// <summary>The same seed and data give the same model bit for bit; another seed gives another model.</summary>
 public class DeterminismTests
 {
-    static float[] TrainAndScore(int contextSeed, int? trainerSeed = null)
+    private static float[] TrainAndScore(int contextSeed, int? trainerSeed = null)
     {
         var ml = new MLContext(seed: contextSeed);
         var data = ml.Data.LoadFromEnumerable(SyntheticRows.TwoFeaturesOneInformative(300, seed: 5));

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
+using MLNetBackprop.Tests.TestSupport;
 
 namespace MLNetBackprop.Tests.MLNet;
 
@@ -40,7 +40,7 @@ public class GoldenModelTests
         return Convert.ToHexString(SHA256.HashData(bytes))[..32];
     }
 
-    static float[] Train(string name)
+    private static float[] Train(string name)
     {
         var ml = new MLContext(seed: 3);
         return name switch
@@ -78,7 +78,7 @@ public class GoldenModelTests
         };
     }
 
-    static float[] Binary(MLContext ml, MlpBinaryTrainer.Options options)
+    private static float[] Binary(MLContext ml, MlpBinaryTrainer.Options options)
     {
         var data = ShippedData.MalignantAsLabel(ml).Append(ml.Transforms.Concatenate("Features", "Measurements"))
             .Append(ml.Transforms.NormalizeMinMax("Features"));
@@ -87,7 +87,7 @@ public class GoldenModelTests
     }
 
     // Four copies of the 64 pixels give 256 inputs, the width from which the first layer splits its inputs in two.
-    static float[] Multiclass(MLContext ml, MlpMulticlassTrainer.Options options, int copies = 1)
+    private static float[] Multiclass(MLContext ml, MlpMulticlassTrainer.Options options, int copies = 1)
     {
         var data = ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(ml.Transforms.Concatenate("Features", Enumerable.Repeat("Pixels", copies).ToArray()))
@@ -96,7 +96,7 @@ public class GoldenModelTests
         return ml.MulticlassClassification.Trainers.Mlp(options).Fit(prepared).Model.Network.Parameters.ToArray();
     }
 
-    static float[] Regression(MLContext ml, MlpRegressionTrainer.Options options)
+    private static float[] Regression(MLContext ml, MlpRegressionTrainer.Options options)
     {
         var data = ml.Transforms.Concatenate("Features", "Measurements").Append(ml.Transforms.NormalizeMeanVariance("Features"));
         var prepared = data.Fit(ShippedData.Diabetes(ml)).Transform(ShippedData.Diabetes(ml));

@@ -1,13 +1,14 @@
-using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+using MLNetBackprop.Tests.TestSupport;
 
 namespace MLNetBackprop.Tests.MLNet;
 
 /// <summary>The trainers' output works with ML.NET's own tools exactly like a built-in trainer's.</summary>
 public class MlnetIntegrationTests
 {
-    static IEstimator<ITransformer> IrisPipeline(MLContext ml, int epochs = 60) =>
+    private static EstimatorChain<KeyToValueMappingTransformer> IrisPipeline(MLContext ml, int epochs = 60) =>
         ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(ml.Transforms.Concatenate("Features", "Measurements"))
             .Append(ml.Transforms.NormalizeMinMax("Features"))
@@ -139,7 +140,7 @@ public class MlnetIntegrationTests
         Assert.Throws<ArgumentOutOfRangeException>(() => model.GetLayerParameters(3));
     }
 
-    sealed class CategoricalRow
+    private sealed class CategoricalRow
     {
         public string Color { get; set; } = "";
         public float Size { get; set; }

@@ -2,6 +2,7 @@ using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Optimizers;
 using MLNetBackprop.Engine.Training;
+using MLNetBackprop.MLNet;
 
 namespace MLNetBackprop.Tests.MLNet;
 
@@ -46,7 +47,7 @@ public class OptionsMappingTests
         }
     }
 
-    static void AssertAllDefined<TPublic, TEngine>(Func<TPublic, TEngine> map)
+    private static void AssertAllDefined<TPublic, TEngine>(Func<TPublic, TEngine> map)
         where TPublic : struct, Enum where TEngine : struct, Enum
     {
         foreach (var value in Enum.GetValues<TPublic>())

@@ -5,7 +5,7 @@ namespace MLNetBackprop.Tests.MLNet;
 /// <summary>Every option's invalid values are rejected up front, naming the option and its valid range.</summary>
 public class OptionsValidationTests
 {
-    readonly MLContext _ml = new(seed: 1);
+    private readonly MLContext _ml = new(seed: 1);
 
     public static TheoryData<string, Action<MlpOptionsBase>, string> InvalidOptions => new()
     {
@@ -150,14 +150,14 @@ public class OptionsValidationTests
         Assert.Null(options.ClassWeights);
     }
 
-    IEnumerable<Func<Action<MlpOptionsBase>, object>> TrainerFactories()
+    private IEnumerable<Func<Action<MlpOptionsBase>, object>> TrainerFactories()
     {
         yield return corrupt => _ml.BinaryClassification.Trainers.Mlp(Corrupted(new MlpBinaryTrainer.Options(), corrupt));
         yield return corrupt => _ml.MulticlassClassification.Trainers.Mlp(Corrupted(new MlpMulticlassTrainer.Options(), corrupt));
         yield return corrupt => _ml.Regression.Trainers.Mlp(Corrupted(new MlpRegressionTrainer.Options(), corrupt));
     }
 
-    static T Corrupted<T>(T options, Action<MlpOptionsBase> corrupt) where T : MlpOptionsBase
+    private static T Corrupted<T>(T options, Action<MlpOptionsBase> corrupt) where T : MlpOptionsBase
     {
         corrupt(options);
         return options;

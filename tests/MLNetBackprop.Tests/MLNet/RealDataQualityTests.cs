@@ -1,5 +1,5 @@
-using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
+using MLNetBackprop.Tests.TestSupport;
 using Xunit.Abstractions;
 
 namespace MLNetBackprop.Tests.MLNet;

@@ -1,6 +1,6 @@
-using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetBackprop.Tests.TestSupport;
 
 namespace MLNetBackprop.Tests.MLNet;
 
@@ -10,7 +10,7 @@ namespace MLNetBackprop.Tests.MLNet;
 /// </summary>
 public class SavedModelCompatibilityTests
 {
-    static string Fixture(string file) => Path.Combine(BuiltProgram.RepositoryRoot, "tests", "MLNetBackprop.Tests", "Fixtures", file);
+    private static string Fixture(string file) => Path.Combine(BuiltProgram.RepositoryRoot, "tests", "MLNetBackprop.Tests", "Fixtures", file);
 
     [Fact]
     public void A_binary_model_file_of_format_00010002_loads_with_its_parameters_and_history()

@@ -1,5 +1,5 @@
-using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
+using MLNetBackprop.Tests.TestSupport;
 
 namespace MLNetBackprop.Tests.MLNet;
 
@@ -9,7 +9,7 @@ namespace MLNetBackprop.Tests.MLNet;
 /// </summary>
 public class SeparateProcessSaveLoadTests : IDisposable
 {
-    readonly string _folder = Directory.CreateTempSubdirectory("mlp-saveload-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("mlp-saveload-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
@@ -49,7 +49,7 @@ public class SeparateProcessSaveLoadTests : IDisposable
         AssertFreshProcessReproduces(ml, pipeline.Fit(data), data, "Score");
     }
 
-    void AssertFreshProcessReproduces(MLContext ml, ITransformer model, IDataView data, params string[] columns)
+    private void AssertFreshProcessReproduces(MLContext ml, ITransformer model, IDataView data, params string[] columns)
     {
         var modelPath = Path.Combine(_folder, "model.zip");
         var dataPath = Path.Combine(_folder, "data.idv");
@@ -70,7 +70,7 @@ public class SeparateProcessSaveLoadTests : IDisposable
         Assert.Equal(expected, actual);
     }
 
-    static void RunLoadProbe(string modelPath, string dataPath, string outputPath, string[] columns)
+    private static void RunLoadProbe(string modelPath, string dataPath, string outputPath, string[] columns)
     {
         var run = BuiltProgram.Run("tests/MLNetBackprop.LoadProbe", "MLNetBackprop.LoadProbe",
             new[] { modelPath, dataPath, outputPath }.Concat(columns));

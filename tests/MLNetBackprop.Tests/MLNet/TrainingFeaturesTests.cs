@@ -1,17 +1,17 @@
-using MLNetBackprop.Tests.TestSupport;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetBackprop.Tests.TestSupport;
 
 namespace MLNetBackprop.Tests.MLNet;
 
 /// <summary>The issue-3 training features as ML.NET users reach them: through the trainers' options and Fit overloads.</summary>
 public class TrainingFeaturesTests : IDisposable
 {
-    readonly string _folder = Directory.CreateTempSubdirectory("mlp-bridge-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("mlp-bridge-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    sealed class Collect<T> : IProgress<T>
+    private sealed class Collect<T> : IProgress<T>
     {
         public List<T> Items { get; } = [];
         public Action<T>? Then { get; init; }
@@ -22,9 +22,9 @@ public class TrainingFeaturesTests : IDisposable
         }
     }
 
-    static IDataView Rows(MLContext ml, int count, int seed) => ml.Data.LoadFromEnumerable(SyntheticRows.TwoFeaturesOneInformative(count, seed));
+    private static IDataView Rows(MLContext ml, int count, int seed) => ml.Data.LoadFromEnumerable(SyntheticRows.TwoFeaturesOneInformative(count, seed));
 
-    static MlpBinaryTrainer.Options Binary(int epochs = 15) => new()
+    private static MlpBinaryTrainer.Options Binary(int epochs = 15) => new()
     {
         HiddenLayerSizes = [16], NumberOfEpochs = epochs, LearningRate = 0.01f, BatchSize = 16, Tolerance = 0, Seed = 3,
     };
@@ -56,7 +56,8 @@ public class TrainingFeaturesTests : IDisposable
         Assert.Contains("same pipeline", error.Message);
     }
 
-    sealed class IrisLabel { public string Label { get; set; } = ""; }
+    private sealed class IrisLabel
+    { public string Label { get; set; } = ""; }
 
     [Fact]
     public void Validation_fraction_holds_out_rows_inside_a_pipeline_and_the_history_survives_save_and_load()

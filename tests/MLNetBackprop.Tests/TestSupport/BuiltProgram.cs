@@ -42,7 +42,7 @@ internal static class BuiltProgram
 
     public static string RepositoryRoot { get; } = FindRoot();
 
-    static string Locate(string projectPath, string assemblyName)
+    private static string Locate(string projectPath, string assemblyName)
     {
         // The tests run from tests/MLNetBackprop.Tests/bin/<configuration>/<framework>/.
         var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
@@ -53,7 +53,7 @@ internal static class BuiltProgram
         return path;
     }
 
-    static string FindRoot()
+    private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "MLNetBackprop.sln")))

@@ -8,7 +8,7 @@ namespace MLNetBackprop.Tests.TestSupport;
 /// </summary>
 public sealed class TrainerUnderTest
 {
-    TrainerUnderTest(string name, string labelColumn, Func<MLContext, IEstimator<ITransformer>> prepareLabel,
+    private TrainerUnderTest(string name, string labelColumn, Func<MLContext, IEstimator<ITransformer>> prepareLabel,
         Func<MLContext, Action<MlpOptionsBase>, IEstimator<ITransformer>> createTrainer)
     {
         Name = name;
@@ -17,8 +17,8 @@ public sealed class TrainerUnderTest
         _createTrainer = createTrainer;
     }
 
-    readonly Func<MLContext, IEstimator<ITransformer>> _prepareLabel;
-    readonly Func<MLContext, Action<MlpOptionsBase>, IEstimator<ITransformer>> _createTrainer;
+    private readonly Func<MLContext, IEstimator<ITransformer>> _prepareLabel;
+    private readonly Func<MLContext, Action<MlpOptionsBase>, IEstimator<ITransformer>> _createTrainer;
 
     public string Name { get; }
     public string LabelColumn { get; }
@@ -59,7 +59,7 @@ public sealed class TrainerUnderTest
     public IEstimator<ITransformer> Trainer(MLContext ml, Action<MlpOptionsBase>? configure = null)
         => _createTrainer(ml, configure ?? (_ => { }));
 
-    static T Configured<T>(T options, Action<MlpOptionsBase> configure) where T : MlpOptionsBase
+    private static T Configured<T>(T options, Action<MlpOptionsBase> configure) where T : MlpOptionsBase
     {
         configure(options);
         return options;

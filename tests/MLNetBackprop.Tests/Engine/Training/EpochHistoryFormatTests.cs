@@ -7,7 +7,7 @@ namespace MLNetBackprop.Tests.Engine.Training;
 /// <summary>The one epoch-history layout of checkpoints and model files.</summary>
 public class EpochHistoryFormatTests
 {
-    static readonly EpochReport[] History =
+    private static readonly EpochReport[] History =
     [
         new(1, 0.75, TimeSpan.FromTicks(1234)) { LearningRate = 1e-3f, SamplesPerSecond = 5000.5 },
         new(2, 0.5, TimeSpan.FromTicks(5678)) { ValidationLoss = 0.625, ValidationAccuracy = 0.875, LearningRate = 5e-4f, SamplesPerSecond = 6000 },
@@ -73,7 +73,7 @@ public class EpochHistoryFormatTests
         }
     }
 
-    static byte[] Written(IReadOnlyList<EpochReport> history, int epochLimit)
+    private static byte[] Written(IReadOnlyList<EpochReport> history, int epochLimit)
     {
         var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
