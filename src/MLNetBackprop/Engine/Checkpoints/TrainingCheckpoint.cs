@@ -1,6 +1,6 @@
 using System.Globalization;
 using MLNetBackprop.Engine.Data;
-using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Training;
 
 namespace MLNetBackprop.Engine.Checkpoints;
@@ -73,7 +73,7 @@ internal sealed class TrainingCheckpoint
             writer.Write(word);
         foreach (var index in state.Order)
             writer.Write(index);
-        OptimizerState.Write(writer, state.Parameters);
+        FloatVectorFormat.Write(writer, state.Parameters);
         if (state.Lbfgs is not null)
             state.Lbfgs.SaveState(writer);
         else
@@ -81,7 +81,7 @@ internal sealed class TrainingCheckpoint
         state.Schedule.SaveState(writer);
         state.Tracker.SaveState(writer);
         if (state.Best is not null)
-            OptimizerState.Write(writer, state.Best);
+            FloatVectorFormat.Write(writer, state.Best);
         EpochHistoryFormat.Write(writer, state.History, _maxEpochs);
     }
 
@@ -99,7 +99,7 @@ internal sealed class TrainingCheckpoint
                 throw new InvalidDataException($"row index {index} is out of range");
             order[i] = index;
         }
-        OptimizerState.Read(reader, state.Parameters);
+        FloatVectorFormat.Read(reader, state.Parameters);
         if (state.Lbfgs is not null)
             state.Lbfgs.LoadState(reader);
         else
@@ -107,7 +107,7 @@ internal sealed class TrainingCheckpoint
         state.Schedule.LoadState(reader);
         state.Tracker.LoadState(reader);
         if (state.Best is not null)
-            OptimizerState.Read(reader, state.Best);
+            FloatVectorFormat.Read(reader, state.Best);
         var history = EpochHistoryFormat.Read(reader, out _);
         if (history.Count < 1 || history.Count >= _maxEpochs)
             throw new InvalidDataException($"it records {history.Count} epochs");

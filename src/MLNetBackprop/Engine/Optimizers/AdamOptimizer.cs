@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Model;
 
 namespace MLNetBackprop.Engine.Optimizers;
 
@@ -49,8 +50,8 @@ internal sealed class AdamOptimizer : IOptimizer
     public void SaveState(BinaryWriter writer)
     {
         writer.Write(StepCount);
-        OptimizerState.Write(writer, _m);
-        OptimizerState.Write(writer, _v);
+        FloatVectorFormat.Write(writer, _m);
+        FloatVectorFormat.Write(writer, _v);
     }
 
     /// <inheritdoc/>
@@ -59,7 +60,7 @@ internal sealed class AdamOptimizer : IOptimizer
         StepCount = reader.ReadInt64();
         if (StepCount < 0)
             throw new InvalidDataException($"The checkpoint's Adam step count {StepCount} is negative.");
-        OptimizerState.Read(reader, _m);
-        OptimizerState.Read(reader, _v);
+        FloatVectorFormat.Read(reader, _m);
+        FloatVectorFormat.Read(reader, _v);
     }
 }

@@ -1,3 +1,5 @@
+using MLNetBackprop.Engine.Model;
+
 namespace MLNetBackprop.Engine.Optimizers;
 
 /// <summary>
@@ -140,12 +142,12 @@ internal sealed class LbfgsOptimizer
         writer.Write(_count);
         writer.Write(_newest);
         writer.Write(_value);
-        OptimizerState.Write(writer, _gradient);
+        FloatVectorFormat.Write(writer, _gradient);
         for (var i = 0; i < _s.Length; i++)
         {
             writer.Write(_rho[i]);
-            OptimizerState.Write(writer, _s[i]);
-            OptimizerState.Write(writer, _y[i]);
+            FloatVectorFormat.Write(writer, _s[i]);
+            FloatVectorFormat.Write(writer, _y[i]);
         }
     }
 
@@ -157,12 +159,12 @@ internal sealed class LbfgsOptimizer
         if (_count < 0 || _count > _s.Length || _newest < -1 || _newest >= _s.Length)
             throw new InvalidDataException("The checkpoint's L-BFGS history does not match the history size.");
         _value = reader.ReadDouble();
-        OptimizerState.Read(reader, _gradient);
+        FloatVectorFormat.Read(reader, _gradient);
         for (var i = 0; i < _s.Length; i++)
         {
             _rho[i] = reader.ReadDouble();
-            OptimizerState.Read(reader, _s[i]);
-            OptimizerState.Read(reader, _y[i]);
+            FloatVectorFormat.Read(reader, _s[i]);
+            FloatVectorFormat.Read(reader, _y[i]);
         }
     }
 

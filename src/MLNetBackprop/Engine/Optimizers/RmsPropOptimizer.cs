@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Model;
 
 namespace MLNetBackprop.Engine.Optimizers;
 
@@ -41,8 +42,8 @@ internal sealed class RmsPropOptimizer : IOptimizer
     }
 
     /// <inheritdoc/>
-    public void SaveState(BinaryWriter writer) => OptimizerState.Write(writer, _meanSquare);
+    public void SaveState(BinaryWriter writer) => FloatVectorFormat.Write(writer, _meanSquare);
 
     /// <inheritdoc/>
-    public void LoadState(BinaryReader reader) => OptimizerState.Read(reader, _meanSquare);
+    public void LoadState(BinaryReader reader) => FloatVectorFormat.Read(reader, _meanSquare);
 }

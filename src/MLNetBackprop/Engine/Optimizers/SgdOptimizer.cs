@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Model;
 
 namespace MLNetBackprop.Engine.Optimizers;
 
@@ -47,8 +48,8 @@ internal sealed class SgdOptimizer : IOptimizer
     }
 
     /// <inheritdoc/>
-    public void SaveState(BinaryWriter writer) => OptimizerState.Write(writer, _velocity);
+    public void SaveState(BinaryWriter writer) => FloatVectorFormat.Write(writer, _velocity);
 
     /// <inheritdoc/>
-    public void LoadState(BinaryReader reader) => OptimizerState.Read(reader, _velocity);
+    public void LoadState(BinaryReader reader) => FloatVectorFormat.Read(reader, _velocity);
 }
