@@ -6,7 +6,7 @@ namespace MLNetBackprop.PackageTests;
 /// <summary>What a user of the NuGet package does first: a pipeline, an evaluation, Save and Load.</summary>
 public class PackageConsumerTests
 {
-    static IDataView Iris(MLContext ml)
+    private static IDataView Iris(MLContext ml)
     {
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "data", "iris.csv")))
