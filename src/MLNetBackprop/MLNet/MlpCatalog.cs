@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using MLNetBackprop;
+using MLNetBackprop.MLNet;
 using Defaults = MLNetBackprop.MlpOptionsBase.Defaults;
 
 namespace Microsoft.ML;
@@ -85,5 +86,11 @@ public static class MlpCatalog
         return options;
     }
 
-    private static T Require<T>(T value) where T : class => value ?? throw new ArgumentNullException(typeof(T).Name);
+    // Checks the loaded ML.NET before the trainer's constructor, the first code that calls its internals, runs.
+    private static T Require<T>(T value) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(value, typeof(T).Name);
+        MlNetCompatibility.EnsureSupported();
+        return value;
+    }
 }

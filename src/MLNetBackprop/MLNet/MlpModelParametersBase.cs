@@ -40,6 +40,7 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
     private protected static ModelLoadContext CheckedAtModel(ModelLoadContext ctx, VersionInfo version)
     {
         ArgumentNullException.ThrowIfNull(ctx);
+        MlNetCompatibility.EnsureSupported();
         ctx.CheckAtModel(version);
         return ctx;
     }

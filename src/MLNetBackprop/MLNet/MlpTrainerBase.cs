@@ -199,6 +199,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
+        MlNetCompatibility.EnsureSupported();
         MlpOptionsValidator.Validate(options);
         return env.Register(name);
     }

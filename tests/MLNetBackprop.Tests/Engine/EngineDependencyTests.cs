@@ -1,6 +1,6 @@
 using System.Reflection;
-using System.Reflection.Emit;
 using MLNetBackprop.Engine.Model;
+using MLNetBackprop.MLNet;
 
 namespace MLNetBackprop.Tests.Engine;
 
@@ -73,7 +73,7 @@ public class EngineDependencyTests
             Add(i);
         foreach (var field in type.GetFields(all))
             Add(field.FieldType);
-        foreach (var method in type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all)))
+        foreach (var method in IlMemberReferences.DeclaredMethods(type))
         {
             if (method is MethodInfo info)
                 Add(info.ReturnType);
@@ -85,58 +85,20 @@ public class EngineDependencyTests
         return found;
     }
 
-    private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(f => (OpCode)f.GetValue(null)!)
-        .ToDictionary(o => o.Value);
-
-    // Walks the IL and resolves every operand that is a type, field or method token.
+    // Every type a method body names: its locals and the types of the members its IL refers to.
     private static IEnumerable<Type> TypesInBody(MethodBase method)
     {
-        var body = method.GetMethodBody();
-        if (body is null)
-            yield break;
-        foreach (var local in body.LocalVariables)
+        foreach (var local in method.GetMethodBody()?.LocalVariables ?? [])
             yield return local.LocalType;
-        var il = body.GetILAsByteArray() ?? [];
-        var genericTypeArguments = method.DeclaringType?.IsGenericType == true ? method.DeclaringType.GetGenericArguments() : null;
-        var genericMethodArguments = method.IsGenericMethod ? method.GetGenericArguments() : null;
-        for (var i = 0; i < il.Length;)
+        foreach (var token in IlMemberReferences.Tokens(method))
         {
-            var value = il[i] == 0xFE ? (short)(0xFE00 | il[i + 1]) : il[i];
-            var op = OpCodesByValue[value];
-            i += op.Size;
-            switch (op.OperandType)
-            {
-                case OperandType.InlineType or OperandType.InlineTok or OperandType.InlineField or OperandType.InlineMethod:
-                    var token = BitConverter.ToInt32(il, i);
-                    var member = method.Module.ResolveMember(token, genericTypeArguments, genericMethodArguments);
-                    if (member is Type t)
-                        yield return t;
-                    else if (member?.DeclaringType is { } declaring)
-                        yield return declaring;
-                    if (member is FieldInfo f)
-                        yield return f.FieldType;
-                    i += 4;
-                    break;
-                case OperandType.InlineSwitch:
-                    i += 4 + 4 * BitConverter.ToInt32(il, i);
-                    break;
-                case OperandType.InlineNone:
-                    break;
-                case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar:
-                    i += 1;
-                    break;
-                case OperandType.InlineVar:
-                    i += 2;
-                    break;
-                case OperandType.InlineI8 or OperandType.InlineR:
-                    i += 8;
-                    break;
-                default:
-                    i += 4;
-                    break;
-            }
+            var member = IlMemberReferences.Resolve(method, token);
+            if (member is Type t)
+                yield return t;
+            else if (member?.DeclaringType is { } declaring)
+                yield return declaring;
+            if (member is FieldInfo f)
+                yield return f.FieldType;
         }
     }
 }
