@@ -40,11 +40,11 @@ static int Usage()
         mlnet-backprop train --data FILE --label COLUMN [options]
             --task binary|multiclass|regression   default: chosen from the label (2 values: binary; text: multiclass; numbers: regression)
             --hidden 128,64        hidden layer sizes (default {Defaults.HiddenLayerSize})
-            --epochs N             maximum epochs (default automatic)
-            --learning-rate X      Adam step size (default {Invariant(Defaults.LearningRate)})
+            --epochs N             maximum epochs (default automatic: at least {Defaults.AutomaticMinimumEpochs}, and enough for {Defaults.AutomaticMinimumUpdates} mini-batch updates)
+            --learning-rate X      {Defaults.Optimizer} step size (default {Invariant(Defaults.LearningRate)})
             --batch-size N         rows per mini-batch (default {Defaults.BatchSize})
-            --test-fraction X      rows held out for evaluation (default {CliDefaults.TestFraction.ToString(CultureInfo.InvariantCulture)})
-            --validation-fraction X  training rows held out for validation and early stopping (default 0)
+            --test-fraction X      rows held out for evaluation (default {Invariant(CliDefaults.TestFraction)})
+            --validation-fraction X  training rows held out for validation and early stopping (default {Invariant(Defaults.ValidationFraction)})
             --tolerance X          stop when the monitored loss improves by less than X for {Defaults.EpochsWithoutImprovement} epochs (default {Invariant(Defaults.Tolerance)}; 0: never)
             --checkpoint FILE      save resumable training state there; rerunning the same command resumes from it
             --checkpoint-every N   epochs between checkpoints (default {Defaults.CheckpointEveryEpochs})
@@ -59,4 +59,4 @@ static int Usage()
     return 0;
 }
 
-static string Invariant(float value) => value.ToString(CultureInfo.InvariantCulture);
+static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);

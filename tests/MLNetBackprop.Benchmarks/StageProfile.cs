@@ -4,6 +4,7 @@ using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Engine.Randomness;
 using MLNetBackprop.Engine.Training;
 
 namespace MLNetBackprop.Benchmarks;

@@ -17,10 +17,10 @@ public static class MlpCatalog
     /// <param name="labelColumnName">The label column, of type <see cref="bool"/>.</param>
     /// <param name="featureColumnName">The feature column, a known-size vector of <see cref="float"/>.</param>
     /// <param name="exampleWeightColumnName">Optional example weights (finite, non-negative floats).</param>
-    /// <param name="hiddenLayerSizes">Hidden layer widths; default one layer of 100.</param>
+    /// <param name="hiddenLayerSizes">Hidden layer widths; default one layer of <see cref="MlpOptionsBase.Defaults.HiddenLayerSize"/> units.</param>
     /// <param name="numberOfEpochs">Maximum passes over the data, in [1, 1000000]; default automatic (see <see cref="MlpOptionsBase.NumberOfEpochs"/>).</param>
-    /// <param name="learningRate">Adam's step size, in (0, 10]; default 1e-3.</param>
-    /// <param name="batchSize">Rows per mini-batch, at least 1; default 200.</param>
+    /// <param name="learningRate">Adam's step size, in (0, 10]; default <see cref="MlpOptionsBase.Defaults.LearningRate"/>.</param>
+    /// <param name="batchSize">Rows per mini-batch, at least 1; default <see cref="MlpOptionsBase.Defaults.BatchSize"/>.</param>
     public static MlpBinaryTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
         string? exampleWeightColumnName = null, int[]? hiddenLayerSizes = null, int? numberOfEpochs = null,
@@ -37,10 +37,10 @@ public static class MlpCatalog
     /// <param name="labelColumnName">The label column, a key (use <c>MapValueToKey</c>).</param>
     /// <param name="featureColumnName">The feature column, a known-size vector of <see cref="float"/>.</param>
     /// <param name="exampleWeightColumnName">Optional example weights (finite, non-negative floats).</param>
-    /// <param name="hiddenLayerSizes">Hidden layer widths; default one layer of 100.</param>
+    /// <param name="hiddenLayerSizes">Hidden layer widths; default one layer of <see cref="MlpOptionsBase.Defaults.HiddenLayerSize"/> units.</param>
     /// <param name="numberOfEpochs">Maximum passes over the data, in [1, 1000000]; default automatic (see <see cref="MlpOptionsBase.NumberOfEpochs"/>).</param>
-    /// <param name="learningRate">Adam's step size, in (0, 10]; default 1e-3.</param>
-    /// <param name="batchSize">Rows per mini-batch, at least 1; default 200.</param>
+    /// <param name="learningRate">Adam's step size, in (0, 10]; default <see cref="MlpOptionsBase.Defaults.LearningRate"/>.</param>
+    /// <param name="batchSize">Rows per mini-batch, at least 1; default <see cref="MlpOptionsBase.Defaults.BatchSize"/>.</param>
     public static MlpMulticlassTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
         string? exampleWeightColumnName = null, int[]? hiddenLayerSizes = null, int? numberOfEpochs = null,
@@ -57,10 +57,10 @@ public static class MlpCatalog
     /// <param name="labelColumnName">The label column, of type <see cref="float"/>.</param>
     /// <param name="featureColumnName">The feature column, a known-size vector of <see cref="float"/>.</param>
     /// <param name="exampleWeightColumnName">Optional example weights (finite, non-negative floats).</param>
-    /// <param name="hiddenLayerSizes">Hidden layer widths; default one layer of 100.</param>
+    /// <param name="hiddenLayerSizes">Hidden layer widths; default one layer of <see cref="MlpOptionsBase.Defaults.HiddenLayerSize"/> units.</param>
     /// <param name="numberOfEpochs">Maximum passes over the data, in [1, 1000000]; default automatic (see <see cref="MlpOptionsBase.NumberOfEpochs"/>).</param>
-    /// <param name="learningRate">Adam's step size, in (0, 10]; default 1e-3.</param>
-    /// <param name="batchSize">Rows per mini-batch, at least 1; default 200.</param>
+    /// <param name="learningRate">Adam's step size, in (0, 10]; default <see cref="MlpOptionsBase.Defaults.LearningRate"/>.</param>
+    /// <param name="batchSize">Rows per mini-batch, at least 1; default <see cref="MlpOptionsBase.Defaults.BatchSize"/>.</param>
     public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog,
         string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
         string? exampleWeightColumnName = null, int[]? hiddenLayerSizes = null, int? numberOfEpochs = null,

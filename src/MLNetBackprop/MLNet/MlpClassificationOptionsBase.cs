@@ -8,7 +8,7 @@ public abstract class MlpClassificationOptionsBase : MlpOptionsBase
     /// in the training rows, for skewed classes. Default <see cref="MlpClassWeighting.None"/>. Cannot be combined with
     /// <see cref="ClassWeights"/>.
     /// </summary>
-    public MlpClassWeighting ClassWeighting { get; set; } = MlpClassWeighting.None;
+    public MlpClassWeighting ClassWeighting { get; set; } = Defaults.ClassWeighting;
 
     /// <summary>
     /// Explicit weight of each class, multiplied into the example weights of the training rows (not the validation

@@ -13,8 +13,16 @@ public abstract class MlpOptionsBase
 {
     /// <summary>
     /// The default value of every option that has one; the options, the catalog's simple overloads and the command
-    /// line all take their defaults from here.
+    /// line all take their defaults from here. Options whose default is the absence of a value have no constant: no
+    /// example weights, automatic epochs (see <see cref="AutomaticMinimumEpochs"/>), a seed drawn from the
+    /// <c>MLContext</c>, the optimizer's weight decay (see <see cref="AdamWWeightDecay"/>), no dropout, no class
+    /// weights, no progress receiver, no cancellation and no checkpoints.
     /// </summary>
+    /// <remarks>
+    /// These are public constants, so a caller's compiler copies their values into the caller's assembly: code built
+    /// against one version of this library keeps that version's values until it is recompiled, even where the options
+    /// themselves (which read the constants inside this library) already default to a newer version's.
+    /// </remarks>
     public static class Defaults
     {
         /// <summary>Default <see cref="MlpOptionsBase.LabelColumnName"/>: <c>"Label"</c>.</summary>
@@ -25,6 +33,12 @@ public abstract class MlpOptionsBase
 
         /// <summary>Width of the one hidden layer of the default <see cref="MlpOptionsBase.HiddenLayerSizes"/>: 100.</summary>
         public const int HiddenLayerSize = TrainingDefaults.HiddenLayerSize;
+
+        /// <summary>Default <see cref="MlpOptionsBase.Activation"/>: <see cref="MlpActivation.Relu"/>.</summary>
+        public const MlpActivation Activation = MlpActivation.Relu;
+
+        /// <summary>Default <see cref="MlpOptionsBase.Optimizer"/>: <see cref="MlpOptimizer.Adam"/>.</summary>
+        public const MlpOptimizer Optimizer = MlpOptimizer.Adam;
 
         /// <summary>Default <see cref="MlpOptionsBase.LearningRate"/>: 1e-3.</summary>
         public const float LearningRate = TrainingDefaults.LearningRate;
@@ -71,6 +85,12 @@ public abstract class MlpOptionsBase
         /// <summary>The <see cref="MlpOptionsBase.WeightDecay"/> that <see cref="MlpOptimizer.AdamW"/> uses when it is <c>null</c>: 0.01.</summary>
         public const float AdamWWeightDecay = 0.01f;
 
+        /// <summary>Default <see cref="MlpOptionsBase.GradientClipNorm"/>: 0 (no clipping).</summary>
+        public const float GradientClipNorm = 0f;
+
+        /// <summary>Default <see cref="MlpOptionsBase.LearningRateSchedule"/>: <see cref="MlpLearningRateSchedule.Constant"/>.</summary>
+        public const MlpLearningRateSchedule LearningRateSchedule = MlpLearningRateSchedule.Constant;
+
         /// <summary>Default <see cref="MlpOptionsBase.InverseScalingPower"/>: 0.5.</summary>
         public const float InverseScalingPower = TrainingDefaults.InverseScalingPower;
 
@@ -83,15 +103,34 @@ public abstract class MlpOptionsBase
         /// <summary>Default <see cref="MlpOptionsBase.PlateauPatience"/>: 5.</summary>
         public const int PlateauPatience = TrainingDefaults.PlateauPatience;
 
+        /// <summary>Default <see cref="MlpOptionsBase.MinimumLearningRate"/>: 0.</summary>
+        public const float MinimumLearningRate = 0f;
+
+        /// <summary>Default <see cref="MlpOptionsBase.WarmupEpochs"/>: 0 (no warm-up).</summary>
+        public const int WarmupEpochs = 0;
+
+        /// <summary>Default <see cref="MlpOptionsBase.ValidationFraction"/>: 0 (no validation set unless <c>Fit</c> is given one).</summary>
+        public const float ValidationFraction = 0f;
+
+        /// <summary>Default <see cref="MlpOptionsBase.EarlyStoppingMetric"/>: <see cref="MlpEarlyStoppingMetric.Loss"/>.</summary>
+        public const MlpEarlyStoppingMetric EarlyStoppingMetric = MlpEarlyStoppingMetric.Loss;
+
         /// <summary>Default <see cref="MlpOptionsBase.LbfgsHistorySize"/>: 10.</summary>
         public const int LbfgsHistorySize = TrainingDefaults.LbfgsHistorySize;
 
         /// <summary>Default <see cref="MlpOptionsBase.CheckpointEveryEpochs"/>: 1.</summary>
         public const int CheckpointEveryEpochs = 1;
 
+        /// <summary>Default <see cref="MlpClassificationOptionsBase.ClassWeighting"/>: <see cref="MlpClassWeighting.None"/>.</summary>
+        public const MlpClassWeighting ClassWeighting = MlpClassWeighting.None;
+
+        /// <summary>Default <see cref="MlpRegressionTrainer.Options.Loss"/>: <see cref="MlpRegressionLoss.SquaredError"/>.</summary>
+        public const MlpRegressionLoss RegressionLoss = MlpRegressionLoss.SquaredError;
+
         /// <summary>Default <see cref="MlpRegressionTrainer.Options.HuberDelta"/>: 1.</summary>
         public const float HuberDelta = TrainingDefaults.HuberDelta;
     }
+
     /// <summary>Name of the label column. Default <c>"Label"</c>.</summary>
     public string LabelColumnName { get; set; } = Defaults.LabelColumnName;
 
@@ -111,10 +150,10 @@ public abstract class MlpOptionsBase
     public int[] HiddenLayerSizes { get; set; } = [Defaults.HiddenLayerSize];
 
     /// <summary>Activation after each hidden layer. Default <see cref="MlpActivation.Relu"/>.</summary>
-    public MlpActivation Activation { get; set; } = MlpActivation.Relu;
+    public MlpActivation Activation { get; set; } = Defaults.Activation;
 
     /// <summary>Weight-update rule. Default <see cref="MlpOptimizer.Adam"/>.</summary>
-    public MlpOptimizer Optimizer { get; set; } = MlpOptimizer.Adam;
+    public MlpOptimizer Optimizer { get; set; } = Defaults.Optimizer;
 
     /// <summary>Step size of the optimizer, in (0, 10]. Default 1e-3 (for SGD, 1e-2 to 1e-1 is typical).</summary>
     public float LearningRate { get; set; } = Defaults.LearningRate;
@@ -199,7 +238,7 @@ public abstract class MlpOptionsBase
     /// Gradient clipping by global norm, in [0, 1e6]: a mini-batch gradient whose L2 norm over all parameters exceeds
     /// this value is scaled down to it. Default 0 (no clipping).
     /// </summary>
-    public float GradientClipNorm { get; set; }
+    public float GradientClipNorm { get; set; } = Defaults.GradientClipNorm;
 
     /// <summary>
     /// Dropout probabilities of the hidden layers, each in [0, 1): empty (the default) for no dropout, one value for
@@ -209,7 +248,7 @@ public abstract class MlpOptionsBase
     public float[] DropoutRates { get; set; } = [];
 
     /// <summary>How the learning rate changes over the epochs. Default <see cref="MlpLearningRateSchedule.Constant"/>.</summary>
-    public MlpLearningRateSchedule LearningRateSchedule { get; set; } = MlpLearningRateSchedule.Constant;
+    public MlpLearningRateSchedule LearningRateSchedule { get; set; } = Defaults.LearningRateSchedule;
 
     /// <summary>Exponent of <see cref="MlpLearningRateSchedule.InverseScaling"/>, in [0, 10]. Default 0.5.</summary>
     public float InverseScalingPower { get; set; } = Defaults.InverseScalingPower;
@@ -230,13 +269,13 @@ public abstract class MlpOptionsBase
     /// Floor of <see cref="MlpLearningRateSchedule.Cosine"/> and <see cref="MlpLearningRateSchedule.ReduceOnPlateau"/>,
     /// in [0, <see cref="LearningRate"/>]. Default 0.
     /// </summary>
-    public float MinimumLearningRate { get; set; }
+    public float MinimumLearningRate { get; set; } = Defaults.MinimumLearningRate;
 
     /// <summary>
     /// Epochs of linear warm-up, in [0, 1000000]: epoch e ≤ W trains with LearningRate·e/(W + 1), and the schedule
     /// starts after them. Default 0.
     /// </summary>
-    public int WarmupEpochs { get; set; }
+    public int WarmupEpochs { get; set; } = Defaults.WarmupEpochs;
 
     /// <summary>
     /// Fraction of the training rows held out as a validation set, in [0, 0.9], when <c>Fit</c> is not given one
@@ -244,13 +283,13 @@ public abstract class MlpOptionsBase
     /// (none). With a validation set, <see cref="Tolerance"/> and <see cref="EpochsWithoutImprovement"/> apply to
     /// <see cref="EarlyStoppingMetric"/> on it, and the model keeps the weights of the best epoch, not the last.
     /// </summary>
-    public float ValidationFraction { get; set; }
+    public float ValidationFraction { get; set; } = Defaults.ValidationFraction;
 
     /// <summary>
     /// What early stopping and best-epoch selection watch on the validation set. Default
     /// <see cref="MlpEarlyStoppingMetric.Loss"/>; <see cref="MlpEarlyStoppingMetric.Accuracy"/> is for classification.
     /// </summary>
-    public MlpEarlyStoppingMetric EarlyStoppingMetric { get; set; } = MlpEarlyStoppingMetric.Loss;
+    public MlpEarlyStoppingMetric EarlyStoppingMetric { get; set; } = Defaults.EarlyStoppingMetric;
 
     /// <summary>Correction pairs kept by <see cref="MlpOptimizer.Lbfgs"/>, in [1, 1000]. Default 10.</summary>
     public int LbfgsHistorySize { get; set; } = Defaults.LbfgsHistorySize;

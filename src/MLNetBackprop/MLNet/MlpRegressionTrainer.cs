@@ -18,7 +18,7 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTr
     public sealed class Options : MlpOptionsBase
     {
         /// <summary>Loss to minimise. Default <see cref="MlpRegressionLoss.SquaredError"/>.</summary>
-        public MlpRegressionLoss Loss { get; set; } = MlpRegressionLoss.SquaredError;
+        public MlpRegressionLoss Loss { get; set; } = Defaults.RegressionLoss;
 
         /// <summary>
         /// Threshold of the Huber loss, in standard deviations of the label (the network learns the standardized

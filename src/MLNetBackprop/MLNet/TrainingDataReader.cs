@@ -60,27 +60,42 @@ internal static class TrainingDataReader
     /// <summary>A getter that yields the label as the engine's target, NaN for a missing label.</summary>
     private static ValueGetter<float> TargetGetter(DataViewRowCursor cursor, DataViewSchema.Column label, LabelKind kind)
     {
-        switch (kind)
+        return kind switch
         {
-            case LabelKind.Boolean:
-                {
-                    var get = cursor.GetGetter<bool>(label);
-                    bool value = false;
-                    return (ref float target) => { get(ref value); target = value ? 1 : 0; };
-                }
-            case LabelKind.Key:
-                {
-                    var get = cursor.GetGetter<uint>(label);
-                    uint value = 0;
-                    // Keys are 1..K with 0 for missing; the engine wants class indices 0..K-1.
-                    return (ref float target) => { get(ref value); target = value == 0 ? float.NaN : value - 1; };
-                }
-            default:
-                {
-                    var get = cursor.GetGetter<float>(label);
-                    float value = 0;
-                    return (ref float target) => { get(ref value); target = float.IsFinite(value) ? value : float.NaN; };
-                }
+            LabelKind.Boolean => FromBoolean(cursor.GetGetter<bool>(label)),
+            LabelKind.Key => FromKey(cursor.GetGetter<uint>(label)),
+            _ => FromSingle(cursor.GetGetter<float>(label)),
+        };
+
+        static ValueGetter<float> FromBoolean(ValueGetter<bool> get)
+        {
+            var value = false;
+            return (ref float target) =>
+            {
+                get(ref value);
+                target = value ? 1 : 0;
+            };
+        }
+
+        // Keys are 1..K with 0 for missing; the engine wants class indices 0..K-1.
+        static ValueGetter<float> FromKey(ValueGetter<uint> get)
+        {
+            var value = 0u;
+            return (ref float target) =>
+            {
+                get(ref value);
+                target = value == 0 ? float.NaN : value - 1;
+            };
+        }
+
+        static ValueGetter<float> FromSingle(ValueGetter<float> get)
+        {
+            var value = 0f;
+            return (ref float target) =>
+            {
+                get(ref value);
+                target = float.IsFinite(value) ? value : float.NaN;
+            };
         }
     }
 

@@ -1,4 +1,7 @@
+using System.Globalization;
+using MLNetBackprop.Cli;
 using MLNetBackprop.Tests.TestSupport;
+using Defaults = MLNetBackprop.MlpOptionsBase.Defaults;
 
 namespace MLNetBackprop.Tests.Cli;
 
@@ -40,6 +43,27 @@ public class CommandLineToolTests : IDisposable
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("epoch    1/30", run.Output);
         Assert.DoesNotContain("\r", run.Output);
+    }
+
+    [Fact]
+    public void Help_shows_every_default_from_the_constants_that_set_it()
+    {
+        var run = Cli("--help");
+
+        Assert.Equal(0, run.ExitCode);
+        string Line(string option) => Assert.Single(run.Output.Split('\n'), l => l.TrimStart().StartsWith(option + " ", StringComparison.Ordinal));
+        static string Text(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
+        Assert.Contains($"(default {Text(Defaults.HiddenLayerSize)})", Line("--hidden"));
+        Assert.Contains($"at least {Text(Defaults.AutomaticMinimumEpochs)}", Line("--epochs"));
+        Assert.Contains($"{Text(Defaults.AutomaticMinimumUpdates)} mini-batch updates", Line("--epochs"));
+        Assert.Contains($"{Defaults.Optimizer} step size (default {Text(Defaults.LearningRate)})", Line("--learning-rate"));
+        Assert.Contains($"(default {Text(Defaults.BatchSize)})", Line("--batch-size"));
+        Assert.Contains($"(default {Text(CliDefaults.TestFraction)})", Line("--test-fraction"));
+        Assert.Contains($"(default {Text(Defaults.ValidationFraction)})", Line("--validation-fraction"));
+        Assert.Contains($"for {Text(Defaults.EpochsWithoutImprovement)} epochs (default {Text(Defaults.Tolerance)};", Line("--tolerance"));
+        Assert.Contains($"(default {Text(Defaults.CheckpointEveryEpochs)})", Line("--checkpoint-every"));
+        Assert.Contains($"(default {Text(CliDefaults.Seed)})", Line("--seed"));
+        Assert.Contains($"(default {CliDefaults.ModelPath})", Line("--model"));
     }
 
     [Theory]

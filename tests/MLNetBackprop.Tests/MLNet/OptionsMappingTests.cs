@@ -6,17 +6,34 @@ using MLNetBackprop.MLNet;
 
 namespace MLNetBackprop.Tests.MLNet;
 
-/// <summary>Every public option enum value maps to a defined engine value; undefined values are refused.</summary>
+/// <summary>
+/// Every public option enum value maps to the engine value of the same name (AdamW, Adam with decoupled weight decay,
+/// is the one exception); undefined values are refused.
+/// </summary>
 public class OptionsMappingTests
 {
     [Fact]
-    public void Every_public_enum_value_maps_to_a_defined_engine_value()
+    public void Every_public_enum_value_maps_to_the_engine_value_of_its_name()
     {
-        AssertAllDefined<MlpActivation, ActivationKind>(MlpOptionsMapping.ToEngine);
-        AssertAllDefined<MlpOptimizer, OptimizerKind>(MlpOptionsMapping.ToEngine);
-        AssertAllDefined<MlpLearningRateSchedule, LearningRateScheduleKind>(MlpOptionsMapping.ToEngine);
-        AssertAllDefined<MlpRegressionLoss, LossKind>(MlpOptionsMapping.ToEngine);
-        AssertAllDefined<MlpEarlyStoppingMetric, StoppingMetric>(MlpOptionsMapping.ToEngine);
+        AssertSameNames<MlpActivation, ActivationKind>(MlpOptionsMapping.ToEngine);
+        AssertSameNames<MlpOptimizer, OptimizerKind>(MlpOptionsMapping.ToEngine, except: MlpOptimizer.AdamW);
+        AssertSameNames<MlpLearningRateSchedule, LearningRateScheduleKind>(MlpOptionsMapping.ToEngine);
+        AssertSameNames<MlpRegressionLoss, LossKind>(MlpOptionsMapping.ToEngine);
+        AssertSameNames<MlpEarlyStoppingMetric, StoppingMetric>(MlpOptionsMapping.ToEngine);
+    }
+
+    [Fact]
+    public void AdamW_is_Adam_with_the_AdamW_default_weight_decay()
+    {
+        var options = new MlpBinaryTrainer.Options { Optimizer = MlpOptimizer.AdamW };
+        var mapped = MlpOptionsMapping.ToTrainingSettings(options, LossKind.Logistic, outputCount: 1,
+            epochs: TrainingDefaults.Epochs, seed: 0, huberDelta: TrainingDefaults.HuberDelta);
+
+        Assert.Equal(OptimizerKind.Adam, MlpOptionsMapping.ToEngine(MlpOptimizer.AdamW));
+        Assert.Equal(OptimizerKind.Adam, mapped.Optimizer);
+        Assert.Equal(MlpOptionsBase.Defaults.AdamWWeightDecay, mapped.WeightDecay);
+        Assert.Equal(0f, MlpOptionsMapping.ToTrainingSettings(new MlpBinaryTrainer.Options(), LossKind.Logistic, outputCount: 1,
+            epochs: TrainingDefaults.Epochs, seed: 0, huberDelta: TrainingDefaults.HuberDelta).WeightDecay);
     }
 
     [Fact]
@@ -47,10 +64,15 @@ public class OptionsMappingTests
         }
     }
 
-    private static void AssertAllDefined<TPublic, TEngine>(Func<TPublic, TEngine> map)
+    private static void AssertSameNames<TPublic, TEngine>(Func<TPublic, TEngine> map, TPublic? except = null)
         where TPublic : struct, Enum where TEngine : struct, Enum
     {
         foreach (var value in Enum.GetValues<TPublic>())
-            Assert.True(Enum.IsDefined(map(value)), $"{typeof(TPublic).Name}.{value} maps to {map(value)}, not a defined {typeof(TEngine).Name}");
+        {
+            var engine = map(value);
+            Assert.True(Enum.IsDefined(engine), $"{typeof(TPublic).Name}.{value} maps to {engine}, not a defined {typeof(TEngine).Name}");
+            if (!value.Equals(except))
+                Assert.True(value.ToString() == engine.ToString(), $"{typeof(TPublic).Name}.{value} maps to {typeof(TEngine).Name}.{engine}");
+        }
     }
 }

@@ -51,7 +51,9 @@ internal static class CheckpointStore
                 throw new InvalidDataException("it is not a training checkpoint");
             var version = reader.ReadInt32();
             if (version != FormatVersion)
-                throw new InvalidDataException($"its format version is {version}; this library reads {FormatVersion}");
+                throw new InvalidDataException(
+                    $"it was written by {(version < FormatVersion ? "an earlier" : "a later")} version of MLNetBackprop " +
+                    $"(checkpoint format {version}; this version reads format {FormatVersion})");
             var written = reader.ReadString();
             if (written != runDescription)
                 throw new InvalidOperationException(
@@ -64,8 +66,18 @@ internal static class CheckpointStore
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or ArgumentException)
         {
-            throw new InvalidOperationException($"The checkpoint '{path}' cannot be resumed: {e.Message}. Delete it to start afresh.", e);
+            throw new InvalidOperationException($"The checkpoint '{path}' cannot be resumed: {Clause(e.Message)}. Delete it to start afresh.", e);
         }
+    }
+
+    // An inner message as a clause of ours: without its closing full stop, and starting in lower case unless its first
+    // word is an acronym ("The training history … is not valid." becomes "the training history … is not valid").
+    private static string Clause(string message)
+    {
+        var clause = message.TrimEnd().TrimEnd('.');
+        return clause.Length > 1 && char.IsUpper(clause[0]) && char.IsLower(clause[1])
+            ? char.ToLowerInvariant(clause[0]) + clause[1..]
+            : clause;
     }
 
     /// <summary>Deletes the checkpoint and any temporary file left next to it.</summary>

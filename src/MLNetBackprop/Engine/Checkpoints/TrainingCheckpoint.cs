@@ -1,6 +1,7 @@
 using System.Globalization;
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Randomness;
 using MLNetBackprop.Engine.Training;
 
 namespace MLNetBackprop.Engine.Checkpoints;

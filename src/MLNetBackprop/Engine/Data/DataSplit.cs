@@ -1,4 +1,4 @@
-using MLNetBackprop.Engine.Training;
+using MLNetBackprop.Engine.Randomness;
 
 namespace MLNetBackprop.Engine.Data;
 

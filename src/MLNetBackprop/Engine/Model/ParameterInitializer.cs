@@ -1,5 +1,5 @@
 using MLNetBackprop.Engine.Kernels;
-using MLNetBackprop.Engine.Training;
+using MLNetBackprop.Engine.Randomness;
 
 namespace MLNetBackprop.Engine.Model;
 

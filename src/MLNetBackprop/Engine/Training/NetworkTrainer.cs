@@ -1,5 +1,6 @@
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Randomness;
 
 namespace MLNetBackprop.Engine.Training;
 

@@ -7,7 +7,8 @@ namespace MLNetBackprop.Engine.Training;
 /// <summary>
 /// Rejects data and shapes that would otherwise fail deep inside a kernel or silently train nonsense: the data (finite
 /// features, targets the loss can use, weights), the validation set's shape, initial parameters, and the settings a
-/// kernel relies on (layer widths, output count, batch size, epoch limit, dropout rates per layer, defined enums).
+/// kernel relies on (layer widths, output count, batch size, epoch limit, dropout rates per layer and each in [0, 1),
+/// defined enums) and a usable checkpoint interval and path.
 /// Option rules (ranges and combinations) are the ML.NET bridge's, checked once with user-facing messages. Each
 /// <see cref="ArgumentException"/> names the offending setting as its parameter name.
 /// </summary>
@@ -47,6 +48,9 @@ internal static class SettingsValidator
             if (!initial.All(float.IsFinite))
                 throw new ArgumentException("The initial parameters contain a non-finite value.", nameof(run.InitialParameters));
         }
+        // The bridge checks these too (as CheckpointEveryEpochs and CheckpointPath), but an engine-only caller could
+        // otherwise pass interval 0, which divides by zero after the first epoch, or a blank path, which writes a
+        // file named by spaces or fails inside Path.GetFullPath: engine safety, so they stay.
         if (run.CheckpointInterval < 1)
             throw new ArgumentException($"TrainingRunOptions.CheckpointInterval is {run.CheckpointInterval}; it must be at least 1.", nameof(run.CheckpointInterval));
         if (run.CheckpointPath is { } path && string.IsNullOrWhiteSpace(path))
@@ -77,6 +81,9 @@ internal static class SettingsValidator
             throw Bad(nameof(s.DropoutRates), "must not be null (use an empty array for no dropout)");
         if (s.DropoutRates.Length > 1 && s.DropoutRates.Length != s.HiddenLayerSizes.Length)
             throw Bad(nameof(s.DropoutRates), $"has {s.DropoutRates.Length} rates for {s.HiddenLayerSizes.Length} hidden layers; give none, one for all, or one per hidden layer");
+        foreach (var rate in s.DropoutRates)
+            if (!(rate >= 0 && rate < 1)) // also NaN; a rate of 1 would scale the kept units by 1/(1 - rate) = ∞
+                throw Bad(nameof(s.DropoutRates), $"contains {rate}; every dropout rate must be in [0, 1)");
         if (s.LbfgsHistorySize < 1)
             throw Bad(nameof(s.LbfgsHistorySize), $"is {s.LbfgsHistorySize}; it must be at least 1");
     }

@@ -3,6 +3,7 @@ using MLNetBackprop.Engine.Checkpoints;
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Engine.Randomness;
 
 namespace MLNetBackprop.Engine.Training;
 

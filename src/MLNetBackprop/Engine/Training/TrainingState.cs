@@ -1,4 +1,5 @@
 using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Engine.Randomness;
 
 namespace MLNetBackprop.Engine.Training;
 

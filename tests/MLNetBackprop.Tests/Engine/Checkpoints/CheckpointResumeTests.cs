@@ -14,9 +14,9 @@ public class CheckpointResumeTests : IDisposable
 
     // Everything with state in one run: Adam moments, dropout masks from the generator, reduce-on-plateau, the
     // early-stopping tracker and best weights.
-    private static TrainingSettings Stateful(int seed = 4) => new()
+    private static TrainingSettings Stateful(int seed = 4, OptimizerKind optimizer = OptimizerKind.Adam) => new()
     {
-        HiddenLayerSizes = [16, 8], Loss = LossKind.Logistic, LearningRate = 0.02f, BatchSize = 8, MaxEpochs = 12,
+        HiddenLayerSizes = [16, 8], Loss = LossKind.Logistic, Optimizer = optimizer, LearningRate = 0.02f, BatchSize = 8, MaxEpochs = 12,
         Tolerance = 0, Seed = seed, DropoutRates = [0.2f], Schedule = LearningRateScheduleKind.ReduceOnPlateau,
         PlateauPatience = 2, DecayFactor = 0.5f, WeightDecay = 0.01f, GradientClipNorm = 1f,
     };
@@ -29,12 +29,7 @@ public class CheckpointResumeTests : IDisposable
         var optimizer = Enum.Parse<OptimizerKind>(optimizerName);
         var data = Noisy(40, 10);
         var validation = Noisy(30, 20);
-        var settings = new TrainingSettings
-        {
-            HiddenLayerSizes = [16, 8], Loss = LossKind.Logistic, Optimizer = optimizer, LearningRate = 0.02f, BatchSize = 8,
-            MaxEpochs = 12, Tolerance = 0, Seed = 4, DropoutRates = [0.2f], Schedule = LearningRateScheduleKind.ReduceOnPlateau,
-            PlateauPatience = 2, DecayFactor = 0.5f, WeightDecay = 0.01f, GradientClipNorm = 1f,
-        };
+        var settings = Stateful(optimizer: optimizer);
         var uninterrupted = NetworkTrainer.Train(data, settings, new TrainingRunOptions { Validation = validation });
 
         var path = Path.Combine(_folder, $"run-{optimizer}.ckpt");

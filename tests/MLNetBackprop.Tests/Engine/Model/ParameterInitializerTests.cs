@@ -1,6 +1,6 @@
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Model;
-using MLNetBackprop.Engine.Training;
+using MLNetBackprop.Engine.Randomness;
 
 namespace MLNetBackprop.Tests.Engine.Model;
 

@@ -2,6 +2,7 @@ using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Randomness;
 using MLNetBackprop.Engine.Training;
 using MLNetBackprop.Tests.TestSupport;
 using static MLNetBackprop.Tests.TestSupport.TrainingRuns;

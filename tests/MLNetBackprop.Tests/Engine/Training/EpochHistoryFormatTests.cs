@@ -1,5 +1,4 @@
 using System.Text;
-using MLNetBackprop.Engine.Checkpoints;
 using MLNetBackprop.Engine.Training;
 
 namespace MLNetBackprop.Tests.Engine.Training;
@@ -49,28 +48,6 @@ public class EpochHistoryFormatTests
         }
         using var reader = new BinaryReader(new MemoryStream(bytes.ToArray()));
         Assert.Throws<InvalidDataException>(() => EpochHistoryFormat.Read(reader, out _));
-    }
-
-    [Fact]
-    public void A_checkpoint_of_the_previous_format_is_refused_with_a_clear_message()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"mlnetbackprop-old-checkpoint-{Guid.NewGuid():N}.bin");
-        try
-        {
-            using (var writer = new BinaryWriter(File.Create(path), Encoding.UTF8))
-            {
-                writer.Write("MLNetBackprop checkpoint");
-                writer.Write(1);
-                writer.Write("run");
-            }
-            var error = Assert.Throws<InvalidOperationException>(() => CheckpointStore.TryRead(path, "run", _ => { }));
-            Assert.Contains("format version is 1", error.Message);
-            Assert.Contains("Delete it", error.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
     }
 
     private static byte[] Written(IReadOnlyList<EpochReport> history, int epochLimit)

@@ -287,6 +287,10 @@ public class NetworkTrainerTests
         ("HiddenLayerSizes", s => Copy(s, hidden: [4, 0])),
         ("HiddenActivation", s => Copy(s, activation: (ActivationKind)42)),
         ("DropoutRates", s => Copy(s, dropout: [0.1f, 0.2f])),
+        ("DropoutRates", s => Copy(s, dropout: [1f])),
+        ("DropoutRates", s => Copy(s, dropout: [1.5f])),
+        ("DropoutRates", s => Copy(s, dropout: [float.NaN])),
+        ("DropoutRates", s => Copy(s, dropout: [-0.1f])),
     ];
 
     // The theory gets an index: a delegate over internal engine types cannot appear in a public test signature.

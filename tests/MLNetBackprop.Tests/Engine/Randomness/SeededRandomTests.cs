@@ -1,6 +1,6 @@
-using MLNetBackprop.Engine.Training;
+using MLNetBackprop.Engine.Randomness;
 
-namespace MLNetBackprop.Tests.Engine.Training;
+namespace MLNetBackprop.Tests.Engine.Randomness;
 
 public class SeededRandomTests
 {

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace MLNetBackprop.Engine.Training;
+namespace MLNetBackprop.Engine.Randomness;
 
 /// <summary>
 /// xoshiro256** pseudo-random generator, seeded through SplitMix64. Its output is fixed by this code (unlike
