@@ -138,22 +138,27 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
     /// <summary>Writes what a subclass stores after the network (nothing by default).</summary>
     private protected virtual void SaveExtra(BinaryWriter writer) { }
 
-    /// <summary>Runs the network on one row of a feature column, with buffers owned by one mapper.</summary>
+    /// <summary>
+    /// Runs the network on one row of a feature column, with buffers owned by one mapper. A sparse row (text,
+    /// one-hot) is scored from its non-zeros alone, never copied into a dense vector of the input width.
+    /// </summary>
     private protected sealed class RowPredictor(Network network)
     {
-        private readonly float[] _features = new float[network.Layout.InputCount];
         private readonly float[] _outputs = new float[network.Layout.OutputCount];
         private readonly PredictionBuffers _buffers = network.CreatePredictionBuffers();
 
         /// <summary>Raw outputs for <paramref name="features"/>; valid until the next call.</summary>
         public ReadOnlySpan<float> Predict(in VBuffer<float> features)
         {
-            if (features.Length != _features.Length)
+            var inputs = network.Layout.InputCount;
+            if (features.Length != inputs)
                 throw new InvalidOperationException(
-                    $"The feature vector has {features.Length} values, but this MLP model was trained on {_features.Length} features. " +
+                    $"The feature vector has {features.Length} values, but this MLP model was trained on {inputs} features. " +
                     "Score data prepared by the same pipeline as the training data.");
-            features.CopyTo(_features);
-            network.Predict(_features, _outputs, _buffers);
+            if (features.IsDense)
+                network.Predict(features.GetValues(), _outputs, _buffers);
+            else
+                network.PredictSparse(features.GetIndices(), features.GetValues(), _outputs, _buffers);
             return _outputs;
         }
     }

@@ -18,6 +18,21 @@ internal static class DenseLayer
         ReadOnlySpan<float> input, Span<float> output, int rows)
         => Affine(layout, parameters, layer, input, output, default, rows);
 
+    /// <summary>
+    /// <see cref="Forward"/> of the first layer for one sparse row (strictly increasing <paramref name="indices"/> of
+    /// its non-zero <paramref name="values"/>), reading only the weight rows the non-zeros select; gives what
+    /// <see cref="Forward"/> gives for the row made dense. <paramref name="scratch"/> holds the layer's width.
+    /// </summary>
+    public static void ForwardSparseRow(NetworkLayout layout, ReadOnlySpan<float> parameters, ReadOnlySpan<int> indices,
+        ReadOnlySpan<float> values, Span<float> output, Span<float> scratch)
+    {
+        var fanIn = layout.Widths[0];
+        var fanOut = layout.Widths[1];
+        var splitPoint = SplitsInputs(layout, 0) ? SplitInputProduct.SplitPoint(fanIn) : 0;
+        SparseRowProduct.MultiplyAddBias(indices, values, parameters.Slice(layout.WeightOffsets[0], fanIn * fanOut),
+            parameters.Slice(layout.BiasOffsets[0], fanOut), output, fanOut, splitPoint, scratch);
+    }
+
     /// <summary>Whether layer <paramref name="layer"/> is computed in two halves of its inputs (<see cref="SplitInputProduct"/>).</summary>
     public static bool SplitsInputs(NetworkLayout layout, int layer) => layer == 0 && SplitInputProduct.SplitPoint(layout.InputCount) > 0;
 

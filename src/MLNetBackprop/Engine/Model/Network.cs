@@ -72,11 +72,57 @@ internal sealed class Network
         }
     }
 
-    private void PredictRows(ReadOnlySpan<float> features, Span<float> outputs, int rows, Span<float> current, Span<float> next)
+    /// <summary>
+    /// Computes the raw outputs for one sparse row: <paramref name="values"/> at the strictly increasing
+    /// <paramref name="indices"/>, every other feature zero. Costs O(non-zeros × first hidden width) for the first
+    /// layer, never the input width, allocates nothing, and gives what <see cref="Predict"/> gives for the row made
+    /// dense.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The spans' lengths differ, an index is out of range, or the indices are not strictly increasing (a duplicate).
+    /// </exception>
+    public void PredictSparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> outputs, PredictionBuffers buffers)
     {
-        var input = features;
+        CheckSparseRow(indices, values);
+        CheckLengths(Layout.InputCount, outputs.Length, 1);
+        if (buffers.First.Length < Layout.MaxWidth)
+            throw new ArgumentException("These buffers were created for a narrower network.", nameof(buffers));
+        if (Layout.LayerCount == 1)
+        {
+            DenseLayer.ForwardSparseRow(Layout, _parameters, indices, values, outputs, buffers.Second);
+            return;
+        }
+        var hidden = buffers.First.AsSpan(0, Layout.Widths[1]);
+        DenseLayer.ForwardSparseRow(Layout, _parameters, indices, values, hidden, buffers.Second);
+        Activations.Forward(Layout.HiddenActivation, hidden);
+        PredictRows(1, hidden, outputs[..Layout.OutputCount], 1, buffers.Second, buffers.First);
+    }
+
+    private void CheckSparseRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
+    {
+        if (indices.Length != values.Length)
+            throw new ArgumentException($"A sparse row has {indices.Length} indices but {values.Length} values.", nameof(values));
+        var previous = -1;
+        foreach (var index in indices)
+        {
+            if (index < 0 || index >= Layout.InputCount)
+                throw new ArgumentException($"Feature index {index} is outside the network's {Layout.InputCount} inputs.", nameof(indices));
+            if (index <= previous)
+                throw new ArgumentException(
+                    $"Feature index {index} follows index {previous}: a sparse row's indices must be strictly increasing, without duplicates.",
+                    nameof(indices));
+            previous = index;
+        }
+    }
+
+    private void PredictRows(ReadOnlySpan<float> features, Span<float> outputs, int rows, Span<float> current, Span<float> next)
+        => PredictRows(0, features, outputs, rows, current, next);
+
+    // The layers from `first` on, with `input` the input of that layer.
+    private void PredictRows(int first, ReadOnlySpan<float> input, Span<float> outputs, int rows, Span<float> current, Span<float> next)
+    {
         var last = Layout.LayerCount - 1;
-        for (var l = 0; l < last; l++)
+        for (var l = first; l < last; l++)
         {
             var hidden = current[..(rows * Layout.Widths[l + 1])];
             DenseLayer.Forward(Layout, _parameters, l, input, hidden, rows);
