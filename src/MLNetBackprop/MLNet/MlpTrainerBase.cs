@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -142,6 +143,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         channel.Info($"Training an MLP {train.FeatureCount}-{string.Join("-", _options.HiddenLayerSizes.Append(outputCount))} " +
             $"on {train.RowCount} rows{(validation is null ? "" : $", validating on {validation.RowCount}")}, for up to {epochs} epochs" +
             $"{(initialNetwork is null ? "" : ", starting from the given model")}.");
+        ReportModelSize(channel, new NetworkLayout(train.FeatureCount, settings.HiddenLayerSizes, outputCount, settings.HiddenActivation));
         var run = new TrainingRunOptions
         {
             Validation = validation,
@@ -193,6 +195,24 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         if (read.Rows.RowCount == 0)
             throw new InvalidOperationException(NoRowsMessage(read, "validation"));
         return read.Rows;
+    }
+
+    /// <summary>First-layer weights from which the log says how to shrink a wide input's model.</summary>
+    internal const int WideFirstLayerWeights = 1 << 20;
+
+    // The model's size, and for wide inputs (text, one-hot) where it comes from and how to cut it: the first layer
+    // holds features × first width weights, which dominates the model file once there are thousands of features.
+    private static void ReportModelSize(IChannel channel, NetworkLayout layout)
+    {
+        var megabytes = layout.ParameterCount * (double)sizeof(float) / (1 << 20);
+        channel.Info(string.Create(CultureInfo.InvariantCulture,
+            $"The network has {layout.ParameterCount:N0} parameters ({megabytes:F1} MB in the model file)."));
+        var firstLayer = (long)layout.Widths[0] * layout.Widths[1];
+        if (firstLayer >= WideFirstLayerWeights)
+            channel.Info(string.Format(CultureInfo.InvariantCulture,
+                "Its first layer holds {0:N0} features x {1:N0} = {2:N0} weights. To shrink a wide input's model, give " +
+                "FeaturizeText fewer n-grams or a smaller vocabulary (its Options), use OneHotHashEncoding with fewer bits, " +
+                "or narrow the first hidden layer.", layout.Widths[0], layout.Widths[1], firstLayer));
     }
 
     private static IHost RegisterValidated(IHostEnvironment env, string name, MlpOptionsBase options)
