@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using MLNetBackprop;
 using MLNetBackprop.MLNet;
 using Defaults = MLNetBackprop.MlpOptionsBase.Defaults;
@@ -30,7 +32,7 @@ public static class MlpCatalog
 
     /// <summary>Creates an MLP binary classifier with the given options.</summary>
     public static MlpBinaryTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, MlpBinaryTrainer.Options options)
-        => new(CatalogUtils.GetEnvironment(Require(catalog)), Require(options));
+        => new(EnvironmentOf(Require(catalog)), Require(options));
 
     /// <summary>Creates an MLP multiclass classifier trained by backpropagation. See <see cref="MlpOptionsBase"/> for defaults.</summary>
     /// <param name="catalog">The multiclass classification trainer catalog.</param>
@@ -50,7 +52,7 @@ public static class MlpCatalog
 
     /// <summary>Creates an MLP multiclass classifier with the given options.</summary>
     public static MlpMulticlassTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, MlpMulticlassTrainer.Options options)
-        => new(CatalogUtils.GetEnvironment(Require(catalog)), Require(options));
+        => new(EnvironmentOf(Require(catalog)), Require(options));
 
     /// <summary>Creates an MLP regressor trained by backpropagation. See <see cref="MlpOptionsBase"/> for defaults.</summary>
     /// <param name="catalog">The regression trainer catalog.</param>
@@ -70,7 +72,7 @@ public static class MlpCatalog
 
     /// <summary>Creates an MLP regressor with the given options.</summary>
     public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog, MlpRegressionTrainer.Options options)
-        => new(CatalogUtils.GetEnvironment(Require(catalog)), Require(options));
+        => new(EnvironmentOf(Require(catalog)), Require(options));
 
     private static TOptions Fill<TOptions>(TOptions options, string labelColumnName, string featureColumnName,
         string? exampleWeightColumnName, int[]? hiddenLayerSizes, int? numberOfEpochs, float learningRate, int batchSize)
@@ -86,11 +88,15 @@ public static class MlpCatalog
         return options;
     }
 
-    // Checks the loaded ML.NET before the trainer's constructor, the first code that calls its internals, runs.
-    private static T Require<T>(T value) where T : class
+    private static T Require<T>(T value) where T : class => value ?? throw new ArgumentNullException(typeof(T).Name);
+
+    // The trainers' environment, once the loaded ML.NET has passed the compatibility check. Out of line and typed
+    // object, so that the public methods above name none of ML.NET's internals: the check runs before any method
+    // that calls them is compiled.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IHostEnvironment EnvironmentOf(object catalog)
     {
-        ArgumentNullException.ThrowIfNull(value, typeof(T).Name);
         MlNetCompatibility.EnsureSupported();
-        return value;
+        return CatalogUtils.GetEnvironment((IInternalCatalog)catalog);
     }
 }

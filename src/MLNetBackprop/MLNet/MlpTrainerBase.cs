@@ -138,12 +138,13 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
     {
         var epochs = _options.ResolveEpochs(train.RowCount);
         var settings = MlpOptionsMapping.ToTrainingSettings(_options, loss, outputCount, epochs, seed, huberDelta);
+        var layout = new NetworkLayout(train.FeatureCount, settings.HiddenLayerSizes, outputCount, settings.HiddenActivation);
         if (initialNetwork is not null)
-            CheckSameArchitecture(initialNetwork.Layout, new NetworkLayout(train.FeatureCount, settings.HiddenLayerSizes, outputCount, settings.HiddenActivation));
+            CheckSameArchitecture(initialNetwork.Layout, layout);
         channel.Info($"Training an MLP {train.FeatureCount}-{string.Join("-", _options.HiddenLayerSizes.Append(outputCount))} " +
             $"on {train.RowCount} rows{(validation is null ? "" : $", validating on {validation.RowCount}")}, for up to {epochs} epochs" +
             $"{(initialNetwork is null ? "" : ", starting from the given model")}.");
-        ReportModelSize(channel, new NetworkLayout(train.FeatureCount, settings.HiddenLayerSizes, outputCount, settings.HiddenActivation));
+        ReportModelSize(channel, layout);
         var run = new TrainingRunOptions
         {
             Validation = validation,
@@ -219,7 +220,6 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
-        MlNetCompatibility.EnsureSupported();
         MlpOptionsValidator.Validate(options);
         return env.Register(name);
     }

@@ -44,8 +44,7 @@ internal sealed class Network
     public void Predict(ReadOnlySpan<float> features, Span<float> outputs, PredictionBuffers buffers)
     {
         CheckLengths(features.Length, outputs.Length, 1);
-        if (buffers.First.Length < Layout.MaxWidth)
-            throw new ArgumentException("These buffers were created for a narrower network.", nameof(buffers));
+        CheckBuffers(buffers);
         PredictRows(features, outputs[..Layout.OutputCount], 1, buffers.First, buffers.Second);
     }
 
@@ -84,9 +83,8 @@ internal sealed class Network
     public void PredictSparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> outputs, PredictionBuffers buffers)
     {
         CheckSparseRow(indices, values);
-        CheckLengths(Layout.InputCount, outputs.Length, 1);
-        if (buffers.First.Length < Layout.MaxWidth)
-            throw new ArgumentException("These buffers were created for a narrower network.", nameof(buffers));
+        CheckOutputLength(outputs.Length, 1);
+        CheckBuffers(buffers);
         if (Layout.LayerCount == 1)
         {
             DenseLayer.ForwardSparseRow(Layout, _parameters, indices, values, outputs, buffers.Second);
@@ -139,6 +137,17 @@ internal sealed class Network
     {
         if (featureLength != (long)rows * Layout.InputCount)
             throw new ArgumentException($"Expected {(long)rows * Layout.InputCount} feature values but got {featureLength}.", "features");
+        CheckOutputLength(outputLength, rows);
+    }
+
+    private void CheckBuffers(PredictionBuffers buffers)
+    {
+        if (buffers.First.Length < Layout.MaxWidth)
+            throw new ArgumentException("These buffers were created for a narrower network.", nameof(buffers));
+    }
+
+    private void CheckOutputLength(int outputLength, int rows)
+    {
         if (outputLength < (long)rows * Layout.OutputCount)
             throw new ArgumentException($"Expected room for {(long)rows * Layout.OutputCount} outputs but got {outputLength}.", "outputs");
     }
