@@ -39,6 +39,6 @@ internal static class ClassWeights
             weights[r] = (rows.Weights?[r] ?? 1f) * classWeights[(int)rows.Targets[r]];
         if (!weights.Any(w => w > 0))
             throw new ArgumentException("Option ClassWeights gives every training row the weight 0; nothing can be learned.", nameof(options.ClassWeights));
-        return new TrainingSet(rows.Features, rows.Targets, weights, rows.FeatureCount);
+        return rows.WithTargets(rows.Targets, weights);
     }
 }

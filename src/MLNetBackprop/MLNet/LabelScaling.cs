@@ -37,7 +37,7 @@ internal readonly record struct LabelScaling(float Mean, float Scale)
         var targets = new float[rows.RowCount];
         for (var i = 0; i < targets.Length; i++)
             targets[i] = (rows.Targets[i] - Mean) / Scale;
-        return new TrainingSet(rows.Features, targets, rows.Weights, rows.FeatureCount);
+        return rows.WithTargets(targets, rows.Weights);
     }
 
     /// <summary>Maps a network output back to label units.</summary>

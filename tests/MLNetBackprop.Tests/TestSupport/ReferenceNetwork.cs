@@ -111,4 +111,31 @@ internal static class ReferenceNetwork
                 squares += p[layout.WeightOffsets[l] + i] * p[layout.WeightOffsets[l] + i];
         return MeanLoss(kind, delta, outputs, targets, weights, layout.OutputCount) + 0.5 * l2 * squares / rows;
     }
+
+    /// <summary>
+    /// Checks the engine's <paramref name="value"/> and <paramref name="gradient"/> of the batch objective at
+    /// <paramref name="parameters"/> against this reference and its central differences.
+    /// </summary>
+    public static void AssertMatchesFiniteDifferences(NetworkLayout layout, float[] parameters, float[] x, float[] targets,
+        float[]? weights, LossKind kind, double delta, double l2, double value, ReadOnlySpan<float> gradient)
+    {
+        var p = parameters.Select(v => (double)v).ToArray();
+        var reference = Objective(layout, p, x, targets, weights, kind, delta, l2, out var minAbsHidden);
+        Assert.Equal(reference, value, 1e-5 * Math.Max(1, Math.Abs(reference)));
+        // Central differences are meaningless across the ReLU kink: the data must keep every unit away from it.
+        Assert.True(minAbsHidden > 1e-4, $"a hidden pre-activation is {minAbsHidden}; pick other test data");
+        const double h = 1e-6;
+        for (var i = 0; i < p.Length; i++)
+        {
+            var saved = p[i];
+            p[i] = saved + h;
+            var up = Objective(layout, p, x, targets, weights, kind, delta, l2, out _);
+            p[i] = saved - h;
+            var down = Objective(layout, p, x, targets, weights, kind, delta, l2, out _);
+            p[i] = saved;
+            var numeric = (up - down) / (2 * h);
+            Assert.True(Math.Abs(gradient[i] - numeric) <= 1e-5 + 1e-4 * Math.Abs(numeric),
+                $"parameter {i}: backprop {gradient[i]}, finite difference {numeric}");
+        }
+    }
 }

@@ -102,7 +102,7 @@ internal static class CheckpointStore
         return "same description";
     }
 
-    /// <summary>A 64-bit FNV-1a hash of the data's values, weights and shape.</summary>
+    /// <summary>A 64-bit FNV-1a hash of the data's values, weights and shape (and sparse structure).</summary>
     public static ulong HashData(TrainingSet? data)
     {
         var hash = 14695981039346656037UL;
@@ -114,7 +114,15 @@ internal static class CheckpointStore
                 hash = (hash ^ (value & 0xFF)) * 1099511628211UL;
         }
         Add((uint)data.FeatureCount);
-        foreach (var v in data.Features)
+        if (data.SparseFeatures is { } sparse)
+        {
+            Add(uint.MaxValue); // no dense set of any width starts with this, so the two storages never share a hash
+            foreach (var start in sparse.RowStarts)
+                Add((uint)start);
+            foreach (var index in sparse.Indices)
+                Add((uint)index);
+        }
+        foreach (var v in (ReadOnlySpan<float>)(data.SparseFeatures?.Values ?? data.Features))
             Add(BitConverter.SingleToUInt32Bits(v));
         foreach (var v in data.Targets)
             Add(BitConverter.SingleToUInt32Bits(v));

@@ -40,21 +40,27 @@ internal static class DataSplit
 
     private static TrainingSet Subset(TrainingSet data, bool[] held, bool which, int count)
     {
-        var width = data.FeatureCount;
-        var features = new float[count * width];
+        var keep = which ? held : Array.ConvertAll(held, h => !h);
         var targets = new float[count];
         var weights = data.Weights is null ? null : new float[count];
         var k = 0;
         for (var r = 0; r < data.RowCount; r++)
         {
-            if (held[r] != which)
+            if (!keep[r])
                 continue;
-            data.Features.AsSpan(r * width, width).CopyTo(features.AsSpan(k * width));
             targets[k] = data.Targets[r];
             if (weights is not null)
                 weights[k] = data.Weights![r];
             k++;
         }
+        if (data.SparseFeatures is { } sparse)
+            return new TrainingSet(sparse.Subset(keep), targets, weights);
+        var width = data.FeatureCount;
+        var features = new float[count * width];
+        k = 0;
+        for (var r = 0; r < data.RowCount; r++)
+            if (keep[r])
+                data.Features.AsSpan(r * width, width).CopyTo(features.AsSpan(k++ * width));
         return new TrainingSet(features, targets, weights, width);
     }
 }

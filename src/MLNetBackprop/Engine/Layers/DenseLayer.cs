@@ -33,6 +33,22 @@ internal static class DenseLayer
             parameters.Slice(layout.BiasOffsets[0], fanOut), output, fanOut, splitPoint, scratch);
     }
 
+    /// <summary>
+    /// <see cref="Forward"/> (or, with a non-empty <paramref name="activated"/>, <see cref="ForwardActivated"/>) of the
+    /// first layer for a batch of sparse rows, reading only the weight rows of the features that occur: O(non-zeros ×
+    /// width) and the same bits as the rows made dense.
+    /// </summary>
+    public static void ForwardSparse(NetworkLayout layout, ReadOnlySpan<float> parameters, CsrSpan input,
+        Span<float> output, Span<float> activated)
+    {
+        var fanIn = layout.Widths[0];
+        var fanOut = layout.Widths[1];
+        var splitPoint = SplitsInputs(layout, 0) ? SplitInputProduct.SplitPoint(fanIn) : 0;
+        SparseBatchProduct.MultiplyAddBias(input, parameters.Slice(layout.WeightOffsets[0], fanIn * fanOut),
+            parameters.Slice(layout.BiasOffsets[0], fanOut), output, fanOut, splitPoint,
+            activated.IsEmpty ? ActivationKind.Identity : layout.HiddenActivation, activated);
+    }
+
     /// <summary>Whether layer <paramref name="layer"/> is computed in two halves of its inputs (<see cref="SplitInputProduct"/>).</summary>
     public static bool SplitsInputs(NetworkLayout layout, int layer) => layer == 0 && SplitInputProduct.SplitPoint(layout.InputCount) > 0;
 
@@ -85,6 +101,22 @@ internal static class DenseLayer
         var dz = outputGradient[..(rows * fanOut)];
         MatrixMultiply.MultiplyTransposedA(input, dz, gradient.Slice(layout.WeightOffsets[layer], fanIn * fanOut), rows, fanIn, fanOut);
         ColumnSums(dz, gradient.Slice(layout.BiasOffsets[layer], fanOut), rows, fanOut);
+    }
+
+    /// <summary>
+    /// <see cref="ParameterGradients"/> of the first layer for a batch of sparse rows: the weight gradient only in the
+    /// rows of <paramref name="features"/> (the distinct features of <paramref name="input"/>, increasing), which are
+    /// overwritten; the other rows of the first layer's weight gradient are left as they are.
+    /// </summary>
+    public static void SparseParameterGradients(NetworkLayout layout, CsrSpan input, ReadOnlySpan<int> features,
+        ReadOnlySpan<float> outputGradient, Span<float> gradient)
+    {
+        var fanOut = layout.Widths[1];
+        var rows = input.RowCount;
+        var dz = outputGradient[..(rows * fanOut)];
+        SparseBatchProduct.MultiplyTransposedA(input, dz, fanOut, features,
+            gradient.Slice(layout.WeightOffsets[0], layout.Widths[0] * fanOut));
+        ColumnSums(dz, gradient.Slice(layout.BiasOffsets[0], fanOut), rows, fanOut);
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Model;
 
@@ -33,8 +32,7 @@ internal sealed class AdamOptimizer : IOptimizer
     public long StepCount { get; private set; }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient)
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient, ReadOnlySpan<ParameterRange> ranges)
     {
         var n = _m.Length;
         if (parameters.Length != n || gradient.Length != n)
@@ -43,7 +41,9 @@ internal sealed class AdamOptimizer : IOptimizer
         // In double: β₂ᵗ stays accurate for the large t of long runs.
         var rate = (float)(LearningRate * Math.Sqrt(1 - Math.Pow(_beta2, t)) / (1 - Math.Pow(_beta1, t)));
         // Vectorized and split across cores; the same operations in the same order, so the same bits.
-        AdamUpdate.Step(parameters, gradient, _m, _v, rate, _beta1, _beta2, _epsilon);
+        foreach (var (start, length) in ranges)
+            AdamUpdate.Step(parameters.Slice(start, length), gradient.Slice(start, length), _m.AsSpan(start, length),
+                _v.AsSpan(start, length), rate, _beta1, _beta2, _epsilon);
     }
 
     /// <inheritdoc/>

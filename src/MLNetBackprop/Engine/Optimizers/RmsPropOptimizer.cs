@@ -25,14 +25,20 @@ internal sealed class RmsPropOptimizer : IOptimizer
     public float LearningRate { get; set; }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient)
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient, ReadOnlySpan<ParameterRange> ranges)
     {
         var n = _meanSquare.Length;
         if (parameters.Length != n || gradient.Length != n)
             throw new ArgumentException($"The optimizer was created for {n} parameters.");
+        foreach (var (start, length) in ranges)
+            Update(parameters, gradient, start, start + length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int start, int end)
+    {
         float rate = LearningRate, rho = _decay, c = 1 - _decay, eps = _epsilon;
-        for (var i = 0; i < n; i++)
+        for (var i = start; i < end; i++)
         {
             var g = gradient[i];
             var s = DecayingMoment.Flush(rho * _meanSquare[i] + c * g * g);

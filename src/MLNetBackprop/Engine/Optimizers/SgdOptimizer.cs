@@ -31,14 +31,20 @@ internal sealed class SgdOptimizer : IOptimizer
     public ReadOnlySpan<float> Velocity => _velocity;
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient)
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient, ReadOnlySpan<ParameterRange> ranges)
     {
         var n = _velocity.Length;
         if (parameters.Length != n || gradient.Length != n)
             throw new ArgumentException($"The optimizer was created for {n} parameters.");
         var rate = LearningRate;
-        for (var i = 0; i < n; i++)
+        foreach (var (start, length) in ranges)
+            Update(parameters, gradient, start, start + length, rate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int start, int end, float rate)
+    {
+        for (var i = start; i < end; i++)
         {
             var step = -rate * gradient[i];
             var v = DecayingMoment.Flush(_momentum * _velocity[i] + step);

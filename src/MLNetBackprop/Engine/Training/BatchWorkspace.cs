@@ -6,7 +6,8 @@ using MLNetBackprop.Engine.Model;
 namespace MLNetBackprop.Engine.Training;
 
 /// <summary>
-/// All per-batch memory of a training run, allocated once: the gathered batch, every layer's pre-activations and
+/// All per-batch memory of a training run, allocated once: the gathered batch (dense rows in <see cref="Inputs"/>,
+/// sparse rows in <see cref="SparseInputs"/>, each allocated on first use), every layer's pre-activations and
 /// activations for up to <see cref="Capacity"/> rows, the buffers of ∂loss/∂Z the backward pass walks down with, and
 /// the flat gradient.
 /// </summary>
@@ -22,7 +23,6 @@ internal sealed class BatchWorkspace
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Layout = layout;
         Capacity = capacity;
-        Inputs = new float[checked(capacity * layout.InputCount)];
         Targets = new float[capacity];
         Weights = new float[capacity];
         PreActivations = new float[layout.LayerCount][];
@@ -61,8 +61,13 @@ internal sealed class BatchWorkspace
     public NetworkLayout Layout { get; }
     /// <summary>Maximum rows per batch.</summary>
     public int Capacity { get; }
-    /// <summary>The batch's features, row-major [rows × InputCount].</summary>
-    public float[] Inputs { get; }
+    /// <summary>The batch's features when its rows are dense, row-major [rows × InputCount].</summary>
+    public float[] Inputs => _inputs ??= new float[checked(Capacity * Layout.InputCount)];
+    private float[]? _inputs;
+
+    /// <summary>The batch's rows when the last <see cref="Gather"/> read sparse rows, else null.</summary>
+    public SparseBatch? SparseInputs { get; private set; }
+    private SparseBatch? _sparseBatch;
     /// <summary>The batch's targets.</summary>
     public float[] Targets { get; }
     /// <summary>The batch's example weights (unused when the data set has none).</summary>
@@ -119,10 +124,18 @@ internal sealed class BatchWorkspace
     {
         if (rowIndices.Length > Capacity)
             throw new ArgumentException($"A batch of {rowIndices.Length} rows exceeds the workspace capacity {Capacity}.");
-        var width = data.FeatureCount;
-        var features = data.Features.AsSpan();
-        // The feature rows in one call that can split the copy across cores.
-        RowGather.Copy(features, width, rowIndices, Inputs);
+        if (data.SparseFeatures is { } sparse)
+        {
+            _sparseBatch ??= new SparseBatch(Capacity, Layout.InputCount);
+            _sparseBatch.Gather(sparse, rowIndices);
+            SparseInputs = _sparseBatch;
+        }
+        else
+        {
+            // The feature rows in one call that can split the copy across cores.
+            RowGather.Copy(data.Features, data.FeatureCount, rowIndices, Inputs);
+            SparseInputs = null;
+        }
         double weightSum = 0;
         for (var i = 0; i < rowIndices.Length; i++)
         {
@@ -134,4 +147,33 @@ internal sealed class BatchWorkspace
         }
         return weightSum;
     }
+
+    // Which rows of the first layer's weight gradient may hold values: after a sparse batch only the rows of its
+    // features, so the next sparse batch clears just those; after anything that wrote every row, all of them.
+    private int[] _writtenFirstLayerRows = [];
+    private int _writtenFirstLayerRowCount;
+    private bool _firstLayerGradientDense;
+
+    /// <summary>
+    /// Zeroes the first layer's weight gradient where an earlier batch left values (O(rows written) after a sparse
+    /// batch) and records that the coming sparse batch writes the rows <paramref name="features"/>.
+    /// </summary>
+    public void StartSparseFirstLayerGradient(ReadOnlySpan<int> features)
+    {
+        var width = Layout.Widths[1];
+        var weights = Gradient.AsSpan(Layout.WeightOffsets[0], Layout.InputCount * width);
+        if (_firstLayerGradientDense)
+            weights.Clear();
+        else
+            foreach (var row in _writtenFirstLayerRows.AsSpan(0, _writtenFirstLayerRowCount))
+                weights.Slice(row * width, width).Clear();
+        if (_writtenFirstLayerRows.Length < features.Length)
+            _writtenFirstLayerRows = new int[Math.Max(features.Length, 2 * _writtenFirstLayerRows.Length)];
+        features.CopyTo(_writtenFirstLayerRows);
+        _writtenFirstLayerRowCount = features.Length;
+        _firstLayerGradientDense = false;
+    }
+
+    /// <summary>Records that every row of the first layer's weight gradient may now hold values.</summary>
+    public void NoteDenseFirstLayerGradient() => _firstLayerGradientDense = true;
 }

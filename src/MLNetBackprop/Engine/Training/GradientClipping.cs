@@ -1,3 +1,5 @@
+using MLNetBackprop.Engine.Optimizers;
+
 namespace MLNetBackprop.Engine.Training;
 
 /// <summary>Clipping of the flat gradient between backpropagation and the optimizer step.</summary>
@@ -8,16 +10,25 @@ internal static class GradientClipping
     /// and returns the norm before clipping. The norm is accumulated in double.
     /// </summary>
     public static double ClipByGlobalNorm(Span<float> gradient, float maxNorm)
+        => ClipByGlobalNorm(gradient, maxNorm, [new ParameterRange(0, gradient.Length)]);
+
+    /// <summary>
+    /// <see cref="ClipByGlobalNorm(Span{float}, float)"/> for a gradient that is zero outside <paramref name="ranges"/>:
+    /// the same norm and result, reading only the ranges.
+    /// </summary>
+    public static double ClipByGlobalNorm(Span<float> gradient, float maxNorm, ReadOnlySpan<ParameterRange> ranges)
     {
         double squares = 0;
-        foreach (var g in gradient)
-            squares += (double)g * g;
+        foreach (var (start, length) in ranges)
+            foreach (var g in gradient.Slice(start, length))
+                squares += (double)g * g;
         var norm = Math.Sqrt(squares);
         if (norm > maxNorm)
         {
             var scale = (float)(maxNorm / norm);
-            foreach (ref var g in gradient)
-                g *= scale;
+            foreach (var (start, length) in ranges)
+                foreach (ref var g in gradient.Slice(start, length))
+                    g *= scale;
         }
         return norm;
     }

@@ -23,4 +23,29 @@ internal static class L2Penalty
         }
         return 0.5 * l2 * squares / rows;
     }
+
+    /// <summary>
+    /// <see cref="Apply(NetworkLayout, ReadOnlySpan{float}, Span{float}, float, int)"/> restricted to the weights a lazy
+    /// update changes: of the first layer only the rows <paramref name="firstLayerRows"/>, of the other layers all.
+    /// </summary>
+    public static double Apply(NetworkLayout layout, ReadOnlySpan<float> parameters, Span<float> gradient, float l2, int rows,
+        ReadOnlySpan<int> firstLayerRows)
+    {
+        double squares = 0;
+        var scale = l2 / rows;
+        var width = layout.Widths[1];
+        foreach (var row in firstLayerRows)
+            squares += AddTo(parameters, gradient, layout.WeightOffsets[0] + row * width, width, scale);
+        for (var l = 1; l < layout.LayerCount; l++)
+            squares += AddTo(parameters, gradient, layout.WeightOffsets[l], layout.Widths[l] * layout.Widths[l + 1], scale);
+        return 0.5 * l2 * squares / rows;
+    }
+
+    // Adds scale·w to the gradient of the `count` weights from `offset` on; returns their squared norm.
+    private static double AddTo(ReadOnlySpan<float> parameters, Span<float> gradient, int offset, int count, float scale)
+    {
+        var w = parameters.Slice(offset, count);
+        VectorOps.Axpy(scale, w, gradient.Slice(offset, count));
+        return VectorOps.Dot(w, w);
+    }
 }

@@ -1,11 +1,13 @@
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Optimizers;
 
 namespace MLNetBackprop.Engine.Training;
 
 /// <summary>
 /// One pass over the training rows in mini-batches, each followed by an update: gradient (with the L2 penalty),
-/// clipping to the global norm, decoupled weight decay, then the optimizer step.
+/// clipping to the global norm, decoupled weight decay, then the optimizer step. A batch of sparse rows under
+/// <see cref="SparseUpdate.Lazy"/> does all four on the <see cref="LazyUpdateRegion"/> of its features only.
 /// </summary>
 internal sealed class MiniBatchEpoch(TrainingSet data, TrainingSettings settings, NetworkLayout layout, BatchWorkspace workspace,
     bool dropout, CancellationToken cancellation)
@@ -36,18 +38,40 @@ internal sealed class MiniBatchEpoch(TrainingSet data, TrainingSettings settings
         return lossSum / rowsCounted;
     }
 
+    private readonly LazyUpdateRegion _lazyRegion = new(layout);
+
     // One update from the gathered batch; returns its loss.
     private double Update(TrainingState state, int rows, int epoch, float rate, float decay)
     {
+        var lazy = settings.SparseUpdate == SparseUpdate.Lazy && workspace.SparseInputs is { } sparse
+            ? _lazyRegion.For(sparse.Features) : null;
         var loss = Backpropagation.LossAndGradient(state.Parameters, workspace, rows, settings.Loss, settings.HuberDelta,
-            settings.L2, data.Weights is not null, dropout ? state.Random : null);
+            settings.L2, data.Weights is not null, dropout ? state.Random : null, lazy);
         if (!double.IsFinite(loss))
             throw Divergence.At(epoch, "the loss", loss, rate);
+        if (lazy is null)
+            DenseStep(state, decay);
+        else
+            LazyStep(state, decay, lazy);
+        return loss;
+    }
+
+    private void DenseStep(TrainingState state, float decay)
+    {
         if (settings.GradientClipNorm > 0)
             GradientClipping.ClipByGlobalNorm(workspace.Gradient, settings.GradientClipNorm);
         if (decay != 1f)
             WeightDecay.ScaleWeights(layout, state.Parameters, decay);
         state.Optimizer!.Step(state.Parameters, workspace.Gradient);
-        return loss;
+    }
+
+    // The gradient is zero outside the region, so clipping there gives the dense result.
+    private void LazyStep(TrainingState state, float decay, LazyUpdateRegion region)
+    {
+        if (settings.GradientClipNorm > 0)
+            GradientClipping.ClipByGlobalNorm(workspace.Gradient, settings.GradientClipNorm, region.Ranges);
+        if (decay != 1f)
+            WeightDecay.ScaleWeights(layout, state.Parameters, decay, region.FirstLayerRows);
+        state.Optimizer!.Step(state.Parameters, workspace.Gradient, region.Ranges);
     }
 }

@@ -35,8 +35,7 @@ internal sealed unsafe class OutputLayerJob : IKernelJob
     {
         var value = RowLocalPart(parameters, workspace, rows, loss, huberDelta, weights);
         var top = workspace.Layout.LayerCount - 1;
-        DenseLayer.ParameterGradients(workspace.Layout, top, workspace.LayerInput(top), workspace.PreActivationGradient(top),
-            workspace.Gradient, rows);
+        Backpropagation.ParameterGradients(workspace, top, rows);
         return value;
     }
 

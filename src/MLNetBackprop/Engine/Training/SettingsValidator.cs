@@ -92,10 +92,7 @@ internal static class SettingsValidator
     {
         if (data.RowCount == 0)
             throw new ArgumentException("The training set has no rows.", nameof(data));
-        var features = data.Features;
-        for (var i = 0; i < features.Length; i++)
-            if (!float.IsFinite(features[i]))
-                throw new ArgumentException($"Feature {i % data.FeatureCount} of row {i / data.FeatureCount} is {features[i]}; features must be finite.", nameof(data));
+        CheckFeaturesFinite(data);
         for (var r = 0; r < data.RowCount; r++)
             CheckTarget(data.Targets[r], r, s);
         if (data.Weights is { } weights)
@@ -111,6 +108,28 @@ internal static class SettingsValidator
                 throw new ArgumentException("All example weights are zero; nothing can be learned.", nameof(data));
         }
     }
+
+    private static void CheckFeaturesFinite(TrainingSet data)
+    {
+        if (data.SparseFeatures is { } sparse)
+        {
+            for (var r = 0; r < sparse.RowCount; r++)
+            {
+                var values = sparse.ValuesOf(r);
+                for (var k = 0; k < values.Length; k++)
+                    if (!float.IsFinite(values[k]))
+                        throw NotFinite(sparse.IndicesOf(r)[k], r, values[k]);
+            }
+            return;
+        }
+        var features = data.Features!;
+        for (var i = 0; i < features.Length; i++)
+            if (!float.IsFinite(features[i]))
+                throw NotFinite(i % data.FeatureCount, i / data.FeatureCount, features[i]);
+    }
+
+    private static ArgumentException NotFinite(int feature, int row, float value)
+        => new($"Feature {feature} of row {row} is {value}; features must be finite.", "data");
 
     private static void CheckTarget(float target, int row, TrainingSettings s)
     {

@@ -89,6 +89,11 @@ internal sealed class TrainingSettings
     /// default) or the validation accuracy (classification losses only).
     /// </summary>
     public StoppingMetric StoppingMetric { get; init; } = StoppingMetric.Loss;
+    /// <summary>
+    /// How a mini-batch of sparse rows updates the first-layer weights of features it does not use. Default
+    /// <see cref="SparseUpdate.Lazy"/>. Dense rows, and L-BFGS, always update every parameter.
+    /// </summary>
+    public SparseUpdate SparseUpdate { get; init; } = SparseUpdate.Lazy;
     /// <summary>Number of correction pairs L-BFGS keeps. Default in <see cref="TrainingDefaults"/>.</summary>
     public int LbfgsHistorySize { get; init; } = TrainingDefaults.LbfgsHistorySize;
 }

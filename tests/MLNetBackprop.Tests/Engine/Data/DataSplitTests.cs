@@ -15,7 +15,7 @@ public class DataSplitTests
         Assert.Equal(80, train.RowCount);
         Assert.Equal(18, validation.Targets.Count(t => t == 0));
         Assert.Equal(2, validation.Targets.Count(t => t == 1));
-        Assert.Empty(train.Features.Intersect(validation.Features));
+        Assert.Empty(train.Features!.Intersect(validation.Features!));
         var again = DataSplit.HoldOut(data, 0.2f, stratify: true, seed: 3);
         Assert.Equal(validation.Features, again.Validation.Features);
         Assert.NotEqual(validation.Features, DataSplit.HoldOut(data, 0.2f, stratify: true, seed: 4).Validation.Features);

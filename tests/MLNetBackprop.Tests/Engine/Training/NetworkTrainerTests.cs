@@ -63,7 +63,7 @@ public class NetworkTrainerTests
             Tolerance = 0,
             Seed = 3,
         });
-        var logits = Predict(result.Network, Xor.Features, 4);
+        var logits = Predict(result.Network, Xor.Features!, 4);
         for (var r = 0; r < 4; r++)
             Assert.True(Xor.Targets[r] == 1 ? logits[r] > 2 : logits[r] < -2, $"row {r}: logit {logits[r]}");
         Assert.True(result.History[^1].TrainingLoss < 0.1 * result.History[0].TrainingLoss);
@@ -89,7 +89,7 @@ public class NetworkTrainerTests
             MaxEpochs = 60,
             Seed = 5,
         });
-        var logits = Predict(result.Network, data.Features, 60);
+        var logits = Predict(result.Network, data.Features!, 60);
         for (var r = 0; r < 60; r++)
         {
             var row = logits.AsSpan(3 * r, 3);

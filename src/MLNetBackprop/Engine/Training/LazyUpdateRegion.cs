@@ -1,0 +1,47 @@
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Optimizers;
+
+namespace MLNetBackprop.Engine.Training;
+
+/// <summary>
+/// The parameters a lazy update (<see cref="SparseUpdate.Lazy"/>) of a sparse batch changes: the first layer's weight
+/// rows of the features the batch uses, then everything from the first layer's biases on. Adjacent rows form one range.
+/// </summary>
+internal sealed class LazyUpdateRegion(NetworkLayout layout)
+{
+    private int[] _rows = [];
+    private ParameterRange[] _ranges = new ParameterRange[1];
+    private int _rowCount, _rangeCount;
+
+    /// <summary>The first layer's weight rows (features) updated, increasing.</summary>
+    public ReadOnlySpan<int> FirstLayerRows => _rows.AsSpan(0, _rowCount);
+
+    /// <summary>The parameter ranges updated, in increasing order.</summary>
+    public ReadOnlySpan<ParameterRange> Ranges => _ranges.AsSpan(0, _rangeCount);
+
+    /// <summary>Sets the region for a batch whose distinct features are <paramref name="features"/> (increasing).</summary>
+    public LazyUpdateRegion For(ReadOnlySpan<int> features)
+    {
+        if (_rows.Length < features.Length)
+        {
+            _rows = new int[Math.Max(features.Length, 2 * _rows.Length)];
+            _ranges = new ParameterRange[_rows.Length + 1];
+        }
+        features.CopyTo(_rows);
+        _rowCount = features.Length;
+        var width = layout.Widths[1];
+        var count = 0;
+        for (var k = 0; k < features.Length; k++)
+        {
+            var start = layout.WeightOffsets[0] + features[k] * width;
+            if (count > 0 && _ranges[count - 1].Start + _ranges[count - 1].Length == start)
+                _ranges[count - 1] = _ranges[count - 1] with { Length = _ranges[count - 1].Length + width };
+            else
+                _ranges[count++] = new ParameterRange(start, width);
+        }
+        var rest = layout.BiasOffsets[0];
+        _ranges[count++] = new ParameterRange(rest, layout.ParameterCount - rest);
+        _rangeCount = count;
+        return this;
+    }
+}
