@@ -142,7 +142,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         if (initialNetwork is not null)
             CheckSameArchitecture(initialNetwork.Layout, layout);
         channel.Info($"Training an MLP {train.FeatureCount}-{string.Join("-", _options.HiddenLayerSizes.Append(outputCount))} " +
-            $"on {train.RowCount} rows{(validation is null ? "" : $", validating on {validation.RowCount}")}, for up to {epochs} epochs" +
+            $"on {train.RowCount} {Storage(train)}{(validation is null ? "" : $", validating on {validation.RowCount}")}, for up to {epochs} epochs" +
             $"{(initialNetwork is null ? "" : ", starting from the given model")}.");
         ReportModelSize(channel, layout);
         var run = new TrainingRunOptions
@@ -172,6 +172,12 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         var record = new MlpTrainingRecord(result.History.Select(e => MlpEpochReport.FromEngine(e, epochs)).ToArray(), result.BestEpoch);
         return (result.Network, record);
     }
+
+    // How the rows are held: sparse ones with their density and size, since that decides the speed and memory of training.
+    private static string Storage(TrainingSet rows) => rows.SparseFeatures is { } sparse
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"sparse rows ({sparse.Density:P2} non-zero, {sparse.NonZeroCount / (double)rows.RowCount:F0} per row, {sparse.ByteCount / (double)(1 << 20):F1} MB)")
+        : "rows";
 
     private static void CheckSameArchitecture(NetworkLayout initial, NetworkLayout expected)
     {

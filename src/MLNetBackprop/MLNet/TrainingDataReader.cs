@@ -5,9 +5,11 @@ using MLNetBackprop.Engine.Data;
 namespace MLNetBackprop.MLNet;
 
 /// <summary>
-/// Reads the training rows once, through one cursor over only the feature, label and weight columns, into
-/// contiguous arrays for the engine. Rows whose features are NaN or infinite, or whose label is missing, are
-/// skipped (ML.NET's convention for its trainers) and counted.
+/// Reads the training rows once, through one cursor over only the feature, label and weight columns, for the engine:
+/// the non-zero feature values are collected row by row (so a sparse feature vector costs its non-zeros, never its
+/// width), and at the end the rows are kept sparse when their density is below
+/// <see cref="SparseRows.DensityThreshold"/> and laid out dense otherwise. Rows whose features are NaN or
+/// infinite, or whose label is missing, are skipped (ML.NET's convention for its trainers) and counted.
 /// </summary>
 internal static class TrainingDataReader
 {
@@ -19,10 +21,10 @@ internal static class TrainingDataReader
     {
         var featureCount = ((VectorDataViewType)features.Type).Size;
         var columns = weight is { } w ? new[] { features, label, w } : new[] { features, label };
-        var capacity = (int)Math.Clamp(data.GetRowCount() ?? 1024, 16, 1 << 24);
-        var featureValues = new GrowableArray(capacity * featureCount);
-        var targets = new GrowableArray(capacity);
-        var weights = weight is null ? null : new GrowableArray(capacity);
+        var rowCapacity = (int)Math.Clamp(data.GetRowCount() ?? 1024, 16, 1 << 24);
+        var rows = new NonZeroRows(rowCapacity);
+        var targets = new GrowableArray<float>(rowCapacity);
+        var weights = weight is null ? null : new GrowableArray<float>(rowCapacity);
         long skippedFeatures = 0, skippedLabel = 0, row = 0;
 
         using var cursor = data.GetRowCursor(columns);
@@ -31,7 +33,6 @@ internal static class TrainingDataReader
         var getWeight = weight is { } wc ? cursor.GetGetter<float>(wc) : null;
         var vector = default(VBuffer<float>);
         float target = 0, rowWeight = 1;
-        var dense = new float[featureCount];
         while (cursor.MoveNext())
         {
             row++;
@@ -40,8 +41,7 @@ internal static class TrainingDataReader
             getFeatures(ref vector);
             if (vector.Length != featureCount)
                 throw new InvalidOperationException($"Feature column '{features.Name}' has {vector.Length} values in row {row}, but its type declares {featureCount}.");
-            vector.CopyTo(dense);
-            if (!AllFinite(dense)) { skippedFeatures++; continue; }
+            if (!rows.TryAdd(vector, features.Name, row)) { skippedFeatures++; continue; }
             if (getWeight is not null)
             {
                 getWeight(ref rowWeight);
@@ -50,11 +50,29 @@ internal static class TrainingDataReader
                         $"Example weight column '{weight!.Value.Name}' has the value {rowWeight} in row {row}; weights must be finite and non-negative.");
                 weights!.Add(rowWeight);
             }
-            featureValues.AddRange(dense);
             targets.Add(target);
         }
-        var set = new TrainingSet(featureValues.ToArray(), targets.ToArray(), weights?.ToArray(), featureCount);
+        var featureRows = rows.ToSparseRows(featureCount);
+        var targetArray = targets.ToArray();
+        var set = featureRows.Density < SparseRows.DensityThreshold
+            ? new TrainingSet(featureRows, targetArray, weights?.ToArray())
+            : new TrainingSet(Densify(featureRows), targetArray, weights?.ToArray(), featureCount);
         return new Result(set, skippedFeatures, skippedLabel);
+    }
+
+    // Training reads dense rows in random order: their array gets huge pages where the OS offers them.
+    private static float[] Densify(SparseRows rows)
+    {
+        var dense = RowStoreAllocator.Allocate(checked(rows.RowCount * rows.Width));
+        for (var r = 0; r < rows.RowCount; r++)
+        {
+            var target = dense.AsSpan(r * rows.Width, rows.Width);
+            var values = rows.ValuesOf(r);
+            var indices = rows.IndicesOf(r);
+            for (var k = 0; k < indices.Length; k++)
+                target[indices[k]] = values[k];
+        }
+        return dense;
     }
 
     /// <summary>A getter that yields the label as the engine's target, NaN for a missing label.</summary>
@@ -96,51 +114,6 @@ internal static class TrainingDataReader
                 get(ref value);
                 target = float.IsFinite(value) ? value : float.NaN;
             };
-        }
-    }
-
-    private static bool AllFinite(ReadOnlySpan<float> values)
-    {
-        foreach (var v in values)
-            if (!float.IsFinite(v))
-                return false;
-        return true;
-    }
-
-    /// <summary>A float list without the per-element overhead of <see cref="List{T}"/>.</summary>
-    private sealed class GrowableArray(int capacity)
-    {
-        private float[] _items = new float[Math.Max(capacity, 16)];
-        private int _count;
-
-        public void Add(float value)
-        {
-            Reserve(1);
-            _items[_count++] = value;
-        }
-
-        public void AddRange(ReadOnlySpan<float> values)
-        {
-            Reserve(values.Length);
-            values.CopyTo(_items.AsSpan(_count));
-            _count += values.Length;
-        }
-
-        public float[] ToArray()
-        {
-            // Training reads the features in random row order: their array gets huge pages where the OS offers them.
-            var array = RowStoreAllocator.Allocate(_count);
-            _items.AsSpan(0, _count).CopyTo(array);
-            return array;
-        }
-
-        private void Reserve(int extra)
-        {
-            if (_count + extra <= _items.Length) return;
-            var size = (int)Math.Min(Array.MaxLength, Math.Max((long)_items.Length * 2, (long)_count + extra));
-            if (size < _count + extra)
-                throw new InvalidOperationException("The training data does not fit in one array; train on fewer rows or features.");
-            Array.Resize(ref _items, size);
         }
     }
 }

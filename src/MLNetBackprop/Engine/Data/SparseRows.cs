@@ -8,6 +8,13 @@ namespace MLNetBackprop.Engine.Data;
 internal sealed class SparseRows
 {
     /// <summary>
+    /// The density (stored values over all cells) below which training keeps rows sparse: under it the first layer's
+    /// work on the non-zeros alone, and the memory of values plus indices, beat the dense product over every cell
+    /// (docs/benchmarks.md has the measurement).
+    /// </summary>
+    public const double DensityThreshold = 0.25;
+
+    /// <summary>
     /// Wraps the arrays without copying, after checking them: <paramref name="rowStarts"/> starts at 0, never
     /// decreases and ends at the number of values; every row's indices are strictly increasing and below
     /// <paramref name="width"/>.
