@@ -39,12 +39,12 @@ static int Usage()
 
         mlnet-backprop train --data FILE --label COLUMN [options]
             --task binary|multiclass|regression   default: chosen from the label (2 values: binary; text: multiclass; numbers: regression)
-            --hidden 128,64        hidden layer sizes (default {Defaults.HiddenLayerSize})
+            --hidden 128,64        hidden layer sizes (default {Defaults.HiddenLayerSize}; narrower for sparse rows such as text)
             --epochs N             maximum epochs (default automatic: at least {Defaults.AutomaticMinimumEpochs}, and enough for {Defaults.AutomaticMinimumUpdates} mini-batch updates)
-            --learning-rate X      {Defaults.Optimizer} step size (default {Invariant(Defaults.LearningRate)})
+            --learning-rate X      {Defaults.Optimizer} step size (default {Invariant(Defaults.LearningRate)}; {Invariant(Defaults.SparseLearningRate)} for sparse rows)
             --batch-size N         rows per mini-batch (default {Defaults.BatchSize})
             --test-fraction X      rows held out for evaluation (default {Invariant(CliDefaults.TestFraction)})
-            --validation-fraction X  training rows held out for validation and early stopping (default {Invariant(Defaults.ValidationFraction)})
+            --validation-fraction X  training rows held out for validation and early stopping (default {Invariant(Defaults.ValidationFraction)}; {Invariant(Defaults.SparseValidationFraction)} for sparse rows)
             --tolerance X          stop when the monitored loss improves by less than X for {Defaults.EpochsWithoutImprovement} epochs (default {Invariant(Defaults.Tolerance)}; 0: never)
             --checkpoint FILE      save resumable training state there; rerunning the same command resumes from it
             --checkpoint-every N   epochs between checkpoints (default {Defaults.CheckpointEveryEpochs})

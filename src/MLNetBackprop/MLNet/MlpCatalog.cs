@@ -19,14 +19,14 @@ public static class MlpCatalog
     /// <param name="labelColumnName">The label column, of type <see cref="bool"/>.</param>
     /// <param name="featureColumnName">The feature column, a known-size vector of <see cref="float"/>.</param>
     /// <param name="exampleWeightColumnName">Optional example weights (finite, non-negative floats).</param>
-    /// <param name="hiddenLayerSizes">Hidden layer widths; default one layer of <see cref="MlpOptionsBase.Defaults.HiddenLayerSize"/> units.</param>
+    /// <param name="hiddenLayerSizes">Hidden layer widths; default automatic (see <see cref="MlpOptionsBase.HiddenLayerSizes"/>).</param>
     /// <param name="numberOfEpochs">Maximum passes over the data, in [1, 1000000]; default automatic (see <see cref="MlpOptionsBase.NumberOfEpochs"/>).</param>
-    /// <param name="learningRate">Adam's step size, in (0, 10]; default <see cref="MlpOptionsBase.Defaults.LearningRate"/>.</param>
+    /// <param name="learningRate">Adam's step size, in (0, 10]; default automatic (see <see cref="MlpOptionsBase.LearningRate"/>).</param>
     /// <param name="batchSize">Rows per mini-batch, at least 1; default <see cref="MlpOptionsBase.Defaults.BatchSize"/>.</param>
     public static MlpBinaryTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
         string? exampleWeightColumnName = null, int[]? hiddenLayerSizes = null, int? numberOfEpochs = null,
-        float learningRate = Defaults.LearningRate, int batchSize = Defaults.BatchSize)
+        float? learningRate = null, int batchSize = Defaults.BatchSize)
         => catalog.Mlp(Fill(new MlpBinaryTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName,
             hiddenLayerSizes, numberOfEpochs, learningRate, batchSize));
 
@@ -39,14 +39,14 @@ public static class MlpCatalog
     /// <param name="labelColumnName">The label column, a key (use <c>MapValueToKey</c>).</param>
     /// <param name="featureColumnName">The feature column, a known-size vector of <see cref="float"/>.</param>
     /// <param name="exampleWeightColumnName">Optional example weights (finite, non-negative floats).</param>
-    /// <param name="hiddenLayerSizes">Hidden layer widths; default one layer of <see cref="MlpOptionsBase.Defaults.HiddenLayerSize"/> units.</param>
+    /// <param name="hiddenLayerSizes">Hidden layer widths; default automatic (see <see cref="MlpOptionsBase.HiddenLayerSizes"/>).</param>
     /// <param name="numberOfEpochs">Maximum passes over the data, in [1, 1000000]; default automatic (see <see cref="MlpOptionsBase.NumberOfEpochs"/>).</param>
-    /// <param name="learningRate">Adam's step size, in (0, 10]; default <see cref="MlpOptionsBase.Defaults.LearningRate"/>.</param>
+    /// <param name="learningRate">Adam's step size, in (0, 10]; default automatic (see <see cref="MlpOptionsBase.LearningRate"/>).</param>
     /// <param name="batchSize">Rows per mini-batch, at least 1; default <see cref="MlpOptionsBase.Defaults.BatchSize"/>.</param>
     public static MlpMulticlassTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
         string? exampleWeightColumnName = null, int[]? hiddenLayerSizes = null, int? numberOfEpochs = null,
-        float learningRate = Defaults.LearningRate, int batchSize = Defaults.BatchSize)
+        float? learningRate = null, int batchSize = Defaults.BatchSize)
         => catalog.Mlp(Fill(new MlpMulticlassTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName,
             hiddenLayerSizes, numberOfEpochs, learningRate, batchSize));
 
@@ -59,14 +59,14 @@ public static class MlpCatalog
     /// <param name="labelColumnName">The label column, of type <see cref="float"/>.</param>
     /// <param name="featureColumnName">The feature column, a known-size vector of <see cref="float"/>.</param>
     /// <param name="exampleWeightColumnName">Optional example weights (finite, non-negative floats).</param>
-    /// <param name="hiddenLayerSizes">Hidden layer widths; default one layer of <see cref="MlpOptionsBase.Defaults.HiddenLayerSize"/> units.</param>
+    /// <param name="hiddenLayerSizes">Hidden layer widths; default automatic (see <see cref="MlpOptionsBase.HiddenLayerSizes"/>).</param>
     /// <param name="numberOfEpochs">Maximum passes over the data, in [1, 1000000]; default automatic (see <see cref="MlpOptionsBase.NumberOfEpochs"/>).</param>
-    /// <param name="learningRate">Adam's step size, in (0, 10]; default <see cref="MlpOptionsBase.Defaults.LearningRate"/>.</param>
+    /// <param name="learningRate">Adam's step size, in (0, 10]; default automatic (see <see cref="MlpOptionsBase.LearningRate"/>).</param>
     /// <param name="batchSize">Rows per mini-batch, at least 1; default <see cref="MlpOptionsBase.Defaults.BatchSize"/>.</param>
     public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog,
         string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
         string? exampleWeightColumnName = null, int[]? hiddenLayerSizes = null, int? numberOfEpochs = null,
-        float learningRate = Defaults.LearningRate, int batchSize = Defaults.BatchSize)
+        float? learningRate = null, int batchSize = Defaults.BatchSize)
         => catalog.Mlp(Fill(new MlpRegressionTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName,
             hiddenLayerSizes, numberOfEpochs, learningRate, batchSize));
 
@@ -75,7 +75,7 @@ public static class MlpCatalog
         => new(EnvironmentOf(Require(catalog)), Require(options));
 
     private static TOptions Fill<TOptions>(TOptions options, string labelColumnName, string featureColumnName,
-        string? exampleWeightColumnName, int[]? hiddenLayerSizes, int? numberOfEpochs, float learningRate, int batchSize)
+        string? exampleWeightColumnName, int[]? hiddenLayerSizes, int? numberOfEpochs, float? learningRate, int batchSize)
         where TOptions : MlpOptionsBase
     {
         options.LabelColumnName = labelColumnName;
@@ -83,7 +83,7 @@ public static class MlpCatalog
         options.ExampleWeightColumnName = exampleWeightColumnName;
         options.HiddenLayerSizes = hiddenLayerSizes ?? options.HiddenLayerSizes;
         options.NumberOfEpochs = numberOfEpochs;
-        options.LearningRate = learningRate;
+        options.LearningRate = learningRate ?? options.LearningRate;
         options.BatchSize = batchSize;
         return options;
     }

@@ -6,17 +6,22 @@ namespace MLNetBackprop;
 /// Options shared by the three MLP trainers. Defaults (all in <see cref="Defaults"/>) follow scikit-learn's
 /// <c>MLPClassifier</c>: one hidden layer of 100 ReLU units, Adam with learning rate 1e-3, mini-batches of 200, L2
 /// penalty 1e-4, stopping once the training loss stops improving; unlike scikit-learn, small data sets get enough
-/// epochs to converge. Normalize the features first (for example with <c>NormalizeMinMax</c>): gradient training is
+/// epochs to converge. Sparse rows (text, one-hot: few non-zero features) get their own automatic values: a hidden
+/// layer narrowed to bound the first layer's weights, learning rate 3e-3, and a 10% validation set for early
+/// stopping. Normalize the features first (for example with <c>NormalizeMinMax</c>): gradient training is
 /// sensitive to feature scale.
 /// </summary>
 public abstract class MlpOptionsBase
 {
     /// <summary>
     /// The default value of every option that has one; the options, the catalog's simple overloads and the command
-    /// line all take their defaults from here. Options whose default is the absence of a value have no constant: no
-    /// example weights, automatic epochs (see <see cref="AutomaticMinimumEpochs"/>), a seed drawn from the
-    /// <c>MLContext</c>, the optimizer's weight decay (see <see cref="AdamWWeightDecay"/>), no dropout, no class
-    /// weights, no progress receiver, no cancellation and no checkpoints.
+    /// line all take their defaults from here. Options whose default is the absence of a value have no constant of
+    /// their own: no example weights; automatic hidden layers, learning rate and validation fraction, which depend on
+    /// whether the rows are sparse (see <see cref="HiddenLayerSize"/>, <see cref="LearningRate"/>,
+    /// <see cref="ValidationFraction"/> and their sparse counterparts); automatic epochs (see
+    /// <see cref="AutomaticMinimumEpochs"/>); a seed drawn from the <c>MLContext</c>; the optimizer's weight decay (see
+    /// <see cref="AdamWWeightDecay"/>); no dropout, no class weights, no progress receiver, no cancellation and no
+    /// checkpoints.
     /// </summary>
     /// <remarks>
     /// These are public constants, so a caller's compiler copies their values into the caller's assembly: code built
@@ -31,8 +36,15 @@ public abstract class MlpOptionsBase
         /// <summary>Default <see cref="MlpOptionsBase.FeatureColumnName"/>: <c>"Features"</c>.</summary>
         public const string FeatureColumnName = "Features";
 
-        /// <summary>Width of the one hidden layer of the default <see cref="MlpOptionsBase.HiddenLayerSizes"/>: 100.</summary>
+        /// <summary>Width of the one hidden layer the automatic <see cref="MlpOptionsBase.HiddenLayerSizes"/> gives dense rows: 100.</summary>
         public const int HiddenLayerSize = TrainingDefaults.HiddenLayerSize;
+        /// <summary>
+        /// The most first-layer weights the automatic <see cref="MlpOptionsBase.HiddenLayerSizes"/> gives sparse rows:
+        /// 8,388,608 (32 MB), so a wide text or one-hot input narrows the one hidden layer instead of growing the model.
+        /// </summary>
+        public const int SparseFirstLayerWeights = 1 << 23;
+        /// <summary>The narrowest hidden layer the automatic <see cref="MlpOptionsBase.HiddenLayerSizes"/> gives sparse rows: 16.</summary>
+        public const int SparseMinimumHiddenLayerSize = 16;
 
         /// <summary>Default <see cref="MlpOptionsBase.Activation"/>: <see cref="MlpActivation.Relu"/>.</summary>
         public const MlpActivation Activation = MlpActivation.Relu;
@@ -40,8 +52,13 @@ public abstract class MlpOptionsBase
         /// <summary>Default <see cref="MlpOptionsBase.Optimizer"/>: <see cref="MlpOptimizer.Adam"/>.</summary>
         public const MlpOptimizer Optimizer = MlpOptimizer.Adam;
 
-        /// <summary>Default <see cref="MlpOptionsBase.LearningRate"/>: 1e-3.</summary>
+        /// <summary>The automatic <see cref="MlpOptionsBase.LearningRate"/> for dense rows: 1e-3.</summary>
         public const float LearningRate = TrainingDefaults.LearningRate;
+        /// <summary>
+        /// The automatic <see cref="MlpOptionsBase.LearningRate"/> for sparse rows: 3e-3. Each first-layer weight of a
+        /// sparse input moves only in the batches that contain its feature, so it needs larger steps.
+        /// </summary>
+        public const float SparseLearningRate = 3e-3f;
 
         /// <summary>Default <see cref="MlpOptionsBase.Momentum"/>: 0.9.</summary>
         public const float Momentum = TrainingDefaults.Momentum;
@@ -109,8 +126,18 @@ public abstract class MlpOptionsBase
         /// <summary>Default <see cref="MlpOptionsBase.WarmupEpochs"/>: 0 (no warm-up).</summary>
         public const int WarmupEpochs = 0;
 
-        /// <summary>Default <see cref="MlpOptionsBase.ValidationFraction"/>: 0 (no validation set unless <c>Fit</c> is given one).</summary>
+        /// <summary>The automatic <see cref="MlpOptionsBase.ValidationFraction"/> for dense rows: 0 (no validation set unless <c>Fit</c> is given one).</summary>
         public const float ValidationFraction = 0f;
+        /// <summary>
+        /// The automatic <see cref="MlpOptionsBase.ValidationFraction"/> for sparse rows: 0.1. Wide inputs with more
+        /// features than rows fit the training rows long before the training loss stops falling; the held-out loss
+        /// says when to stop.
+        /// </summary>
+        public const float SparseValidationFraction = 0.1f;
+        /// <summary>The fewest training rows from which the automatic <see cref="MlpOptionsBase.ValidationFraction"/> holds rows out: 100.</summary>
+        public const int AutomaticValidationMinimumRows = 100;
+        /// <summary>Default <see cref="MlpOptionsBase.SparseUpdate"/>: <see cref="MlpSparseUpdate.Lazy"/>.</summary>
+        public const MlpSparseUpdate SparseUpdate = MlpSparseUpdate.Lazy;
 
         /// <summary>Default <see cref="MlpOptionsBase.EarlyStoppingMetric"/>: <see cref="MlpEarlyStoppingMetric.Loss"/>.</summary>
         public const MlpEarlyStoppingMetric EarlyStoppingMetric = MlpEarlyStoppingMetric.Loss;
@@ -144,10 +171,13 @@ public abstract class MlpOptionsBase
     public string? ExampleWeightColumnName { get; set; }
 
     /// <summary>
-    /// Widths of the hidden layers, input side first; each at least 1. An empty array trains a linear model.
-    /// Default <c>[100]</c>.
+    /// Widths of the hidden layers, input side first; each in [1, 1048576]. An empty array trains a linear model.
+    /// Default <c>null</c>, automatic: one layer of <see cref="Defaults.HiddenLayerSize"/> (100) units; for sparse rows
+    /// (text, one-hot) as many units as keep the first layer within <see cref="Defaults.SparseFirstLayerWeights"/>
+    /// weights, a multiple of 8 from <see cref="Defaults.SparseMinimumHiddenLayerSize"/> to 100. The training log
+    /// says what was chosen.
     /// </summary>
-    public int[] HiddenLayerSizes { get; set; } = [Defaults.HiddenLayerSize];
+    public int[]? HiddenLayerSizes { get; set; }
 
     /// <summary>Activation after each hidden layer. Default <see cref="MlpActivation.Relu"/>.</summary>
     public MlpActivation Activation { get; set; } = Defaults.Activation;
@@ -155,8 +185,12 @@ public abstract class MlpOptionsBase
     /// <summary>Weight-update rule. Default <see cref="MlpOptimizer.Adam"/>.</summary>
     public MlpOptimizer Optimizer { get; set; } = Defaults.Optimizer;
 
-    /// <summary>Step size of the optimizer, in (0, 10]. Default 1e-3 (for SGD, 1e-2 to 1e-1 is typical).</summary>
-    public float LearningRate { get; set; } = Defaults.LearningRate;
+    /// <summary>
+    /// Step size of the optimizer, in (0, 10] (for SGD, 1e-2 to 1e-1 is typical). Default <c>null</c>, automatic:
+    /// <see cref="Defaults.LearningRate"/> (1e-3) for dense rows, <see cref="Defaults.SparseLearningRate"/> (3e-3) for
+    /// sparse rows.
+    /// </summary>
+    public float? LearningRate { get; set; }
 
     /// <summary>Momentum of <see cref="MlpOptimizer.Sgd"/>, in [0, 1). Default 0.9.</summary>
     public float Momentum { get; set; } = Defaults.Momentum;
@@ -200,6 +234,24 @@ public abstract class MlpOptionsBase
         var forUpdates = (Defaults.AutomaticMinimumUpdates + batchesPerEpoch - 1) / Math.Max(1, batchesPerEpoch);
         return Math.Max(Defaults.AutomaticMinimumEpochs, forUpdates);
     }
+
+    /// <summary>The hidden layer widths in effect for <paramref name="featureCount"/> features held sparse or dense.</summary>
+    internal int[] ResolveHiddenLayerSizes(int featureCount, bool sparse)
+    {
+        if (HiddenLayerSizes is { } sizes)
+            return sizes;
+        if (!sparse)
+            return [Defaults.HiddenLayerSize];
+        var fitting = Defaults.SparseFirstLayerWeights / Math.Max(1, featureCount) / 8 * 8;
+        return [Math.Clamp(fitting, Defaults.SparseMinimumHiddenLayerSize, Defaults.HiddenLayerSize)];
+    }
+
+    /// <summary>The learning rate in effect for rows held sparse or dense.</summary>
+    internal float ResolveLearningRate(bool sparse) => LearningRate ?? (sparse ? Defaults.SparseLearningRate : Defaults.LearningRate);
+
+    /// <summary>The validation fraction in effect for <paramref name="rowCount"/> training rows held sparse or dense.</summary>
+    internal float ResolveValidationFraction(int rowCount, bool sparse)
+        => ValidationFraction ?? (sparse && rowCount >= Defaults.AutomaticValidationMinimumRows ? Defaults.SparseValidationFraction : 0f);
 
     /// <summary>The decoupled weight decay in effect: the option, or <see cref="Defaults.AdamWWeightDecay"/> for AdamW and 0 otherwise.</summary>
     internal float ResolveWeightDecay() => WeightDecay ?? (Optimizer == MlpOptimizer.AdamW ? Defaults.AdamWWeightDecay : 0f);
@@ -279,11 +331,19 @@ public abstract class MlpOptionsBase
 
     /// <summary>
     /// Fraction of the training rows held out as a validation set, in [0, 0.9], when <c>Fit</c> is not given one
-    /// (stratified by class for classification; chosen by <see cref="Seed"/>). Works inside a pipeline. Default 0
-    /// (none). With a validation set, <see cref="Tolerance"/> and <see cref="EpochsWithoutImprovement"/> apply to
+    /// (stratified by class for classification; chosen by <see cref="Seed"/>). Works inside a pipeline. With a
+    /// validation set, <see cref="Tolerance"/> and <see cref="EpochsWithoutImprovement"/> apply to
     /// <see cref="EarlyStoppingMetric"/> on it, and the model keeps the weights of the best epoch, not the last.
+    /// Default <c>null</c>, automatic: 0 (none) for dense rows; for sparse rows <see cref="Defaults.SparseValidationFraction"/>
+    /// (0.1) from <see cref="Defaults.AutomaticValidationMinimumRows"/> training rows on, else none. Set 0 for no validation set.
     /// </summary>
-    public float ValidationFraction { get; set; } = Defaults.ValidationFraction;
+    public float? ValidationFraction { get; set; }
+
+    /// <summary>
+    /// How a mini-batch of sparse rows updates the first-layer weights of features absent from it (see
+    /// <see cref="MlpSparseUpdate"/>). Default <see cref="MlpSparseUpdate.Lazy"/>.
+    /// </summary>
+    public MlpSparseUpdate SparseUpdate { get; set; } = Defaults.SparseUpdate;
 
     /// <summary>
     /// What early stopping and best-epoch selection watch on the validation set. Default

@@ -1,3 +1,4 @@
+using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Optimizers;
@@ -12,20 +13,21 @@ namespace MLNetBackprop.MLNet;
 internal static class MlpOptionsMapping
 {
     /// <summary>
-    /// <paramref name="options"/> as the engine's training settings, for a loss, output count, epoch limit and seed the
-    /// trainer decided. Every field is set here, so the engine's own defaults never apply to a model trained through ML.NET.
+    /// <paramref name="options"/> as the engine's training settings for <paramref name="rows"/> (whose storage decides
+    /// the automatic options), for a loss, output count, epoch limit and seed the trainer decided. Every field is set
+    /// here, so the engine's own defaults never apply to a model trained through ML.NET.
     /// </summary>
-    public static TrainingSettings ToTrainingSettings(MlpOptionsBase options, LossKind loss, int outputCount, int epochs,
-        int seed, float huberDelta)
+    public static TrainingSettings ToTrainingSettings(MlpOptionsBase options, TrainingSet rows, LossKind loss, int outputCount,
+        int epochs, int seed, float huberDelta)
         => new()
         {
-            HiddenLayerSizes = options.HiddenLayerSizes,
+            HiddenLayerSizes = options.ResolveHiddenLayerSizes(rows.FeatureCount, rows.IsSparse),
             HiddenActivation = ToEngine(options.Activation),
             Loss = loss,
             OutputCount = outputCount,
             HuberDelta = huberDelta,
             Optimizer = ToEngine(options.Optimizer),
-            LearningRate = options.LearningRate,
+            LearningRate = options.ResolveLearningRate(rows.IsSparse),
             Momentum = options.Momentum,
             Nesterov = options.NesterovMomentum,
             Beta1 = options.Beta1,
@@ -51,7 +53,16 @@ internal static class MlpOptionsMapping
             EpochsWithoutImprovement = options.EpochsWithoutImprovement,
             Shuffle = options.Shuffle,
             Seed = seed,
+            SparseUpdate = ToEngine(options.SparseUpdate),
         };
+
+    /// <summary>The engine's sparse update rule for <paramref name="update"/>.</summary>
+    public static SparseUpdate ToEngine(MlpSparseUpdate update) => update switch
+    {
+        MlpSparseUpdate.Lazy => SparseUpdate.Lazy,
+        MlpSparseUpdate.Dense => SparseUpdate.Dense,
+        _ => throw Undefined(update),
+    };
 
     /// <summary>The engine's activation for <paramref name="activation"/>.</summary>
     public static ActivationKind ToEngine(MlpActivation activation) => activation switch

@@ -29,14 +29,14 @@ internal static class MlpOptionsValidator
         RequireName(o.FeatureColumnName, nameof(o.FeatureColumnName));
         if (o.ExampleWeightColumnName is not null)
             RequireName(o.ExampleWeightColumnName, nameof(o.ExampleWeightColumnName));
-        if (o.HiddenLayerSizes is null)
-            throw Invalid(nameof(o.HiddenLayerSizes), "null", "an array of layer widths, each at least 1 (empty for a linear model)");
-        for (var i = 0; i < o.HiddenLayerSizes.Length; i++)
-            if (o.HiddenLayerSizes[i] < 1 || o.HiddenLayerSizes[i] > MaxLayerWidth)
-                throw Invalid($"{nameof(o.HiddenLayerSizes)}[{i}]", o.HiddenLayerSizes[i], $"[1, {MaxLayerWidth}]");
+        if (o.HiddenLayerSizes is { } sizes)
+            for (var i = 0; i < sizes.Length; i++)
+                if (sizes[i] < 1 || sizes[i] > MaxLayerWidth)
+                    throw Invalid($"{nameof(o.HiddenLayerSizes)}[{i}]", sizes[i], $"[1, {MaxLayerWidth}]");
         RequireDefined(o.Activation, nameof(o.Activation));
         RequireDefined(o.Optimizer, nameof(o.Optimizer));
-        RequireRange(o.LearningRate, nameof(o.LearningRate), 0, false, 10, true, "(0, 10]");
+        if (o.LearningRate is { } rate)
+            RequireRange(rate, nameof(o.LearningRate), 0, false, 10, true, "(0, 10], or null for automatic");
         RequireRange(o.Momentum, nameof(o.Momentum), 0, true, 1, false, "[0, 1)");
         RequireRange(o.Beta1, nameof(o.Beta1), 0, true, 1, false, "[0, 1)");
         RequireRange(o.Beta2, nameof(o.Beta2), 0, true, 1, false, "[0, 1)");
@@ -57,16 +57,19 @@ internal static class MlpOptionsValidator
         if (o.WeightDecay is { } decay)
         {
             RequireRange(decay, nameof(o.WeightDecay), 0, true, 1, true, "[0, 1], or null for automatic");
-            if (decay * o.LearningRate >= 1)
-                throw Invalid(nameof(o.WeightDecay), decay, $"below 1 / LearningRate = {1 / o.LearningRate:G4} (each step multiplies the weights by 1 − LearningRate·WeightDecay)");
+            // The automatic rate can be either value, so the decay must suit the larger.
+            var rate = o.LearningRate ?? Math.Max(MlpOptionsBase.Defaults.LearningRate, MlpOptionsBase.Defaults.SparseLearningRate);
+            if (decay * rate >= 1)
+                throw Invalid(nameof(o.WeightDecay), decay, $"below 1 / LearningRate = {1 / rate:G4} (each step multiplies the weights by 1 − LearningRate·WeightDecay)");
         }
         RequireRange(o.GradientClipNorm, nameof(o.GradientClipNorm), 0, true, 1e6, true, "[0, 1000000]");
         if (o.DropoutRates is null)
             throw Invalid(nameof(o.DropoutRates), "null", "an array of probabilities in [0, 1) (empty for no dropout)");
         for (var i = 0; i < o.DropoutRates.Length; i++)
             RequireRange(o.DropoutRates[i], $"{nameof(o.DropoutRates)}[{i}]", 0, true, 1, false, "[0, 1)");
-        if (o.HiddenLayerSizes is not null && o.DropoutRates.Length > 1 && o.DropoutRates.Length != o.HiddenLayerSizes.Length)
-            throw Invalid(nameof(o.DropoutRates), $"{o.DropoutRates.Length} rates", $"0, 1 or {o.HiddenLayerSizes.Length} rates (one per hidden layer)");
+        var layers = o.HiddenLayerSizes?.Length ?? 1;
+        if (o.DropoutRates.Length > 1 && o.DropoutRates.Length != layers)
+            throw Invalid(nameof(o.DropoutRates), $"{o.DropoutRates.Length} rates", $"0, 1 or {layers} rates (one per hidden layer)");
         RequireDefined(o.LearningRateSchedule, nameof(o.LearningRateSchedule));
         RequireRange(o.InverseScalingPower, nameof(o.InverseScalingPower), 0, true, 10, true, "[0, 10]");
         RequireRange(o.LearningRateDecayFactor, nameof(o.LearningRateDecayFactor), 0, false, 1, false, "(0, 1)");
@@ -74,10 +77,15 @@ internal static class MlpOptionsValidator
             throw Invalid(nameof(o.LearningRateStepEpochs), o.LearningRateStepEpochs, "at least 1");
         if (o.PlateauPatience < 1)
             throw Invalid(nameof(o.PlateauPatience), o.PlateauPatience, "at least 1");
-        RequireRange(o.MinimumLearningRate, nameof(o.MinimumLearningRate), 0, true, o.LearningRate, true, "[0, LearningRate]");
+        // The automatic rate can be either value, so the floor must suit the smaller.
+        var smallestRate = o.LearningRate ?? Math.Min(MlpOptionsBase.Defaults.LearningRate, MlpOptionsBase.Defaults.SparseLearningRate);
+        RequireRange(o.MinimumLearningRate, nameof(o.MinimumLearningRate), 0, true, smallestRate, true,
+            o.LearningRate is null ? $"[0, {smallestRate}] (the smaller automatic LearningRate)" : "[0, LearningRate]");
         if (o.WarmupEpochs is < 0 or > MaxEpochs)
             throw Invalid(nameof(o.WarmupEpochs), o.WarmupEpochs, $"[0, {MaxEpochs}]");
-        RequireRange(o.ValidationFraction, nameof(o.ValidationFraction), 0, true, 0.9, true, "[0, 0.9]");
+        if (o.ValidationFraction is { } fraction)
+            RequireRange(fraction, nameof(o.ValidationFraction), 0, true, 0.9, true, "[0, 0.9], or null for automatic");
+        RequireDefined(o.SparseUpdate, nameof(o.SparseUpdate));
         RequireDefined(o.EarlyStoppingMetric, nameof(o.EarlyStoppingMetric));
         if (o.LbfgsHistorySize is < 1 or > 1000)
             throw Invalid(nameof(o.LbfgsHistorySize), o.LbfgsHistorySize, "[1, 1000]");

@@ -96,31 +96,53 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         if (read.Rows.RowCount == 0)
             throw new InvalidOperationException(NoRowsMessage(read, "training"));
         var seed = _options.Seed ?? Host.Rand.Next();
+        ReportAutomaticChoices(channel, read.Rows, trainContext.ValidationSet is not null);
         var train = read.Rows;
         TrainingSet? validation = null;
+        var fraction = _options.ResolveValidationFraction(train.RowCount, train.IsSparse);
         if (trainContext.ValidationSet is { } validationSet)
         {
             validation = ReadValidation(channel, validationSet, roles.Label.Value);
             if (_options.ValidationFraction > 0)
                 channel.Warning($"ValidationFraction {_options.ValidationFraction} is ignored: Fit was given a validation set.");
         }
-        else if (_options.ValidationFraction > 0)
-        {
-            try
-            {
-                (train, validation) = DataSplit.HoldOut(train, _options.ValidationFraction, stratify: _labelKind != LabelKind.Single, seed);
-            }
-            catch (ArgumentException e)
-            {
-                throw new InvalidOperationException($"Option ValidationFraction is {_options.ValidationFraction}: {e.Message}", e);
-            }
-            channel.Info($"Held out {validation.RowCount} of {read.Rows.RowCount} rows for validation.");
-        }
+        else if (fraction > 0)
+            (train, validation) = HoldOut(channel, train, fraction, seed);
         TModel? initial = null;
         if (trainContext.InitialPredictor is not null)
             initial = trainContext.InitialPredictor as TModel
                 ?? throw new ArgumentException($"The initial model is a {trainContext.InitialPredictor.GetType().Name}; warm start needs a {typeof(TModel).Name}.", "initialModel");
         return TrainModel(channel, new TrainingInputs(train, validation, roles.Label.Value, seed, initial));
+    }
+
+    private (TrainingSet Train, TrainingSet Validation) HoldOut(IChannel channel, TrainingSet rows, float fraction, int seed)
+    {
+        try
+        {
+            var split = DataSplit.HoldOut(rows, fraction, stratify: _labelKind != LabelKind.Single, seed);
+            channel.Info($"Held out {split.Validation.RowCount} of {rows.RowCount} rows for validation.");
+            return split;
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"Option ValidationFraction is {fraction}{(_options.ValidationFraction is null ? " (automatic)" : "")}: {e.Message}", e);
+        }
+    }
+
+    // Sparse rows change what the automatic options mean; the log says what they chose, and how to choose otherwise.
+    private void ReportAutomaticChoices(IChannel channel, TrainingSet rows, bool validationGiven)
+    {
+        if (!rows.IsSparse)
+            return;
+        var choices = new List<string>();
+        if (_options.HiddenLayerSizes is null)
+            choices.Add($"HiddenLayerSizes [{string.Join(", ", _options.ResolveHiddenLayerSizes(rows.FeatureCount, sparse: true))}]");
+        if (_options.LearningRate is null)
+            choices.Add(string.Create(CultureInfo.InvariantCulture, $"LearningRate {_options.ResolveLearningRate(sparse: true)}"));
+        if (_options.ValidationFraction is null && !validationGiven)
+            choices.Add(string.Create(CultureInfo.InvariantCulture, $"ValidationFraction {_options.ResolveValidationFraction(rows.RowCount, sparse: true)}"));
+        if (choices.Count > 0)
+            channel.Info($"The rows are sparse, so the automatic options chose {string.Join(", ", choices)}; set an option to choose its value.");
     }
 
     /// <summary>What <see cref="TrainModel"/> trains on: rows read (and possibly split), the label column, the seed and a warm-start model.</summary>
@@ -137,11 +159,11 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         TrainingSet train, TrainingSet? validation, Network? initialNetwork, LossKind loss, int outputCount, int seed, float huberDelta = 1f)
     {
         var epochs = _options.ResolveEpochs(train.RowCount);
-        var settings = MlpOptionsMapping.ToTrainingSettings(_options, loss, outputCount, epochs, seed, huberDelta);
+        var settings = MlpOptionsMapping.ToTrainingSettings(_options, train, loss, outputCount, epochs, seed, huberDelta);
         var layout = new NetworkLayout(train.FeatureCount, settings.HiddenLayerSizes, outputCount, settings.HiddenActivation);
         if (initialNetwork is not null)
             CheckSameArchitecture(initialNetwork.Layout, layout);
-        channel.Info($"Training an MLP {train.FeatureCount}-{string.Join("-", _options.HiddenLayerSizes.Append(outputCount))} " +
+        channel.Info($"Training an MLP {string.Join("-", layout.Widths)} " +
             $"on {train.RowCount} {Storage(train)}{(validation is null ? "" : $", validating on {validation.RowCount}")}, for up to {epochs} epochs" +
             $"{(initialNetwork is null ? "" : ", starting from the given model")}.");
         ReportModelSize(channel, layout);
@@ -160,7 +182,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             },
         };
         var result = NetworkTrainer.Train(train, settings, run);
-        DivergenceCheck.EnsureSensibleLoss(result, _options.LearningRate);
+        DivergenceCheck.EnsureSensibleLoss(result, settings.LearningRate);
         channel.Info(result.StopReason switch
         {
             StopReason.NoImprovement => $"Stopped after {result.History.Count} epochs: the {(validation is null ? "training loss" : $"validation {_options.EarlyStoppingMetric.ToString().ToLowerInvariant()}")} " +

@@ -53,13 +53,13 @@ public class CommandLineToolTests : IDisposable
         Assert.Equal(0, run.ExitCode);
         string Line(string option) => Assert.Single(run.Output.Split('\n'), l => l.TrimStart().StartsWith(option + " ", StringComparison.Ordinal));
         static string Text(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
-        Assert.Contains($"(default {Text(Defaults.HiddenLayerSize)})", Line("--hidden"));
+        Assert.Contains($"(default {Text(Defaults.HiddenLayerSize)}; narrower for sparse rows", Line("--hidden"));
         Assert.Contains($"at least {Text(Defaults.AutomaticMinimumEpochs)}", Line("--epochs"));
         Assert.Contains($"{Text(Defaults.AutomaticMinimumUpdates)} mini-batch updates", Line("--epochs"));
-        Assert.Contains($"{Defaults.Optimizer} step size (default {Text(Defaults.LearningRate)})", Line("--learning-rate"));
+        Assert.Contains($"{Defaults.Optimizer} step size (default {Text(Defaults.LearningRate)}; {Text(Defaults.SparseLearningRate)} for sparse rows)", Line("--learning-rate"));
         Assert.Contains($"(default {Text(Defaults.BatchSize)})", Line("--batch-size"));
         Assert.Contains($"(default {Text(CliDefaults.TestFraction)})", Line("--test-fraction"));
-        Assert.Contains($"(default {Text(Defaults.ValidationFraction)})", Line("--validation-fraction"));
+        Assert.Contains($"(default {Text(Defaults.ValidationFraction)}; {Text(Defaults.SparseValidationFraction)} for sparse rows)", Line("--validation-fraction"));
         Assert.Contains($"for {Text(Defaults.EpochsWithoutImprovement)} epochs (default {Text(Defaults.Tolerance)};", Line("--tolerance"));
         Assert.Contains($"(default {Text(Defaults.CheckpointEveryEpochs)})", Line("--checkpoint-every"));
         Assert.Contains($"(default {Text(CliDefaults.Seed)})", Line("--seed"));

@@ -1,3 +1,4 @@
+using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Optimizers;
@@ -20,19 +21,52 @@ public class OptionsMappingTests
         AssertSameNames<MlpLearningRateSchedule, LearningRateScheduleKind>(MlpOptionsMapping.ToEngine);
         AssertSameNames<MlpRegressionLoss, LossKind>(MlpOptionsMapping.ToEngine);
         AssertSameNames<MlpEarlyStoppingMetric, StoppingMetric>(MlpOptionsMapping.ToEngine);
+        AssertSameNames<MlpSparseUpdate, SparseUpdate>(MlpOptionsMapping.ToEngine);
+    }
+
+    // Four dense rows of three features, and the same shape held sparse with the given width.
+    private static TrainingSet DenseRows() => new(new float[12], new float[4], null, 3);
+    private static TrainingSet SparseRows(int width) => new(new SparseRows([1f], [width - 1], [0, 1, 1, 1, 1], width), new float[4], null);
+
+    [Theory]
+    [InlineData(1_000, 100)]
+    [InlineData(100_000, 80)]
+    [InlineData(336_499, 24)]
+    [InlineData(4_000_000, 16)]
+    public void Sparse_rows_get_a_first_layer_narrowed_to_the_weight_budget_the_faster_rate_and_lazy_updates(int features, int width)
+    {
+        var mapped = MlpOptionsMapping.ToTrainingSettings(new MlpMulticlassTrainer.Options(), SparseRows(features),
+            LossKind.SoftmaxCrossEntropy, outputCount: 3, epochs: 10, seed: 0, huberDelta: 1);
+        Assert.Equal([width], mapped.HiddenLayerSizes);
+        Assert.Equal(MlpOptionsBase.Defaults.SparseLearningRate, mapped.LearningRate);
+        Assert.Equal(SparseUpdate.Lazy, mapped.SparseUpdate);
+    }
+
+    [Fact]
+    public void Options_a_user_sets_apply_to_sparse_rows_as_they_are()
+    {
+        var options = new MlpMulticlassTrainer.Options
+        {
+            HiddenLayerSizes = [100, 50], LearningRate = 0.01f, SparseUpdate = MlpSparseUpdate.Dense,
+        };
+        var mapped = MlpOptionsMapping.ToTrainingSettings(options, SparseRows(1_000_000), LossKind.SoftmaxCrossEntropy,
+            outputCount: 3, epochs: 10, seed: 0, huberDelta: 1);
+        Assert.Equal([100, 50], mapped.HiddenLayerSizes);
+        Assert.Equal(0.01f, mapped.LearningRate);
+        Assert.Equal(SparseUpdate.Dense, mapped.SparseUpdate);
     }
 
     [Fact]
     public void AdamW_is_Adam_with_the_AdamW_default_weight_decay()
     {
         var options = new MlpBinaryTrainer.Options { Optimizer = MlpOptimizer.AdamW };
-        var mapped = MlpOptionsMapping.ToTrainingSettings(options, LossKind.Logistic, outputCount: 1,
+        var mapped = MlpOptionsMapping.ToTrainingSettings(options, DenseRows(), LossKind.Logistic, outputCount: 1,
             epochs: TrainingDefaults.Epochs, seed: 0, huberDelta: TrainingDefaults.HuberDelta);
 
         Assert.Equal(OptimizerKind.Adam, MlpOptionsMapping.ToEngine(MlpOptimizer.AdamW));
         Assert.Equal(OptimizerKind.Adam, mapped.Optimizer);
         Assert.Equal(MlpOptionsBase.Defaults.AdamWWeightDecay, mapped.WeightDecay);
-        Assert.Equal(0f, MlpOptionsMapping.ToTrainingSettings(new MlpBinaryTrainer.Options(), LossKind.Logistic, outputCount: 1,
+        Assert.Equal(0f, MlpOptionsMapping.ToTrainingSettings(new MlpBinaryTrainer.Options(), DenseRows(), LossKind.Logistic, outputCount: 1,
             epochs: TrainingDefaults.Epochs, seed: 0, huberDelta: TrainingDefaults.HuberDelta).WeightDecay);
     }
 
@@ -45,12 +79,13 @@ public class OptionsMappingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => MlpOptionsMapping.ToEngine((MlpLearningRateSchedule)42));
         Assert.Throws<ArgumentOutOfRangeException>(() => MlpOptionsMapping.ToEngine((MlpRegressionLoss)42));
         Assert.Throws<ArgumentOutOfRangeException>(() => MlpOptionsMapping.ToEngine((MlpEarlyStoppingMetric)42));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MlpOptionsMapping.ToEngine((MlpSparseUpdate)42));
     }
 
     [Fact]
     public void Default_options_map_to_the_engine_defaults()
     {
-        var mapped = MlpOptionsMapping.ToTrainingSettings(new MlpMulticlassTrainer.Options(),
+        var mapped = MlpOptionsMapping.ToTrainingSettings(new MlpMulticlassTrainer.Options(), DenseRows(),
             LossKind.SoftmaxCrossEntropy, outputCount: 3, epochs: TrainingDefaults.Epochs, seed: 0,
             huberDelta: TrainingDefaults.HuberDelta);
         var engine = new TrainingSettings { Loss = LossKind.SoftmaxCrossEntropy, OutputCount = 3 };

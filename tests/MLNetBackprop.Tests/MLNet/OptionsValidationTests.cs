@@ -24,7 +24,6 @@ public class OptionsValidationTests
         { "Tolerance", o => o.Tolerance = float.NaN, "[0, ∞)" },
         { "EpochsWithoutImprovement", o => o.EpochsWithoutImprovement = 0, "at least 1" },
         { "HiddenLayerSizes[1]", o => o.HiddenLayerSizes = [10, 0], "[1, 1048576]" },
-        { "HiddenLayerSizes", o => o.HiddenLayerSizes = null!, "layer widths" },
         { "Activation", o => o.Activation = (MlpActivation)42, "Relu" },
         { "Optimizer", o => o.Optimizer = (MlpOptimizer)42, "Adam" },
         { "LabelColumnName", o => o.LabelColumnName = "", "name of a column" },
@@ -41,7 +40,9 @@ public class OptionsValidationTests
         { "LearningRateDecayFactor", o => o.LearningRateDecayFactor = 1, "(0, 1)" },
         { "LearningRateStepEpochs", o => o.LearningRateStepEpochs = 0, "at least 1" },
         { "PlateauPatience", o => o.PlateauPatience = 0, "at least 1" },
-        { "MinimumLearningRate", o => o.MinimumLearningRate = 0.5f, "[0, LearningRate]" },
+        { "MinimumLearningRate", o => o.MinimumLearningRate = 0.5f, "the smaller automatic LearningRate" },
+        { "MinimumLearningRate", o => { o.LearningRate = 0.1f; o.MinimumLearningRate = 0.5f; }, "[0, LearningRate]" },
+        { "SparseUpdate", o => o.SparseUpdate = (MlpSparseUpdate)7, "Lazy" },
         { "WarmupEpochs", o => o.WarmupEpochs = -1, "[0, 1000000]" },
         { "ValidationFraction", o => o.ValidationFraction = 0.95f, "[0, 0.9]" },
         { "EarlyStoppingMetric", o => o.EarlyStoppingMetric = (MlpEarlyStoppingMetric)42, "Accuracy" },
@@ -118,10 +119,18 @@ public class OptionsValidationTests
     public void Defaults_match_the_documented_values()
     {
         var options = new MlpMulticlassTrainer.Options();
-        Assert.Equal([100], options.HiddenLayerSizes);
+        Assert.Null(options.HiddenLayerSizes);
+        Assert.Equal([100], options.ResolveHiddenLayerSizes(784, sparse: false));
         Assert.Equal(MlpActivation.Relu, options.Activation);
         Assert.Equal(MlpOptimizer.Adam, options.Optimizer);
-        Assert.Equal(1e-3f, options.LearningRate);
+        Assert.Null(options.LearningRate);
+        Assert.Equal(1e-3f, options.ResolveLearningRate(sparse: false));
+        Assert.Equal(3e-3f, options.ResolveLearningRate(sparse: true));
+        Assert.Null(options.ValidationFraction);
+        Assert.Equal(0f, options.ResolveValidationFraction(10_000, sparse: false));
+        Assert.Equal(0.1f, options.ResolveValidationFraction(10_000, sparse: true));
+        Assert.Equal(0f, options.ResolveValidationFraction(99, sparse: true));
+        Assert.Equal(MlpSparseUpdate.Lazy, options.SparseUpdate);
         Assert.Equal(200, options.BatchSize);
         Assert.Null(options.NumberOfEpochs);
         Assert.Equal(1e-4f, options.L2Regularization);
@@ -139,7 +148,6 @@ public class OptionsValidationTests
         Assert.Equal(5, options.PlateauPatience);
         Assert.Equal(0f, options.MinimumLearningRate);
         Assert.Equal(0, options.WarmupEpochs);
-        Assert.Equal(0f, options.ValidationFraction);
         Assert.Equal(MlpEarlyStoppingMetric.Loss, options.EarlyStoppingMetric);
         Assert.Equal(10, options.LbfgsHistorySize);
         Assert.Null(options.Progress);

@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics.X86;
-
 namespace MLNetBackprop.Engine.Kernels;
 
 /// <summary>
@@ -49,7 +47,7 @@ internal sealed unsafe class RowGather : IKernelJob
         for (var i = first; i < end; i++)
         {
             if (i + PrefetchDistance < end)
-                Prefetch(_source + (long)_rows[i + PrefetchDistance] * _width, _width);
+                CachePrefetch.Floats(_source + (long)_rows[i + PrefetchDistance] * _width, _width);
             new ReadOnlySpan<float>(_source + (long)_rows[i] * _width, _width)
                 .CopyTo(new Span<float>(_destination + (long)i * _width, _width));
         }
@@ -59,13 +57,4 @@ internal sealed unsafe class RowGather : IKernelJob
     // a row once the copy walks it, so without hints each row starts with a full memory latency; with them several
     // rows are in flight at once.
     private const int PrefetchDistance = 8;
-
-    private static void Prefetch(float* row, int width)
-    {
-        if (!Sse.IsSupported)
-            return;
-        var bytes = (long)width * sizeof(float);
-        for (long offset = 0; offset < bytes; offset += 64)
-            Sse.Prefetch0((byte*)row + offset);
-    }
 }

@@ -12,6 +12,9 @@ internal sealed unsafe class SparseBatchProduct : IKernelJob
     // Below about this many multiply-adds one core is faster than a fork.
     private const long ParallelThreshold = 64 * 1024;
 
+    // Gradient rows requested ahead of the one being added to: a row's features are scattered over the gradient.
+    private const int PrefetchDistance = 6;
+
     [ThreadStatic] private static SparseBatchProduct? _perThread;
 
     private float* _values, _w, _bias, _z, _activated, _dz;
@@ -145,7 +148,11 @@ internal sealed unsafe class SparseBatchProduct : IKernelJob
             var k = parts == 1 ? 0 : LowerBound(indices, low);
             var dz = new ReadOnlySpan<float>(_dz + (long)r * n, n);
             for (; k < indices.Length && indices[k] <= high; k++)
+            {
+                if (k + PrefetchDistance < indices.Length)
+                    CachePrefetch.Floats(_w + (long)indices[k + PrefetchDistance] * n, n);
                 VectorOps.FusedAxpy(_values[from + k], dz, new Span<float>(_w + (long)indices[k] * n, n));
+            }
         }
     }
 

@@ -11,6 +11,9 @@ namespace MLNetBackprop.Engine.Kernels;
 /// </remarks>
 internal static class SparseRowProduct
 {
+    // Weight rows requested ahead of the one being added: the rows a sparse row selects are scattered over W.
+    private const int PrefetchDistance = 6;
+
     /// <summary>
     /// z[n] = bias + x·w for the sparse row x (strictly increasing <paramref name="indices"/> with their
     /// <paramref name="values"/>) and the row-major w[k × n]; with <paramref name="splitPoint"/> &gt; 0, as
@@ -23,13 +26,21 @@ internal static class SparseRowProduct
         bias[..n].CopyTo(output);
         var k = 0;
         for (; k < indices.Length && (splitPoint == 0 || indices[k] < splitPoint); k++)
+        {
+            if (k + PrefetchDistance < indices.Length)
+                CachePrefetch.Floats(w, indices[k + PrefetchDistance] * n, n);
             VectorOps.FusedAxpy(values[k], w.Slice(indices[k] * n, n), output);
+        }
         if (splitPoint == 0)
             return;
         var second = scratch[..n];
         second.Clear();
         for (; k < indices.Length; k++)
+        {
+            if (k + PrefetchDistance < indices.Length)
+                CachePrefetch.Floats(w, indices[k + PrefetchDistance] * n, n);
             VectorOps.FusedAxpy(values[k], w.Slice(indices[k] * n, n), second);
+        }
         for (var j = 0; j < n; j++)
             output[j] += second[j];
     }
