@@ -139,14 +139,15 @@ internal sealed class TrainingLoop
         return stale ? StopReason.NoImprovement : null;
     }
 
-    // The result: the best epoch's parameters when a validation set picked one, else the last. A cancelled run
-    // keeps its checkpoint to resume from.
+    // The result: the best epoch's parameters when a validation set picked one, else the last, handed over without a
+    // copy (the run ends here, and a wide model's copy would be the peak of its memory). A cancelled run keeps its
+    // checkpoint to resume from.
     private TrainingResult Finish(StopReason reason)
     {
         if (reason != StopReason.Cancelled)
             _checkpoint?.Delete();
         var best = _state.Best is not null && _state.Tracker.BestEpoch > 0 ? _state.Best : null;
-        var parameters = (float[])(best ?? _state.Parameters).Clone();
+        var parameters = best ?? _state.Parameters;
         var bestEpoch = best is not null ? _state.Tracker.BestEpoch : _state.History.Count;
         return new TrainingResult(new Network(_layout, parameters), _state.History, reason == StopReason.NoImprovement)
         {
