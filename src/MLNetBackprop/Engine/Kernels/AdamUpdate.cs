@@ -17,7 +17,8 @@ internal sealed unsafe class AdamUpdate : IKernelJob
     [ThreadStatic] private static AdamUpdate? _perThread;
 
     private float* _parameters, _gradient, _m, _v;
-    private int _count;
+    private ParameterRange* _ranges;
+    private int _count, _rangeCount;
     private float _rate, _beta1, _beta2, _epsilon;
 
     /// <summary>
@@ -49,15 +50,93 @@ internal sealed unsafe class AdamUpdate : IKernelJob
         }
     }
 
+    /// <summary>
+    /// <see cref="Step(Span{float}, ReadOnlySpan{float}, Span{float}, Span{float}, float, float, float, float)"/> on the
+    /// elements in <paramref name="ranges"/> (increasing, not overlapping) only: the lazy update of a sparse batch, many
+    /// short scattered ranges, which the threads share range by range while the next ranges are prefetched.
+    /// </summary>
+    public static void Step(Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v,
+        ReadOnlySpan<ParameterRange> ranges, float rate, float beta1, float beta2, float epsilon)
+    {
+        var n = m.Length;
+        if (parameters.Length < n || gradient.Length < n || v.Length < n)
+            throw new ArgumentException("Adam buffers are shorter than the moments.");
+        long total = 0;
+        foreach (var (start, length) in ranges)
+        {
+            if (start < 0 || length < 0 || start + (long)length > n)
+                throw new ArgumentOutOfRangeException(nameof(ranges), $"The range {start}+{length} lies outside the {n} parameters.");
+            total += length;
+        }
+        if (ranges.Length == 1)
+        {
+            var (start, length) = ranges[0];
+            Step(parameters.Slice(start, length), gradient.Slice(start, length), m.Slice(start, length), v.Slice(start, length),
+                rate, beta1, beta2, epsilon);
+            return;
+        }
+        fixed (float* p = parameters, g = gradient, pm = m, pv = v)
+        fixed (ParameterRange* r = ranges)
+        {
+            var job = _perThread ??= new AdamUpdate();
+            job._parameters = p;
+            job._gradient = g;
+            job._m = pm;
+            job._v = pv;
+            job._ranges = r;
+            job._rangeCount = ranges.Length;
+            (job._rate, job._beta1, job._beta2, job._epsilon) = (rate, beta1, beta2, epsilon);
+            try
+            {
+                KernelThreads.Run(job, total < ParallelThreshold ? 1 : KernelThreads.ThreadCount);
+            }
+            finally
+            {
+                job._parameters = job._gradient = job._m = job._v = null; // unpinned from here on
+                job._ranges = null;
+            }
+        }
+    }
+
+    // Ranges ahead whose elements are requested before the update reaches them: lazy ranges are scattered rows.
+    private const int PrefetchDistance = 4;
+
     /// <inheritdoc/>
     public void Execute(int part, int parts)
     {
+        if (_ranges != null)
+        {
+            ExecuteRanges(part, parts);
+            return;
+        }
         // Split at multiples of 64 floats so each thread owns whole cache lines.
         var start = (int)((long)_count * part / parts) & ~63;
         var end = part == parts - 1 ? _count : (int)((long)_count * (part + 1) / parts) & ~63;
         var length = end - start;
         Range(new Span<float>(_parameters + start, length), new ReadOnlySpan<float>(_gradient + start, length),
             new Span<float>(_m + start, length), new Span<float>(_v + start, length), _rate, _beta1, _beta2, _epsilon);
+    }
+
+    // Part p takes the ranges p·count/parts up to (p+1)·count/parts: every element is still updated by one thread with
+    // the same operations, so the split cannot change a bit.
+    private void ExecuteRanges(int part, int parts)
+    {
+        var first = (int)((long)_rangeCount * part / parts);
+        var end = (int)((long)_rangeCount * (part + 1) / parts);
+        for (var i = first; i < end; i++)
+        {
+            if (i + PrefetchDistance < end)
+            {
+                var (ahead, aheadLength) = _ranges[i + PrefetchDistance];
+                CachePrefetch.Floats(_parameters + ahead, aheadLength);
+                CachePrefetch.Floats(_gradient + ahead, aheadLength);
+                CachePrefetch.Floats(_m + ahead, aheadLength);
+                CachePrefetch.Floats(_v + ahead, aheadLength);
+            }
+            var (start, length) = _ranges[i];
+            Range(new Span<float>(_parameters + start, length), new ReadOnlySpan<float>(_gradient + start, length),
+                new Span<float>(_m + start, length), new Span<float>(_v + start, length), _rate, _beta1, _beta2, _epsilon);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -41,9 +41,7 @@ internal sealed class AdamOptimizer : IOptimizer
         // In double: β₂ᵗ stays accurate for the large t of long runs.
         var rate = (float)(LearningRate * Math.Sqrt(1 - Math.Pow(_beta2, t)) / (1 - Math.Pow(_beta1, t)));
         // Vectorized and split across cores; the same operations in the same order, so the same bits.
-        foreach (var (start, length) in ranges)
-            AdamUpdate.Step(parameters.Slice(start, length), gradient.Slice(start, length), _m.AsSpan(start, length),
-                _v.AsSpan(start, length), rate, _beta1, _beta2, _epsilon);
+        AdamUpdate.Step(parameters, gradient, _m, _v, ranges, rate, _beta1, _beta2, _epsilon);
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,5 @@
+using MLNetBackprop.Engine.Kernels;
+
 namespace MLNetBackprop.Engine.Optimizers;
 
 /// <summary>An update rule applied to the whole flat parameter vector after each mini-batch.</summary>

@@ -1,3 +1,5 @@
+using MLNetBackprop.Engine.Kernels;
+
 namespace MLNetBackprop.Engine.Optimizers;
 
 /// <summary>The optimizer step over the whole parameter vector, the usual case.</summary>

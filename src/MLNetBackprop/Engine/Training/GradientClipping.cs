@@ -1,4 +1,4 @@
-using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Engine.Kernels;
 
 namespace MLNetBackprop.Engine.Training;
 

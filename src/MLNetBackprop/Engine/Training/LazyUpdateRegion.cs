@@ -1,3 +1,4 @@
+using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Optimizers;
 

@@ -32,6 +32,35 @@ public class ElementwiseKernelTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void AdamUpdate_over_ranges_updates_those_elements_as_the_whole_vector_update_does_and_no_other(int threads)
+    {
+        using var scope = new ThreadCountScope(threads);
+        const int n = 120_000;
+        // Scattered rows of 24 (a lazy update's first-layer rows), then one long tail (the layers above).
+        var ranges = Enumerable.Range(0, 3000).Select(i => new ParameterRange(i * 37 + (i % 3), 24))
+            .Append(new ParameterRange(112_000, 8_000)).ToArray();
+        var inRange = new bool[n];
+        foreach (var (start, length) in ranges)
+            inRange.AsSpan(start, length).Fill(true);
+        var initial = TestData.Uniform(n, -1, 1, 3);
+        var gradient = TestData.Uniform(n, -2, 2, 4);
+        var (whole, part) = ((float[])initial.Clone(), (float[])initial.Clone());
+        var (mWhole, vWhole, mPart, vPart) = (new float[n], new float[n], new float[n], new float[n]);
+
+        AdamUpdate.Step(whole, gradient, mWhole, vWhole, 1e-3f, 0.9f, 0.999f, 1e-8f);
+        AdamUpdate.Step(part, gradient, mPart, vPart, ranges, 1e-3f, 0.9f, 0.999f, 1e-8f);
+
+        for (var i = 0; i < n; i++)
+        {
+            Assert.Equal(inRange[i] ? whole[i] : initial[i], part[i]);
+            Assert.Equal(inRange[i] ? mWhole[i] : 0, mPart[i]);
+            Assert.Equal(inRange[i] ? vWhole[i] : 0, vPart[i]);
+        }
+    }
+
+    [Theory]
     [InlineData(1, 1, 1)]
     [InlineData(7, 33, 2)]
     [InlineData(200, 784, 2)]
