@@ -37,17 +37,7 @@ internal sealed unsafe class AdamUpdate : IKernelJob
             return;
         }
         fixed (float* p = parameters, g = gradient, pm = m, pv = v)
-        {
-            var job = _perThread ??= new AdamUpdate();
-            job._parameters = p;
-            job._gradient = g;
-            job._m = pm;
-            job._v = pv;
-            job._count = n;
-            (job._rate, job._beta1, job._beta2, job._epsilon) = (rate, beta1, beta2, epsilon);
-            KernelThreads.Run(job, KernelThreads.ThreadCount);
-            job._parameters = job._gradient = job._m = job._v = null; // unpinned from here on
-        }
+            Launch(p, g, pm, pv, n, null, 0, KernelThreads.ThreadCount, rate, beta1, beta2, epsilon);
     }
 
     /// <summary>
@@ -77,24 +67,29 @@ internal sealed unsafe class AdamUpdate : IKernelJob
         }
         fixed (float* p = parameters, g = gradient, pm = m, pv = v)
         fixed (ParameterRange* r = ranges)
+            Launch(p, g, pm, pv, n, r, ranges.Length, total < ParallelThreshold ? 1 : KernelThreads.ThreadCount, rate, beta1, beta2, epsilon);
+    }
+
+    // Runs the job over pinned buffers: the whole vector, or the ranges when there are some.
+    private static void Launch(float* parameters, float* gradient, float* m, float* v, int count, ParameterRange* ranges,
+        int rangeCount, int parts, float rate, float beta1, float beta2, float epsilon)
+    {
+        var job = _perThread ??= new AdamUpdate();
+        job._parameters = parameters;
+        job._gradient = gradient;
+        job._m = m;
+        job._v = v;
+        job._ranges = ranges;
+        (job._count, job._rangeCount) = (count, rangeCount);
+        (job._rate, job._beta1, job._beta2, job._epsilon) = (rate, beta1, beta2, epsilon);
+        try
         {
-            var job = _perThread ??= new AdamUpdate();
-            job._parameters = p;
-            job._gradient = g;
-            job._m = pm;
-            job._v = pv;
-            job._ranges = r;
-            job._rangeCount = ranges.Length;
-            (job._rate, job._beta1, job._beta2, job._epsilon) = (rate, beta1, beta2, epsilon);
-            try
-            {
-                KernelThreads.Run(job, total < ParallelThreshold ? 1 : KernelThreads.ThreadCount);
-            }
-            finally
-            {
-                job._parameters = job._gradient = job._m = job._v = null; // unpinned from here on
-                job._ranges = null;
-            }
+            KernelThreads.Run(job, parts);
+        }
+        finally
+        {
+            job._parameters = job._gradient = job._m = job._v = null; // unpinned from here on
+            job._ranges = null;
         }
     }
 
