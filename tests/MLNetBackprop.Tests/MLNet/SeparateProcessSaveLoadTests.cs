@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MLNetBackprop.Tests.TestSupport;
 
 namespace MLNetBackprop.Tests.MLNet;
@@ -47,6 +48,20 @@ public class SeparateProcessSaveLoadTests : IDisposable
             .Append(ml.Transforms.NormalizeMinMax("Features"))
             .Append(ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { NumberOfEpochs = 20, Loss = MlpRegressionLoss.Huber }));
         AssertFreshProcessReproduces(ml, pipeline.Fit(data), data, "Score");
+    }
+
+    [Fact]
+    public void Saved_sparse_trained_model_predicts_sparse_rows_identically_in_a_fresh_process()
+    {
+        var (ml, log) = TrainingLog.Context(seed: 3);
+        var data = FeatureInput.Sparse.View(ml, ConformanceRow.Generate(150, 4, seed: 8), 4);
+        var model = TrainerUnderTest.Multiclass.Pipeline(ml, o => o.NumberOfEpochs = 20).Fit(data);
+
+        AssertFreshProcessReproduces(ml, model, data, "Score", "PredictedLabel");
+
+        FeatureInput.Sparse.AssertTrainingStorage(log);
+        var saved = ml.Data.LoadFromBinary(Path.Combine(_folder, "data.idv")).GetColumn<VBuffer<float>>("Features");
+        Assert.All(saved, f => Assert.False(f.IsDense)); // the fresh process scored sparse rows
     }
 
     private void AssertFreshProcessReproduces(MLContext ml, ITransformer model, IDataView data, params string[] columns)
