@@ -24,7 +24,7 @@ internal sealed class NonZeroRows(int rowCapacity)
     /// Appends the row's non-zeros and returns true, or leaves the rows as they were and returns false when a value
     /// is NaN or infinite.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A sparse vector's slot indices are not increasing and distinct.</exception>
+    /// <exception cref="InvalidOperationException">A sparse vector's slot indices are not increasing, distinct and within its length.</exception>
     public bool TryAdd(in VBuffer<float> vector, string column, long row)
     {
         var values = vector.GetValues();
@@ -34,6 +34,10 @@ internal sealed class NonZeroRows(int rowCapacity)
         for (var k = 0; k < values.Length; k++)
         {
             var slot = vector.IsDense ? k : indices[k];
+            if (slot < 0 || slot >= vector.Length)
+                throw new InvalidOperationException(
+                    $"Feature column '{column}' row {row} is a sparse vector with slot {slot}, outside its {vector.Length} slots 0..{vector.Length - 1}. " +
+                    "Build the vector with indices below its length.");
             if (slot <= previous)
                 throw new InvalidOperationException(
                     $"Feature column '{column}' row {row} is a sparse vector whose slot {slot} comes after slot {previous}; " +

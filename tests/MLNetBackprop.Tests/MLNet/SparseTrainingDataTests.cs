@@ -156,11 +156,7 @@ public class SparseTrainingDataTests
         Assert.DoesNotContain(log, m => m.Contains("Epoch 1:"));
     }
 
-    // KNOWN BUG (src/MLNetBackprop/MLNet/NonZeroRows.cs), skipped so that the suite stays green: remove Skip to see it fail.
-    [Theory(Skip = "Known bug: NonZeroRows.TryAdd checks only that slots increase, not that they lie in 0..width-1. A slot past " +
-        "the end reaches the engine's SparseRows check (ArgumentException 'Sparse row 6 has feature index 32 outside 0..31', a " +
-        "0-based count of kept rows, no column); one whose value is 0 is dropped and training succeeds; a negative slot is " +
-        "reported as 'slot -1 comes after slot -1'.")]
+    [Theory]
     [InlineData(new[] { 0, 8, 16, 32 }, 0.4f)]
     [InlineData(new[] { 0, 8, 16, 32 }, 0f)]
     [InlineData(new[] { -1, 8, 16, 24 }, 0.1f)]
