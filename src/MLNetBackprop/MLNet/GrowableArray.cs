@@ -1,9 +1,14 @@
 namespace MLNetBackprop.MLNet;
 
-/// <summary>A list of unmanaged values without the per-element overhead of <see cref="List{T}"/>.</summary>
-internal sealed class GrowableArray<T>(int capacity) where T : unmanaged
+/// <summary>
+/// A list of unmanaged values grown in fixed blocks, so that reading a large data set never holds two copies of what
+/// was read so far (as doubling an array does) and <see cref="ToArray"/> is the only full copy.
+/// </summary>
+internal sealed class GrowableArray<T> where T : unmanaged
 {
-    private T[] _items = new T[Math.Max(capacity, 16)];
+    // 64K values per block: large enough that the block list stays short, small enough to waste little in the last.
+    private const int BlockLength = 1 << 16;
+    private readonly List<T[]> _blocks = [];
 
     /// <summary>Number of values added.</summary>
     public int Count { get; private set; }
@@ -11,22 +16,25 @@ internal sealed class GrowableArray<T>(int capacity) where T : unmanaged
     /// <summary>Appends one value.</summary>
     public void Add(T value)
     {
-        Reserve(1);
-        _items[Count++] = value;
+        if (Count == _blocks.Count * BlockLength)
+        {
+            if (Count > Array.MaxLength - BlockLength)
+                throw new InvalidOperationException("The training data does not fit in one array; train on fewer rows or features.");
+            _blocks.Add(new T[BlockLength]);
+        }
+        _blocks[Count / BlockLength][Count % BlockLength] = value;
+        Count++;
     }
 
     /// <summary>Drops the values from <paramref name="count"/> on.</summary>
     public void Truncate(int count) => Count = Math.Min(Count, count);
 
-    /// <summary>A copy of the values, exactly as long as their count.</summary>
-    public T[] ToArray() => _items.AsSpan(0, Count).ToArray();
-
-    private void Reserve(int extra)
+    /// <summary>The values in one array, exactly as long as their count.</summary>
+    public T[] ToArray()
     {
-        if (Count + extra <= _items.Length) return;
-        var size = (int)Math.Min(Array.MaxLength, Math.Max((long)_items.Length * 2, (long)Count + extra));
-        if (size < Count + extra)
-            throw new InvalidOperationException("The training data does not fit in one array; train on fewer rows or features.");
-        Array.Resize(ref _items, size);
+        var result = GC.AllocateUninitializedArray<T>(Count);
+        for (var b = 0; b * BlockLength < Count; b++)
+            _blocks[b].AsSpan(0, Math.Min(BlockLength, Count - b * BlockLength)).CopyTo(result.AsSpan(b * BlockLength));
+        return result;
     }
 }

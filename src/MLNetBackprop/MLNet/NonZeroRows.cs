@@ -7,15 +7,15 @@ namespace MLNetBackprop.MLNet;
 /// Feature rows collected from ML.NET vectors as their non-zero values (compressed sparse rows), whether a vector
 /// arrives dense or sparse.
 /// </summary>
-internal sealed class NonZeroRows(int rowCapacity)
+internal sealed class NonZeroRows
 {
-    private readonly GrowableArray<float> _values = new(rowCapacity);
-    private readonly GrowableArray<int> _indices = new(rowCapacity);
-    private readonly GrowableArray<int> _rowStarts = Started(rowCapacity);
+    private readonly GrowableArray<float> _values = new();
+    private readonly GrowableArray<int> _indices = new();
+    private readonly GrowableArray<int> _rowStarts = Started();
 
-    private static GrowableArray<int> Started(int capacity)
+    private static GrowableArray<int> Started()
     {
-        var starts = new GrowableArray<int>(capacity + 1);
+        var starts = new GrowableArray<int>();
         starts.Add(0);
         return starts;
     }

@@ -21,10 +21,9 @@ internal static class TrainingDataReader
     {
         var featureCount = ((VectorDataViewType)features.Type).Size;
         var columns = weight is { } w ? new[] { features, label, w } : new[] { features, label };
-        var rowCapacity = (int)Math.Clamp(data.GetRowCount() ?? 1024, 16, 1 << 24);
-        var rows = new NonZeroRows(rowCapacity);
-        var targets = new GrowableArray<float>(rowCapacity);
-        var weights = weight is null ? null : new GrowableArray<float>(rowCapacity);
+        var rows = new NonZeroRows();
+        var targets = new GrowableArray<float>();
+        var weights = weight is null ? null : new GrowableArray<float>();
         long skippedFeatures = 0, skippedLabel = 0, row = 0;
 
         using var cursor = data.GetRowCursor(columns);
