@@ -4,18 +4,44 @@
 # latency and the wide network's profile.
 # Installs what it compares against, runs everything in one go and prints one table.
 # Usage: bench/run.sh [epochs]   (BENCH_ROUNDS=3: interleaved rounds of the training comparison, best round kept)
+#        bench/run.sh text        (or BENCH_ONLY=text: only the text classification benchmark on
+#                                  data/debian-packages.tsv, none of the above; log in bench/last-text-run.log)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+PART="${BENCH_ONLY:-fashion}"
+if [ "${1:-}" = text ]; then PART=text; shift; fi
+case "$PART" in fashion|text) ;; *) echo "BENCH_ONLY must be fashion or text, not '$PART'" >&2; exit 2 ;; esac
 EPOCHS="${1:-10}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 LOG=bench/last-run.log
+PY=/usr/bin/python3   # Debian's python, which sees the apt packages (not a pyenv/venv python3 on PATH)
+BENCH=(dotnet tests/MLNetBackprop.Benchmarks/bin/Release/net10.0/MLNetBackprop.Benchmarks.dll)
+
+if [ "$PART" = text ]; then
+  # Needs nothing from apt: ML.NET's trainers come with the benchmark program. Each system runs in its own process,
+  # so each peak memory figure is that system's alone; featurize is the featurization without a trainer.
+  LOG=bench/last-text-run.log
+  dotnet build -c Release tests/MLNetBackprop.Benchmarks -v q -nologo >/dev/null
+  {
+    echo "DATE $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo "MACHINE $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, dotnet $(dotnet --version), load $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "COMMIT $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+    for SYSTEM in featurize mlp sdca lightgbm dense-epoch; do
+      # A system that fails is a result too: the table shows it and the rest still run. The program prints its own
+      # TEXT line for a failed fit; a process killed outright (out of memory: 137) leaves only this one.
+      "${BENCH[@]}" text data/debian-packages.tsv "$SYSTEM" || echo "TEXT_EXIT system=$SYSTEM code=$?"
+    done
+    echo "LOAD_AFTER $(cut -d' ' -f1-3 /proc/loadavg)"
+  } 2>&1 | tee "$LOG" | grep -E '^TEXT' >&2
+  $PY bench/summarize.py "$LOG"
+  exit 0
+fi
 
 if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-torch python3-sklearn libopenblas0-openmp dataset-fashion-mnist >/dev/null
 
 DATA=/usr/share/datasets/fashion-mnist
-PY=/usr/bin/python3   # Debian's python, which sees the apt packages (not a pyenv/venv python3 on PATH)
 # Stock python3-torch with the pthread OpenBLAS oversubscribes the cores; the OpenMP build does not.
 # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE may be set by the environment: they are removed for the peers only.
 PEER_ENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp
@@ -26,7 +52,6 @@ CORE=$("${PEER_ENV[@]}" OPENBLAS_VERBOSE=2 $PY -c "import numpy" 2>&1 | sed -n '
 if grep -q avx512f /proc/cpuinfo; then FORCED=SkylakeX; else FORCED=Haswell; fi
 
 dotnet build -c Release tests/MLNetBackprop.Benchmarks -v q -nologo >/dev/null
-BENCH=(dotnet tests/MLNetBackprop.Benchmarks/bin/Release/net10.0/MLNetBackprop.Benchmarks.dll)
 
 {
   echo "DATE $(date -u +%Y-%m-%dT%H:%MZ)"

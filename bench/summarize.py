@@ -1,4 +1,4 @@
-"""Turns bench/run.sh's log into the markdown tables the README and docs/benchmarks.md show."""
+"""Turns bench/run.sh's log (or bench/run.sh text's) into the markdown tables the README and docs/benchmarks.md show."""
 import re
 import sys
 
@@ -15,9 +15,59 @@ def pick(prefix, **match):
 
 
 for l in lines:
-    if l.startswith(("DATE", "MACHINE", "PEERS", "LOAD_AFTER")):
+    if l.startswith(("DATE", "MACHINE", "COMMIT", "PEERS", "LOAD_AFTER")):
         print(l)
 print()
+
+
+def text_tables():
+    """The text classification benchmark: one row per system, then the data's sizes and the epoch comparison."""
+    systems = {t["system"]: t for t in pick("TEXT ")}
+    for e in pick("TEXT_EXIT"):
+        systems.setdefault(e["system"], {"failed": f"exit code {e['code']}"})
+    featurize = systems.pop("featurize", None)
+    epoch = systems.pop("dense-epoch", None)
+    print("| system | fit s | of which trainer s | peak RSS MB | fit's growth MB | macro accuracy | micro accuracy "
+          "| model MB | single-row median µs | single-row p99 µs |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    featurize_s = float(featurize["fit_s"]) if featurize and "fit_s" in featurize else None
+    for name, t in systems.items():
+        fit = t.get("fit_s", "?") + (f" ({t['epochs']} epochs)" if "epochs" in t else "")
+        if "failed" in t:
+            fit = f"failed ({t['failed']})" + (f" after {t['fit_s']}" if "fit_s" in t else "")
+        trainer = f"{float(t['fit_s']) - featurize_s:.2f}" if featurize_s is not None and "fit_s" in t else "?"
+        growth = f"{float(t['peak_mb']) - float(t['rss_before_mb']):.0f}" if "peak_mb" in t else "?"
+        cells = [fit, trainer, t.get("peak_mb", "?"), growth] + [t.get(k, "-") for k in
+                 ("macro_acc", "micro_acc", "model_mb", "latency_us", "latency_p99_us")]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print()
+    print("\"of which trainer\" is the fit less the featurization's own fit (featurize); the trainer's reading of the "
+          "featurized rows (one pass, below) is in it. The fit's growth is the peak RSS less the RSS before the fit.")
+    shape = next((t for t in [featurize] + list(systems.values()) if t and "nnz" in t), None)
+    if shape:
+        print()
+        print(f"Training data: {shape['rows']} rows, {shape['features']} features, {shape['nnz']} non-zeros: "
+              f"{shape['csr_mb']} MB as CSR (8 bytes a non-zero, 4 a row), {shape['dense_mb']} MB as dense float32.")
+    if featurize and "pass_s" in featurize:
+        print()
+        print(f"Featurization alone (its own process): fit {featurize['fit_s']} s, one pass over the training rows "
+              f"{featurize['pass_s']} s, peak RSS {featurize['peak_mb']} MB.")
+    if epoch and "dense_s" not in epoch:
+        print()
+        print(f"Dense against sparse epoch: failed ({epoch.get('failed', '?')}).")
+    elif epoch:
+        print()
+        print(f"One epoch of a {epoch['features']}-{epoch['hidden']}-19 MLP in the engine on {epoch['rows']} of the {epoch['of_rows']} training rows "
+              f"(limited by: {epoch['limited_by']}): densified {epoch['dense_s']} s, "
+              f"sparse {epoch['sparse_s']} s with the lazy update (the default), {epoch['sparse_exact_s']} s with the "
+              f"exact one (best of {epoch['sparse_best_of']}): sparse {epoch['speedup']}x faster "
+              f"({epoch['speedup_exact']}x exact). Epoch loss {epoch['dense_loss']} densified, {epoch['sparse_loss']} "
+              f"lazy, {epoch['sparse_exact_loss']} exact.")
+
+
+if pick("TEXT"):
+    text_tables()
+    sys.exit(0)
 
 
 def best(found):

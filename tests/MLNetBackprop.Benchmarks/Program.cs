@@ -9,6 +9,7 @@ using MLNetBackprop.Engine.Kernels;
 //   versus-openblas <threads>                                  (our products and OpenBLAS's, samples alternating)
 //   profile <data dir> <hidden sizes> <threads>
 //   score  <data dir>
+//   text   <debian-packages.tsv> <mlp|sdca|lightgbm|featurize|dense-epoch> [rows, dense-epoch only]   (one system per process)
 //   bdn    [BenchmarkDotNet arguments]
 var command = args.Length > 0 ? args[0] : "";
 switch (command)
@@ -34,11 +35,17 @@ switch (command)
     case "score":
         ScoringBenchmark.Run(args[1]);
         break;
+    case "text" when args.Length > 2 && args[2] == "dense-epoch":
+        TextEpochBenchmark.Run(args[1], args.Length > 3 ? ParseInt(args[3]) : 0);
+        break;
+    case "text":
+        return TextBenchmark.Run(args[1], args[2]) ? 0 : 1;
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(KernelMicrobenchmarks).Assembly).Run(args[1..]);
         break;
     default:
-        Console.Error.WriteLine("usage: train <dir> <hidden> <epochs> <threads|0> | machine | kernels <threads> [level] | versus-openblas <threads> | profile <dir> <hidden> <threads> | score <dir> | bdn [args]");
+        Console.Error.WriteLine("usage: train <dir> <hidden> <epochs> <threads|0> | machine | kernels <threads> [level] | versus-openblas <threads> | profile <dir> <hidden> <threads> | score <dir> | " +
+            $"text <tsv> <{TextBenchmark.Systems}|dense-epoch> [rows] | bdn [args]");
         return 2;
 }
 return 0;
