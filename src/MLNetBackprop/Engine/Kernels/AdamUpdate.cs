@@ -52,13 +52,14 @@ internal sealed unsafe class AdamUpdate : IKernelJob
         if (parameters.Length < n || gradient.Length < n || v.Length < n)
             throw new ArgumentException("Adam buffers are shorter than the moments.");
         long total = 0;
-        foreach (var (start, length) in ranges)
+        foreach (var range in ranges)
         {
-            if (start < 0 || length < 0 || start + (long)length > n)
-                throw new ArgumentOutOfRangeException(nameof(ranges), $"The range {start}+{length} lies outside the {n} parameters.");
-            total += length;
+            if (range.Start < 0 || range.Length < 0 || range.Start + (long)range.Length > n
+                || range.GradientStart < 0 || range.GradientStart + (long)range.Length > gradient.Length)
+                throw new ArgumentOutOfRangeException(nameof(ranges), $"The range {range} lies outside the {n} parameters or the gradient.");
+            total += range.Length;
         }
-        if (ranges.Length == 1)
+        if (ranges.Length == 1 && ranges[0].GradientStart == ranges[0].Start)
         {
             var (start, length) = ranges[0];
             Step(parameters.Slice(start, length), gradient.Slice(start, length), m.Slice(start, length), v.Slice(start, length),
@@ -122,14 +123,14 @@ internal sealed unsafe class AdamUpdate : IKernelJob
         {
             if (i + PrefetchDistance < end)
             {
-                var (ahead, aheadLength) = _ranges[i + PrefetchDistance];
-                CachePrefetch.Floats(_parameters + ahead, aheadLength);
-                CachePrefetch.Floats(_gradient + ahead, aheadLength);
-                CachePrefetch.Floats(_m + ahead, aheadLength);
-                CachePrefetch.Floats(_v + ahead, aheadLength);
+                var ahead = _ranges[i + PrefetchDistance];
+                CachePrefetch.Floats(_parameters + ahead.Start, ahead.Length);
+                CachePrefetch.Floats(_gradient + ahead.GradientStart, ahead.Length);
+                CachePrefetch.Floats(_m + ahead.Start, ahead.Length);
+                CachePrefetch.Floats(_v + ahead.Start, ahead.Length);
             }
             var (start, length) = _ranges[i];
-            Range(new Span<float>(_parameters + start, length), new ReadOnlySpan<float>(_gradient + start, length),
+            Range(new Span<float>(_parameters + start, length), new ReadOnlySpan<float>(_gradient + _ranges[i].GradientStart, length),
                 new Span<float>(_m + start, length), new Span<float>(_v + start, length), _rate, _beta1, _beta2, _epsilon);
         }
     }

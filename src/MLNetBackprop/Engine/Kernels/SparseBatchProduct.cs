@@ -18,7 +18,7 @@ internal sealed unsafe class SparseBatchProduct : IKernelJob
     [ThreadStatic] private static SparseBatchProduct? _perThread;
 
     private float* _values, _w, _bias, _z, _activated, _dz;
-    private int* _indices, _rowStarts, _features;
+    private int* _indices, _rowStarts, _features, _rowOf;
     private int _rows, _n, _splitPoint, _featureCount, _wLength;
     private ActivationKind _activation;
     private bool _gradient;
@@ -56,20 +56,24 @@ internal sealed unsafe class SparseBatchProduct : IKernelJob
 
     /// <summary>
     /// dw[f, :] = Σ_r x[r, f]·dz[r, :] for each feature f in <paramref name="features"/> (distinct, increasing: the
-    /// features the rows use), summed from zero in row order; the other rows of dw are not touched.
+    /// features the rows use), summed from zero in row order; the other rows of dw are not touched. With a
+    /// <paramref name="rowOf"/> map (indexed by feature), feature f's sum goes to row rowOf[f] instead.
     /// </summary>
-    public static void MultiplyTransposedA(CsrSpan x, ReadOnlySpan<float> dz, int n, ReadOnlySpan<int> features, Span<float> dw)
+    public static void MultiplyTransposedA(CsrSpan x, ReadOnlySpan<float> dz, int n, ReadOnlySpan<int> features,
+        ReadOnlySpan<int> rowOf, Span<float> dw)
     {
         var rows = x.RowCount;
         if (dz.Length < (long)rows * n)
             throw new ArgumentException($"Buffers too small for {rows} sparse rows of a layer {n} wide.");
-        if (features.Length > 0 && dw.Length < ((long)features[^1] + 1) * n)
-            throw new ArgumentException($"The gradient has no row for feature {features[^1]}.", nameof(dw));
+        var lastRow = features.IsEmpty ? -1 : rowOf.IsEmpty ? features[^1] : rowOf[features[^1]];
+        if (dw.Length < ((long)lastRow + 1) * n || (!rowOf.IsEmpty && features.Length > 0 && rowOf.Length <= features[^1]))
+            throw new ArgumentException($"The gradient has no row for feature {(features.IsEmpty ? 0 : features[^1])}.", nameof(dw));
         var job = Prepare(n);
         var work = (long)x.RowStarts[rows] * n;
         fixed (float* pv = x.Values, pdz = dz, pdw = dw)
-        fixed (int* pi = x.Indices, ps = x.RowStarts, pf = features)
+        fixed (int* pi = x.Indices, ps = x.RowStarts, pf = features, pr = rowOf)
         {
+            job._rowOf = rowOf.IsEmpty ? null : pr;
             job._values = pv;
             job._indices = pi;
             job._rowStarts = ps;
@@ -98,7 +102,7 @@ internal sealed unsafe class SparseBatchProduct : IKernelJob
         finally
         {
             job._values = job._w = job._bias = job._z = job._activated = job._dz = null; // unpinned from here on
-            job._indices = job._rowStarts = job._features = null;
+            job._indices = job._rowStarts = job._features = job._rowOf = null;
         }
     }
 
@@ -139,7 +143,7 @@ internal sealed unsafe class SparseBatchProduct : IKernelJob
             return;
         var n = _n;
         for (var k = first; k < last; k++)
-            new Span<float>(_w + (long)_features[k] * n, n).Clear();
+            new Span<float>(_w + (long)RowOf(_features[k]) * n, n).Clear();
         var (low, high) = (_features[first], _features[last - 1]);
         for (var r = 0; r < _rows; r++)
         {
@@ -150,11 +154,13 @@ internal sealed unsafe class SparseBatchProduct : IKernelJob
             for (; k < indices.Length && indices[k] <= high; k++)
             {
                 if (k + PrefetchDistance < indices.Length)
-                    CachePrefetch.Floats(_w + (long)indices[k + PrefetchDistance] * n, n);
-                VectorOps.FusedAxpy(_values[from + k], dz, new Span<float>(_w + (long)indices[k] * n, n));
+                    CachePrefetch.Floats(_w + (long)RowOf(indices[k + PrefetchDistance]) * n, n);
+                VectorOps.FusedAxpy(_values[from + k], dz, new Span<float>(_w + (long)RowOf(indices[k]) * n, n));
             }
         }
     }
+
+    private int RowOf(int feature) => _rowOf == null ? feature : _rowOf[feature];
 
     private static int LowerBound(ReadOnlySpan<int> sorted, int value)
     {

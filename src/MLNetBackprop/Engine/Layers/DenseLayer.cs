@@ -106,15 +106,16 @@ internal static class DenseLayer
     /// <summary>
     /// <see cref="ParameterGradients"/> of the first layer for a batch of sparse rows: the weight gradient only in the
     /// rows of <paramref name="features"/> (the distinct features of <paramref name="input"/>, increasing), which are
-    /// overwritten; the other rows of the first layer's weight gradient are left as they are.
+    /// overwritten, or with a <paramref name="gradientRowOf"/> map in the rows it gives each feature; the other rows of
+    /// the first layer's weight gradient are left as they are.
     /// </summary>
     public static void SparseParameterGradients(NetworkLayout layout, CsrSpan input, ReadOnlySpan<int> features,
-        ReadOnlySpan<float> outputGradient, Span<float> gradient)
+        ReadOnlySpan<int> gradientRowOf, ReadOnlySpan<float> outputGradient, Span<float> gradient)
     {
         var fanOut = layout.Widths[1];
         var rows = input.RowCount;
         var dz = outputGradient[..(rows * fanOut)];
-        SparseBatchProduct.MultiplyTransposedA(input, dz, fanOut, features,
+        SparseBatchProduct.MultiplyTransposedA(input, dz, fanOut, features, gradientRowOf,
             gradient.Slice(layout.WeightOffsets[0], layout.Widths[0] * fanOut));
         ColumnSums(dz, gradient.Slice(layout.BiasOffsets[0], fanOut), rows, fanOut);
     }

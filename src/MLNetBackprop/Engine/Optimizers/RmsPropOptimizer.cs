@@ -30,19 +30,20 @@ internal sealed class RmsPropOptimizer : IOptimizer
         var n = _meanSquare.Length;
         if (parameters.Length != n || gradient.Length != n)
             throw new ArgumentException($"The optimizer was created for {n} parameters.");
-        foreach (var (start, length) in ranges)
-            Update(parameters, gradient, start, start + length);
+        foreach (var range in ranges)
+            Update(parameters.Slice(range.Start, range.Length), gradient.Slice(range.GradientStart, range.Length), range.Start);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int start, int end)
+    private void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int start)
     {
         float rate = LearningRate, rho = _decay, c = 1 - _decay, eps = _epsilon;
-        for (var i = start; i < end; i++)
+        var meanSquare = _meanSquare.AsSpan(start, parameters.Length);
+        for (var i = 0; i < parameters.Length; i++)
         {
             var g = gradient[i];
-            var s = DecayingMoment.Flush(rho * _meanSquare[i] + c * g * g);
-            _meanSquare[i] = s;
+            var s = DecayingMoment.Flush(rho * meanSquare[i] + c * g * g);
+            meanSquare[i] = s;
             parameters[i] -= rate * g / (MathF.Sqrt(s) + eps);
         }
     }

@@ -37,18 +37,19 @@ internal sealed class SgdOptimizer : IOptimizer
         if (parameters.Length != n || gradient.Length != n)
             throw new ArgumentException($"The optimizer was created for {n} parameters.");
         var rate = LearningRate;
-        foreach (var (start, length) in ranges)
-            Update(parameters, gradient, start, start + length, rate);
+        foreach (var range in ranges)
+            Update(parameters.Slice(range.Start, range.Length), gradient.Slice(range.GradientStart, range.Length), range.Start, rate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int start, int end, float rate)
+    private void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int start, float rate)
     {
-        for (var i = start; i < end; i++)
+        var velocity = _velocity.AsSpan(start, parameters.Length);
+        for (var i = 0; i < parameters.Length; i++)
         {
             var step = -rate * gradient[i];
-            var v = DecayingMoment.Flush(_momentum * _velocity[i] + step);
-            _velocity[i] = v;
+            var v = DecayingMoment.Flush(_momentum * velocity[i] + step);
+            velocity[i] = v;
             parameters[i] += _nesterov ? _momentum * v + step : v;
         }
     }

@@ -66,7 +66,7 @@ internal static class Backpropagation
         var value = OutputLayerJob.Run(parameters, workspace, rows, loss, huberDelta, weights);
         BackwardThroughHiddenLayers(parameters, workspace, rows);
         if (l2 != 0 && lazy is not null)
-            value += L2Penalty.Apply(workspace.Layout, parameters, workspace.Gradient, l2, rows, lazy.FirstLayerRows);
+            value += L2Penalty.Apply(workspace.Layout, parameters, workspace.Gradient, l2, rows, lazy.FirstLayerRanges);
         else if (l2 != 0)
         {
             value += L2Penalty.Apply(workspace.Layout, parameters, workspace.Gradient, l2, rows);
@@ -77,15 +77,18 @@ internal static class Backpropagation
 
     /// <summary>
     /// The weight and bias gradients of layer <paramref name="layer"/> from its ∂loss/∂Z in the workspace, into
-    /// <see cref="BatchWorkspace.Gradient"/>; for the first layer of a sparse batch only in the rows of its features.
+    /// <see cref="BatchWorkspace.Gradient"/>; for the first layer of a sparse batch only in the rows of its features,
+    /// or, when the workspace keeps it compact, in its first rows, one per feature in order.
     /// </summary>
     public static void ParameterGradients(BatchWorkspace workspace, int layer, int rows)
     {
         var dz = workspace.PreActivationGradient(layer);
         if (layer == 0 && workspace.SparseInputs is { } sparse)
         {
-            workspace.StartSparseFirstLayerGradient(sparse.Features);
-            DenseLayer.SparseParameterGradients(workspace.Layout, sparse.Rows, sparse.Features, dz, workspace.Gradient);
+            var rowOf = workspace.CompactFirstLayerGradient ? sparse.PositionOf : default;
+            if (!workspace.CompactFirstLayerGradient)
+                workspace.StartSparseFirstLayerGradient(sparse.Features);
+            DenseLayer.SparseParameterGradients(workspace.Layout, sparse.Rows, sparse.Features, rowOf, dz, workspace.Gradient);
             return;
         }
         if (layer == 0)

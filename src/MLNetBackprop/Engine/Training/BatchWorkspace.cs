@@ -18,7 +18,13 @@ internal sealed class BatchWorkspace
     /// dropout masks for the hidden layers whose rate in <paramref name="dropoutRates"/> (one per hidden layer, or
     /// null for none) is above zero.
     /// </summary>
-    public BatchWorkspace(NetworkLayout layout, int capacity, float[]? dropoutRates = null)
+    /// <remarks>
+    /// With <paramref name="compactFirstLayerGradient"/> (lazy updates of sparse rows) the first layer's weight gradient
+    /// of a sparse batch is kept in that region's first rows, one per feature of the batch, so the region's other pages
+    /// are never written and, allocated uninitialized, never take memory: a wide input's gradient costs its batch's
+    /// features, not the model.
+    /// </remarks>
+    public BatchWorkspace(NetworkLayout layout, int capacity, float[]? dropoutRates = null, bool compactFirstLayerGradient = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Layout = layout;
@@ -54,8 +60,22 @@ internal sealed class BatchWorkspace
             }
         }
         _preActivationGradients = [new float[checked(capacity * widestLayer)], new float[capacity * widestLayer]];
-        Gradient = new float[layout.ParameterCount];
+        CompactFirstLayerGradient = compactFirstLayerGradient;
+        if (compactFirstLayerGradient)
+        {
+            Gradient = GC.AllocateUninitializedArray<float>(layout.ParameterCount);
+            Gradient.AsSpan(layout.BiasOffsets[0]).Clear();
+            _firstLayerGradientDense = true; // whatever the memory held counts as written
+        }
+        else
+            Gradient = new float[layout.ParameterCount];
     }
+
+    /// <summary>
+    /// Whether a sparse batch's first-layer weight gradient is stored compactly: the row of the k-th feature of
+    /// <see cref="SparseBatch.Features"/> at row k (see <see cref="LazyUpdateRegion"/>).
+    /// </summary>
+    public bool CompactFirstLayerGradient { get; }
 
     /// <summary>The network shape the buffers are sized for.</summary>
     public NetworkLayout Layout { get; }

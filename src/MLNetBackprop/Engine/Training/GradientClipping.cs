@@ -19,15 +19,15 @@ internal static class GradientClipping
     public static double ClipByGlobalNorm(Span<float> gradient, float maxNorm, ReadOnlySpan<ParameterRange> ranges)
     {
         double squares = 0;
-        foreach (var (start, length) in ranges)
-            foreach (var g in gradient.Slice(start, length))
+        foreach (var range in ranges)
+            foreach (var g in gradient.Slice(range.GradientStart, range.Length))
                 squares += (double)g * g;
         var norm = Math.Sqrt(squares);
         if (norm > maxNorm)
         {
             var scale = (float)(maxNorm / norm);
-            foreach (var (start, length) in ranges)
-                foreach (ref var g in gradient.Slice(start, length))
+            foreach (var range in ranges)
+                foreach (ref var g in gradient.Slice(range.GradientStart, range.Length))
                     g *= scale;
         }
         return norm;

@@ -26,26 +26,26 @@ internal static class L2Penalty
 
     /// <summary>
     /// <see cref="Apply(NetworkLayout, ReadOnlySpan{float}, Span{float}, float, int)"/> restricted to the weights a lazy
-    /// update changes: of the first layer only the rows <paramref name="firstLayerRows"/>, of the other layers all.
+    /// update changes: of the first layer only those in <paramref name="firstLayerRanges"/> (whose gradient may be
+    /// stored elsewhere, <see cref="ParameterRange.GradientStart"/>), of the other layers all.
     /// </summary>
     public static double Apply(NetworkLayout layout, ReadOnlySpan<float> parameters, Span<float> gradient, float l2, int rows,
-        ReadOnlySpan<int> firstLayerRows)
+        ReadOnlySpan<ParameterRange> firstLayerRanges)
     {
         double squares = 0;
         var scale = l2 / rows;
-        var width = layout.Widths[1];
-        foreach (var row in firstLayerRows)
-            squares += AddTo(parameters, gradient, layout.WeightOffsets[0] + row * width, width, scale);
+        foreach (var range in firstLayerRanges)
+            squares += AddTo(parameters, gradient, range, scale);
         for (var l = 1; l < layout.LayerCount; l++)
-            squares += AddTo(parameters, gradient, layout.WeightOffsets[l], layout.Widths[l] * layout.Widths[l + 1], scale);
+            squares += AddTo(parameters, gradient, new ParameterRange(layout.WeightOffsets[l], layout.Widths[l] * layout.Widths[l + 1]), scale);
         return 0.5 * l2 * squares / rows;
     }
 
-    // Adds scale·w to the gradient of the `count` weights from `offset` on; returns their squared norm.
-    private static double AddTo(ReadOnlySpan<float> parameters, Span<float> gradient, int offset, int count, float scale)
+    // Adds scale·w to the range's gradient; returns the squared norm of its weights.
+    private static double AddTo(ReadOnlySpan<float> parameters, Span<float> gradient, ParameterRange range, float scale)
     {
-        var w = parameters.Slice(offset, count);
-        VectorOps.Axpy(scale, w, gradient.Slice(offset, count));
+        var w = parameters.Slice(range.Start, range.Length);
+        VectorOps.Axpy(scale, w, gradient.Slice(range.GradientStart, range.Length));
         return VectorOps.Dot(w, w);
     }
 }

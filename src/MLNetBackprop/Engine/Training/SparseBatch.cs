@@ -14,6 +14,7 @@ internal sealed class SparseBatch
     private int[] _indices = new int[1024];
     private readonly int[] _rowStarts;
     private readonly int[] _lastBatchOf;
+    private readonly int[] _positionOf;
     private int[] _features = new int[1024];
     private int _batch;
 
@@ -22,6 +23,7 @@ internal sealed class SparseBatch
     {
         _rowStarts = new int[capacity + 1];
         _lastBatchOf = new int[width];
+        _positionOf = new int[width];
     }
 
     /// <summary>Number of rows gathered.</summary>
@@ -29,6 +31,9 @@ internal sealed class SparseBatch
 
     /// <summary>The distinct features of the gathered rows, increasing.</summary>
     public ReadOnlySpan<int> Features => _features.AsSpan(0, FeatureCount);
+
+    /// <summary>For each feature of <see cref="Features"/>, its position there (other entries are stale).</summary>
+    public ReadOnlySpan<int> PositionOf => _positionOf;
 
     /// <summary>Number of distinct features of the gathered rows.</summary>
     public int FeatureCount { get; private set; }
@@ -75,6 +80,8 @@ internal sealed class SparseBatch
         RowCount = rowIndices.Length;
         FeatureCount = distinct;
         _features.AsSpan(0, distinct).Sort();
+        for (var k = 0; k < distinct; k++)
+            _positionOf[_features[k]] = k;
     }
 
     // A number no feature's stamp holds yet; the stamps are cleared when the counter wraps.

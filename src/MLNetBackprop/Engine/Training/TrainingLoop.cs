@@ -35,7 +35,8 @@ internal sealed class TrainingLoop
         var lbfgs = settings.Optimizer == OptimizerKind.Lbfgs;
         // L-BFGS passes over the whole set, so it takes larger chunks than a mini-batch.
         var capacity = Math.Min(lbfgs ? Math.Max(settings.BatchSize, 1024) : settings.BatchSize, data.RowCount);
-        var workspace = new BatchWorkspace(layout, capacity, dropout);
+        var workspace = new BatchWorkspace(layout, capacity, dropout,
+            compactFirstLayerGradient: data.IsSparse && !lbfgs && settings.SparseUpdate == SparseUpdate.Lazy);
         _wholeSet = new WholeSetPass(data, settings, layout, workspace);
         if (!lbfgs)
             _miniBatches = new MiniBatchEpoch(data, settings, layout, workspace, dropout is not null, run.Cancellation);
