@@ -8,7 +8,7 @@ namespace MLNetBackprop.MLNet;
 /// Reads the training rows once, through one cursor over only the feature, label and weight columns, for the engine:
 /// the non-zero feature values are collected row by row (so a sparse feature vector costs its non-zeros, never its
 /// width), and at the end the rows are kept sparse when their density is below
-/// <see cref="SparseRows.DensityThreshold"/> and laid out dense otherwise. Rows whose features are NaN or
+/// <see cref="SparseRows.DensityThreshold"/> or they are too many for one dense array, and laid out dense otherwise. Rows whose features are NaN or
 /// infinite, or whose label is missing, are skipped (ML.NET's convention for its trainers) and counted.
 /// </summary>
 internal static class TrainingDataReader
@@ -53,7 +53,8 @@ internal static class TrainingDataReader
         }
         var featureRows = rows.ToSparseRows(featureCount);
         var targetArray = targets.ToArray();
-        var set = featureRows.Density < SparseRows.DensityThreshold
+        // Rows too many for one dense array stay sparse whatever their density: they fit as non-zeros.
+        var set = featureRows.Density < SparseRows.DensityThreshold || (long)featureRows.RowCount * featureCount > Array.MaxLength
             ? new TrainingSet(featureRows, targetArray, weights?.ToArray())
             : new TrainingSet(Densify(featureRows), targetArray, weights?.ToArray(), featureCount);
         return new Result(set, skippedFeatures, skippedLabel);
