@@ -5,6 +5,9 @@
 # Installs what it compares against, runs everything in one go and prints one table.
 # Usage: bench/run.sh [epochs]   (BENCH_ROUNDS=3: interleaved rounds of the training comparison, best round kept)
 set -euo pipefail
+# bench/run.sh sparse-density [args] (or BENCH_ONLY=sparse-density): only dense against sparse rows, bench/sparse-density.sh.
+if [ "${1:-}" = sparse-density ]; then shift; exec "$(dirname "$0")/sparse-density.sh" "$@"; fi
+if [ "${BENCH_ONLY:-}" = sparse-density ]; then exec "$(dirname "$0")/sparse-density.sh" "$@"; fi
 cd "$(dirname "$0")/.."
 EPOCHS="${1:-10}"
 ROUNDS="${BENCH_ROUNDS:-3}"
