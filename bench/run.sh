@@ -7,6 +7,9 @@
 #        bench/run.sh text        (or BENCH_ONLY=text: only the text classification benchmark on
 #                                  data/debian-packages.tsv, none of the above; log in bench/last-text-run.log)
 set -euo pipefail
+# bench/run.sh sparse-density [args] (or BENCH_ONLY=sparse-density): only dense against sparse rows, bench/sparse-density.sh.
+if [ "${1:-}" = sparse-density ]; then shift; exec "$(dirname "$0")/sparse-density.sh" "$@"; fi
+if [ "${BENCH_ONLY:-}" = sparse-density ]; then exec "$(dirname "$0")/sparse-density.sh" "$@"; fi
 cd "$(dirname "$0")/.."
 PART="${BENCH_ONLY:-fashion}"
 if [ "${1:-}" = text ]; then PART=text; shift; fi

@@ -14,6 +14,72 @@ def pick(prefix, **match):
     return [f for f in found if all(f.get(k) == v for k, v in match.items())]
 
 
+def density_tables():
+    """bench/run.sh sparse-density: dense against sparse rows by density, then lazy against exact updates."""
+    import math
+
+    for l in lines:
+        if l.startswith(("DATE", "MACHINE", "COMMIT", "LOAD_AFTER")):
+            print(l)
+    mb = lambda b: f"{int(b) / 1048576:.1f}"
+    for key in dict.fromkeys((d["width"], d["threads"], d["placement"]) for d in pick("DENSITY")):
+        width, threads, placement = key
+        found = sorted(pick("DENSITY", width=width, threads=threads, placement=placement), key=lambda d: float(d["density"]))
+        # One thread: the training thread's CPU time is all the work and holds on a busy machine; two: the wall clock.
+        cpu = threads == "1" and "dense_cpu_s" in found[0]
+        suffix = "_cpu" if cpu else ""
+        print()
+        print(f"Width {width}, {threads} thread(s), {placement} placement, {found[0]['rows']} rows, hidden {found[0]['hidden']}, "
+              f"batch {found[0]['batch']}: best of {found[0]['epochs_timed']} epochs per storage (first epochs left out), "
+              f"{'CPU seconds of the training thread (wall-clock seconds after them)' if cpu else 'wall-clock seconds'}; "
+              "speed-up = dense s / sparse s (above 1: sparse faster).")
+        print()
+        print("| density | non-zeros/row | features/batch | dense s | sparse lazy s | sparse exact s | speed-up lazy "
+              "| speed-up exact | dense MB | sparse MB |" + (" wall: dense s | lazy s | exact s |" if cpu else ""))
+        print("|---|---|---|---|---|---|---|---|---|---|" + ("---|---|---|" if cpu else ""))
+        for d in found:
+            print(f"| {d['density']} | {d['nnz_per_row']} | {d['distinct_per_batch']} | {d['dense' + suffix + '_s']} "
+                  f"| {d['sparse_lazy' + suffix + '_s']} | {d['sparse_dense' + suffix + '_s']} | {d['speedup_lazy' + suffix]}x "
+                  f"| {d['speedup_dense_update' + suffix]}x | {mb(d['dense_bytes'])} | {mb(d['sparse_bytes'])} |"
+                  + (f" {d['dense_s']} | {d['sparse_lazy_s']} | {d['sparse_dense_s']} |" if cpu else ""))
+        # The density where the faster sparse update stops beating dense rows, interpolated on log density.
+        speed = [(float(d["density"]), max(float(d["speedup_lazy" + suffix]), float(d["speedup_dense_update" + suffix])))
+                 for d in found]
+        cross = next(((a, b) for a, b in zip(speed, speed[1:]) if a[1] >= 1 > b[1]), None)
+        if cross:
+            (d0, s0), (d1, s1) = cross
+            t = (s0 - 1) / (s0 - s1)
+            print()
+            print(f"Crossover: about density {math.exp(math.log(d0) + t * (math.log(d1) - math.log(d0))):.3f} "
+                  f"(sparse {s0}x at {d0}, {s1}x at {d1}).")
+    # With 2 threads the training thread's CPU time is only its share of the work.
+    cpu = lambda f, key: f.get(key, "-") if f["threads"] == "1" else "-"
+    for width in dict.fromkeys(f["width"] for f in pick("LAZYVSDENSE")):
+        found = pick("LAZYVSDENSE", width=width)
+        f = found[0]
+        print()
+        print(f"Lazy against exact updates: {f['width']} features at density {f['density']} ({f['nnz_per_row']} non-zeros a row), "
+              f"{f['rows_train']} rows trained on, {f['rows_test']} held out, hidden {f['hidden']}, batch {f['batch']}, "
+              f"{f['epochs']} epochs, {f['rounds']} rounds; s/epoch is the median over the rounds, first epochs left out, "
+              "best the fastest epoch; CPU s is the training thread's, the whole work with 1 thread, from the rounds after "
+              "the first.")
+        print()
+        print("| placement | features/batch | threads | update | s/epoch | best s/epoch | CPU s/epoch | best CPU s/epoch "
+              "| held-out accuracy | best epoch's | final loss |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        for f in found:
+            print(f"| {f['placement']} | {f['distinct_per_batch']} | {f['threads']} | {f['update']} | {f['s_per_epoch']} "
+                  f"| {f['best_epoch_s']} | {cpu(f, 'cpu_s_per_epoch')} | {cpu(f, 'best_epoch_cpu_s')} | {f['test_accuracy']} "
+                  f"| {f['best_test_accuracy']} | {f['final_loss']} |")
+        print()
+        for f in {(f["placement"], f["update"]): f for f in found}.values():
+            print(f"Held-out accuracy by epoch, {f['placement']}, {f['update']}: {f['accuracy_by_epoch']}")
+
+if pick("DENSITY") or pick("LAZYVSDENSE"):
+    density_tables()
+    sys.exit(0)
+
+
 for l in lines:
     if l.startswith(("DATE", "MACHINE", "COMMIT", "PEERS", "LOAD_AFTER")):
         print(l)

@@ -7,6 +7,7 @@ using MLNetBackprop.Engine.Kernels;
 //   machine                                                    (FMA peak and memory bandwidth of one and two cores)
 //   kernels <threads> [scalar|vector128|vector256|vector512]
 //   versus-openblas <threads>                                  (our products and OpenBLAS's, samples alternating)
+//   sparse-density [sweep <widths> <densities> <threads> | lazy <width> <density> <epochs> <threads>]   (dense vs sparse rows)
 //   profile <data dir> <hidden sizes> <threads>
 //   score  <data dir>
 //   text   <debian-packages.tsv> <mlp|sdca|lightgbm|featurize|dense-epoch> [rows, dense-epoch only]   (one system per process)
@@ -31,6 +32,9 @@ switch (command)
         break;
     case "quality":
         QualityBenchmark.Run(args[1], args.Length > 2 ? ParseInt(args[2]) : 20);
+        break;
+    case "sparse-density":
+        SparseDensityBenchmark.Run(args[1..]);
         break;
     case "score":
         ScoringBenchmark.Run(args[1]);
