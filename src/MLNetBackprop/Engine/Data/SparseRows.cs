@@ -12,7 +12,7 @@ internal sealed class SparseRows
     /// work on the non-zeros alone, and the memory of values plus indices, beat the dense product over every cell
     /// (docs/benchmarks.md has the measurement).
     /// </summary>
-    public const double DensityThreshold = 0.25;
+    public const double DensityThreshold = 0.15;
 
     /// <summary>
     /// Wraps the arrays without copying, after checking them: <paramref name="rowStarts"/> starts at 0, never
