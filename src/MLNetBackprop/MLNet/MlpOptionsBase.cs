@@ -174,8 +174,8 @@ public abstract class MlpOptionsBase
     /// Widths of the hidden layers, input side first; each in [1, 1048576]. An empty array trains a linear model.
     /// Default <c>null</c>, automatic: one layer of <see cref="Defaults.HiddenLayerSize"/> (100) units; for sparse rows
     /// (text, one-hot) as many units as keep the first layer within <see cref="Defaults.SparseFirstLayerWeights"/>
-    /// weights, a multiple of 8 from <see cref="Defaults.SparseMinimumHiddenLayerSize"/> to 100. The training log
-    /// says what was chosen.
+    /// weights, a multiple of 8 from <see cref="Defaults.SparseMinimumHiddenLayerSize"/> to 100; when <c>Fit</c> is
+    /// given an initial model (warm start), that model's layers. The training log says what was chosen.
     /// </summary>
     public int[]? HiddenLayerSizes { get; set; }
 

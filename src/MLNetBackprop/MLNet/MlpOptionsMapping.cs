@@ -14,14 +14,16 @@ internal static class MlpOptionsMapping
 {
     /// <summary>
     /// <paramref name="options"/> as the engine's training settings for <paramref name="rows"/> (whose storage decides
-    /// the automatic options), for a loss, output count, epoch limit and seed the trainer decided. Every field is set
-    /// here, so the engine's own defaults never apply to a model trained through ML.NET.
+    /// the automatic options), for a loss, output count, epoch limit and seed the trainer decided. Automatic hidden
+    /// layers follow a warm start's <paramref name="initialHiddenSizes"/> when there is one. Every field is set here, so
+    /// the engine's own defaults never apply to a model trained through ML.NET.
     /// </summary>
     public static TrainingSettings ToTrainingSettings(MlpOptionsBase options, TrainingSet rows, LossKind loss, int outputCount,
-        int epochs, int seed, float huberDelta)
+        int epochs, int seed, float huberDelta, IReadOnlyList<int>? initialHiddenSizes = null)
         => new()
         {
-            HiddenLayerSizes = options.ResolveHiddenLayerSizes(rows.FeatureCount, rows.IsSparse),
+            HiddenLayerSizes = options.HiddenLayerSizes ?? initialHiddenSizes?.ToArray()
+                ?? options.ResolveHiddenLayerSizes(rows.FeatureCount, rows.IsSparse),
             HiddenActivation = ToEngine(options.Activation),
             Loss = loss,
             OutputCount = outputCount,

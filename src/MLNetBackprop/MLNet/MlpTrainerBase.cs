@@ -96,7 +96,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         if (read.Rows.RowCount == 0)
             throw new InvalidOperationException(NoRowsMessage(read, "training"));
         var seed = _options.Seed ?? Host.Rand.Next();
-        ReportAutomaticChoices(channel, read.Rows, trainContext.ValidationSet is not null);
+        ReportAutomaticChoices(channel, read.Rows, trainContext.ValidationSet is not null, trainContext.InitialPredictor is not null);
         var train = read.Rows;
         TrainingSet? validation = null;
         var fraction = _options.ResolveValidationFraction(train.RowCount, train.IsSparse);
@@ -130,12 +130,12 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
     }
 
     // Sparse rows change what the automatic options mean; the log says what they chose, and how to choose otherwise.
-    private void ReportAutomaticChoices(IChannel channel, TrainingSet rows, bool validationGiven)
+    private void ReportAutomaticChoices(IChannel channel, TrainingSet rows, bool validationGiven, bool warmStart)
     {
         if (!rows.IsSparse)
             return;
         var choices = new List<string>();
-        if (_options.HiddenLayerSizes is null)
+        if (_options.HiddenLayerSizes is null && !warmStart) // a warm start keeps the initial model's layers
             choices.Add($"HiddenLayerSizes [{string.Join(", ", _options.ResolveHiddenLayerSizes(rows.FeatureCount, sparse: true))}]");
         if (_options.LearningRate is null)
             choices.Add(string.Create(CultureInfo.InvariantCulture, $"LearningRate {_options.ResolveLearningRate(sparse: true)}"));
@@ -159,7 +159,8 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         TrainingSet train, TrainingSet? validation, Network? initialNetwork, LossKind loss, int outputCount, int seed, float huberDelta = 1f)
     {
         var epochs = _options.ResolveEpochs(train.RowCount);
-        var settings = MlpOptionsMapping.ToTrainingSettings(_options, train, loss, outputCount, epochs, seed, huberDelta);
+        var settings = MlpOptionsMapping.ToTrainingSettings(_options, train, loss, outputCount, epochs, seed, huberDelta,
+            initialNetwork?.Layout.HiddenSizes);
         var layout = new NetworkLayout(train.FeatureCount, settings.HiddenLayerSizes, outputCount, settings.HiddenActivation);
         if (initialNetwork is not null)
             CheckSameArchitecture(initialNetwork.Layout, layout);

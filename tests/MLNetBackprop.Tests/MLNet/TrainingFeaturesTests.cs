@@ -132,6 +132,18 @@ public class TrainingFeaturesTests : IDisposable
     }
 
     [Fact]
+    public void Warm_start_with_automatic_hidden_layers_continues_the_initial_models_layers()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Rows(ml, 100, 1);
+        var first = ml.BinaryClassification.Trainers.Mlp(Binary(epochs: 5)).Fit(data).Model;
+        var automatic = Binary(epochs: 1);
+        automatic.HiddenLayerSizes = null;
+        var continued = ml.BinaryClassification.Trainers.Mlp(automatic).Fit(data, first).Model;
+        Assert.Equal([2, 16, 1], continued.LayerSizes);
+    }
+
+    [Fact]
     public void Warm_start_from_a_model_of_another_architecture_names_both_shapes()
     {
         var ml = new MLContext(seed: 1);
