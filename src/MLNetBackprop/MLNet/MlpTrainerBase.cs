@@ -102,7 +102,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         var fraction = _options.ResolveValidationFraction(train.RowCount, train.IsSparse);
         if (trainContext.ValidationSet is { } validationSet)
         {
-            validation = ReadValidation(channel, validationSet, roles.Label.Value);
+            validation = ReadValidation(channel, validationSet, roles.Label.Value, train.IsSparse);
             if (_options.ValidationFraction > 0)
                 channel.Warning($"ValidationFraction {_options.ValidationFraction} is ignored: Fit was given a validation set.");
         }
@@ -211,7 +211,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
                 "(features-HiddenLayerSizes-outputs Activation). Warm start needs the same architecture.", "initialModel");
     }
 
-    private TrainingSet ReadValidation(IChannel channel, RoleMappedData validationSet, DataViewSchema.Column trainLabel)
+    private TrainingSet ReadValidation(IChannel channel, RoleMappedData validationSet, DataViewSchema.Column trainLabel, bool sparse)
     {
         var roles = validationSet.Schema;
         if (roles.Feature is not { } features || roles.Label is not { } label)
@@ -220,7 +220,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             throw new ArgumentException(
                 $"Label column '{_options.LabelColumnName}' is {label.Type} in the validation data but {trainLabel.Type} in the training data; " +
                 "prepare both with the same pipeline (e.g. fit MapValueToKey on the training data and apply it to both).", "validationData");
-        var read = TrainingDataReader.Read(validationSet.Data, features, label, roles.Weight, _labelKind);
+        var read = TrainingDataReader.Read(validationSet.Data, features, label, roles.Weight, _labelKind, sparse);
         ReportSkippedRows(channel, read, "validation");
         if (read.Rows.RowCount == 0)
             throw new InvalidOperationException(NoRowsMessage(read, "validation"));

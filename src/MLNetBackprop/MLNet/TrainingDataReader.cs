@@ -16,8 +16,12 @@ internal static class TrainingDataReader
     /// <summary>The rows read and how many were skipped.</summary>
     public sealed record Result(TrainingSet Rows, long SkippedBadFeatures, long SkippedMissingLabel);
 
+    /// <summary>
+    /// Reads the rows; <paramref name="sparse"/> forces the storage (a validation set follows its training set's, so
+    /// one batch workspace serves both), null chooses it by density.
+    /// </summary>
     public static Result Read(IDataView data, DataViewSchema.Column features, DataViewSchema.Column label,
-        DataViewSchema.Column? weight, LabelKind labelKind)
+        DataViewSchema.Column? weight, LabelKind labelKind, bool? sparse = null)
     {
         var featureCount = ((VectorDataViewType)features.Type).Size;
         var columns = weight is { } w ? new[] { features, label, w } : new[] { features, label };
@@ -54,7 +58,8 @@ internal static class TrainingDataReader
         var featureRows = rows.ToSparseRows(featureCount);
         var targetArray = targets.ToArray();
         // Rows too many for one dense array stay sparse whatever their density: they fit as non-zeros.
-        var set = featureRows.Density < SparseRows.DensityThreshold || (long)featureRows.RowCount * featureCount > Array.MaxLength
+        var keepSparse = sparse ?? featureRows.Density < SparseRows.DensityThreshold;
+        var set = keepSparse || (long)featureRows.RowCount * featureCount > Array.MaxLength
             ? new TrainingSet(featureRows, targetArray, weights?.ToArray())
             : new TrainingSet(Densify(featureRows), targetArray, weights?.ToArray(), featureCount);
         return new Result(set, skippedFeatures, skippedLabel);
