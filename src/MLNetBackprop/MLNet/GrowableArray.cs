@@ -29,12 +29,24 @@ internal sealed class GrowableArray<T> where T : unmanaged
     /// <summary>Drops the values from <paramref name="count"/> on.</summary>
     public void Truncate(int count) => Count = Math.Min(Count, count);
 
+    /// <summary>The value at <paramref name="index"/> (below <see cref="Count"/>).</summary>
+    public T this[int index] => _blocks[index / BlockLength][index % BlockLength];
+
     /// <summary>The values in one array, exactly as long as their count.</summary>
     public T[] ToArray()
     {
         var result = GC.AllocateUninitializedArray<T>(Count);
         for (var b = 0; b * BlockLength < Count; b++)
             _blocks[b].AsSpan(0, Math.Min(BlockLength, Count - b * BlockLength)).CopyTo(result.AsSpan(b * BlockLength));
+        return result;
+    }
+
+    /// <summary><see cref="ToArray"/>, then lets the blocks go, so the values are not held twice for longer than the copy.</summary>
+    public T[] Drain()
+    {
+        var result = ToArray();
+        _blocks.Clear();
+        Count = 0;
         return result;
     }
 }

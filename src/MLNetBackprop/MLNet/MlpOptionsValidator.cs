@@ -67,9 +67,9 @@ internal static class MlpOptionsValidator
             throw Invalid(nameof(o.DropoutRates), "null", "an array of probabilities in [0, 1) (empty for no dropout)");
         for (var i = 0; i < o.DropoutRates.Length; i++)
             RequireRange(o.DropoutRates[i], $"{nameof(o.DropoutRates)}[{i}]", 0, true, 1, false, "[0, 1)");
-        var layers = o.HiddenLayerSizes?.Length ?? 1;
-        if (o.DropoutRates.Length > 1 && o.DropoutRates.Length != layers)
-            throw Invalid(nameof(o.DropoutRates), $"{o.DropoutRates.Length} rates", $"0, 1 or {layers} rates (one per hidden layer)");
+        // With automatic hidden layers (one layer, or a warm start's) the engine checks the count against what is used.
+        if (o.HiddenLayerSizes is { } sizes && o.DropoutRates.Length > 1 && o.DropoutRates.Length != sizes.Length)
+            throw Invalid(nameof(o.DropoutRates), $"{o.DropoutRates.Length} rates", $"0, 1 or {sizes.Length} rates (one per hidden layer)");
         RequireDefined(o.LearningRateSchedule, nameof(o.LearningRateSchedule));
         RequireRange(o.InverseScalingPower, nameof(o.InverseScalingPower), 0, true, 10, true, "[0, 10]");
         RequireRange(o.LearningRateDecayFactor, nameof(o.LearningRateDecayFactor), 0, false, 1, false, "(0, 1)");

@@ -115,7 +115,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         return TrainModel(channel, new TrainingInputs(train, validation, roles.Label.Value, seed, initial));
     }
 
-    private (TrainingSet Train, TrainingSet Validation) HoldOut(IChannel channel, TrainingSet rows, float fraction, int seed)
+    private (TrainingSet Train, TrainingSet? Validation) HoldOut(IChannel channel, TrainingSet rows, float fraction, int seed)
     {
         try
         {
@@ -123,9 +123,15 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             channel.Info($"Held out {split.Validation.RowCount} of {rows.RowCount} rows for validation.");
             return split;
         }
+        catch (ArgumentException e) when (_options.ValidationFraction is null)
+        {
+            // An automatic choice must not fail a run the user configured nothing for: train without a validation set.
+            channel.Info($"No validation set (automatic ValidationFraction {fraction}): {e.Message}");
+            return (rows, null);
+        }
         catch (ArgumentException e)
         {
-            throw new InvalidOperationException($"Option ValidationFraction is {fraction}{(_options.ValidationFraction is null ? " (automatic)" : "")}: {e.Message}", e);
+            throw new InvalidOperationException($"Option ValidationFraction is {fraction}: {e.Message}", e);
         }
     }
 

@@ -59,6 +59,28 @@ internal sealed class NonZeroRows
         return true;
     }
 
-    /// <summary>The rows collected, <paramref name="width"/> features wide.</summary>
-    public SparseRows ToSparseRows(int width) => new(_values.ToArray(), _indices.ToArray(), _rowStarts.ToArray(), width);
+    /// <summary>Number of rows collected.</summary>
+    public int RowCount => _rowStarts.Count - 1;
+
+    /// <summary>Number of non-zeros collected.</summary>
+    public long NonZeroCount => _values.Count;
+
+    /// <summary>The rows collected, <paramref name="width"/> features wide; the collection is emptied.</summary>
+    public SparseRows DrainToSparseRows(int width) => new(_values.Drain(), _indices.Drain(), _rowStarts.Drain(), width);
+
+    /// <summary>
+    /// The rows collected as a row-major dense array (huge-page backed where the OS offers it: training reads dense rows
+    /// in random order), written straight from the collected blocks; the collection is emptied.
+    /// </summary>
+    public float[] DrainToDense(int width)
+    {
+        var dense = RowStoreAllocator.Allocate(checked(RowCount * width));
+        for (var r = 0; r < RowCount; r++)
+            for (var k = _rowStarts[r]; k < _rowStarts[r + 1]; k++)
+                dense[(long)r * width + _indices[k]] = _values[k];
+        _ = _values.Drain();
+        _ = _indices.Drain();
+        _ = _rowStarts.Drain();
+        return dense;
+    }
 }

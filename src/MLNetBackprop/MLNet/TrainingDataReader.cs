@@ -55,29 +55,14 @@ internal static class TrainingDataReader
             }
             targets.Add(target);
         }
-        var featureRows = rows.ToSparseRows(featureCount);
         var targetArray = targets.ToArray();
         // Rows too many for one dense array stay sparse whatever their density: they fit as non-zeros.
-        var keepSparse = sparse ?? featureRows.Density < SparseRows.DensityThreshold;
-        var set = keepSparse || (long)featureRows.RowCount * featureCount > Array.MaxLength
-            ? new TrainingSet(featureRows, targetArray, weights?.ToArray())
-            : new TrainingSet(Densify(featureRows), targetArray, weights?.ToArray(), featureCount);
+        var density = rows.RowCount == 0 ? 0 : rows.NonZeroCount / ((double)rows.RowCount * featureCount);
+        var keepSparse = sparse ?? density < SparseRows.DensityThreshold;
+        var set = keepSparse || (long)rows.RowCount * featureCount > Array.MaxLength
+            ? new TrainingSet(rows.DrainToSparseRows(featureCount), targetArray, weights?.ToArray())
+            : new TrainingSet(rows.DrainToDense(featureCount), targetArray, weights?.ToArray(), featureCount);
         return new Result(set, skippedFeatures, skippedLabel);
-    }
-
-    // Training reads dense rows in random order: their array gets huge pages where the OS offers them.
-    private static float[] Densify(SparseRows rows)
-    {
-        var dense = RowStoreAllocator.Allocate(checked(rows.RowCount * rows.Width));
-        for (var r = 0; r < rows.RowCount; r++)
-        {
-            var target = dense.AsSpan(r * rows.Width, rows.Width);
-            var values = rows.ValuesOf(r);
-            var indices = rows.IndicesOf(r);
-            for (var k = 0; k < indices.Length; k++)
-                target[indices[k]] = values[k];
-        }
-        return dense;
     }
 
     /// <summary>A getter that yields the label as the engine's target, NaN for a missing label.</summary>

@@ -224,4 +224,23 @@ public class SparseTrainingDataTests
         Sparse.AssertTrainingStorage(log);
         Assert.Equal(Scores(model, data), Scores(loaded, data));
     }
+
+    [Fact]
+    public void An_automatic_validation_split_that_leaves_no_rows_trains_without_one_instead_of_failing()
+    {
+        // 120 sparse rows in 40 classes of 3: a stratified 10% takes round(0.3) = 0 rows of every class.
+        var rows = ConformanceRow.Generate(120, FeatureCount, seed: 21);
+        for (var r = 0; r < rows.Length; r++)
+            rows[r].Class = r % 40;
+        var (ml, log) = TrainingLog.Context();
+
+        var model = TrainerUnderTest.Multiclass.Pipeline(ml, o => o.ValidationFraction = null).Fit(Sparse.View(ml, rows, FeatureCount));
+
+        Assert.Contains(log, m => m.Contains("No validation set (automatic ValidationFraction 0.1)"));
+        Assert.Contains(log, m => m.Contains("Epoch 5:"));
+        Assert.Equal(120, Scores(model, Sparse.View(ml, rows, FeatureCount)).Length);
+        var explicitFraction = Assert.Throws<InvalidOperationException>(() =>
+            TrainerUnderTest.Multiclass.Pipeline(ml, o => o.ValidationFraction = 0.1f).Fit(Sparse.View(ml, rows, FeatureCount)));
+        Assert.Contains("Option ValidationFraction is 0.1", explicitFraction.Message);
+    }
 }

@@ -59,6 +59,8 @@ internal sealed unsafe class AdamUpdate : IKernelJob
                 throw new ArgumentOutOfRangeException(nameof(ranges), $"The range {range} lies outside the {n} parameters or the gradient.");
             total += range.Length;
         }
+        if (ranges.IsEmpty)
+            return; // (a null pointer would read as the whole vector below)
         if (ranges.Length == 1 && ranges[0].GradientStart == ranges[0].Start)
         {
             var (start, length) = ranges[0];

@@ -60,6 +60,17 @@ public class ElementwiseKernelTests
         }
     }
 
+    [Fact]
+    public void AdamUpdate_over_no_ranges_changes_nothing()
+    {
+        var parameters = TestData.Uniform(100, -1, 1, 5);
+        var before = (float[])parameters.Clone();
+        var (m, v) = (new float[100], new float[100]);
+        AdamUpdate.Step(parameters, TestData.Uniform(100, -1, 1, 6), m, v, ReadOnlySpan<ParameterRange>.Empty, 1e-3f, 0.9f, 0.999f, 1e-8f);
+        Assert.Equal(before, parameters);
+        Assert.All(m, x => Assert.Equal(0, x));
+    }
+
     [Theory]
     [InlineData(1, 1, 1)]
     [InlineData(7, 33, 2)]
