@@ -60,4 +60,7 @@ internal sealed class NetworkLayout
     public int ParameterCount { get; }
     /// <summary>Widest layer, input included: the size of per-row scratch buffers.</summary>
     public int MaxWidth { get; }
+
+    /// <summary>Where layer <paramref name="layer"/>'s weight matrix (not its biases) lies in the flat parameter vector.</summary>
+    public ParameterRange Weights(int layer) => new(WeightOffsets[layer], Widths[layer] * Widths[layer + 1]);
 }

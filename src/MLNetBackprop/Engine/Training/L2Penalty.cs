@@ -11,23 +11,12 @@ internal static class L2Penalty
     /// penalty (λ/2)·‖W‖²/rows, scaled per batch of <paramref name="rows"/> rows like scikit-learn's alpha.
     /// </summary>
     public static double Apply(NetworkLayout layout, ReadOnlySpan<float> parameters, Span<float> gradient, float l2, int rows)
-    {
-        double squares = 0;
-        var scale = l2 / rows;
-        for (var l = 0; l < layout.LayerCount; l++)
-        {
-            var count = layout.Widths[l] * layout.Widths[l + 1];
-            var w = parameters.Slice(layout.WeightOffsets[l], count);
-            squares += VectorOps.Dot(w, w);
-            VectorOps.Axpy(scale, w, gradient.Slice(layout.WeightOffsets[l], count));
-        }
-        return 0.5 * l2 * squares / rows;
-    }
+        => Apply(layout, parameters, gradient, l2, rows, [layout.Weights(0)]);
 
     /// <summary>
-    /// <see cref="Apply(NetworkLayout, ReadOnlySpan{float}, Span{float}, float, int)"/> restricted to the weights a lazy
-    /// update changes: of the first layer only those in <paramref name="firstLayerRanges"/> (whose gradient may be
-    /// stored elsewhere, <see cref="ParameterRange.GradientStart"/>), of the other layers all.
+    /// <see cref="Apply(NetworkLayout, ReadOnlySpan{float}, Span{float}, float, int)"/> on the first layer's weights in
+    /// <paramref name="firstLayerRanges"/> only (a lazy update's rows, whose gradient may be stored elsewhere,
+    /// <see cref="ParameterRange.GradientStart"/>) and on every weight of the other layers.
     /// </summary>
     public static double Apply(NetworkLayout layout, ReadOnlySpan<float> parameters, Span<float> gradient, float l2, int rows,
         ReadOnlySpan<ParameterRange> firstLayerRanges)
@@ -37,7 +26,7 @@ internal static class L2Penalty
         foreach (var range in firstLayerRanges)
             squares += AddTo(parameters, gradient, range, scale);
         for (var l = 1; l < layout.LayerCount; l++)
-            squares += AddTo(parameters, gradient, new ParameterRange(layout.WeightOffsets[l], layout.Widths[l] * layout.Widths[l + 1]), scale);
+            squares += AddTo(parameters, gradient, layout.Weights(l), scale);
         return 0.5 * l2 * squares / rows;
     }
 

@@ -12,12 +12,8 @@ namespace MLNetBackprop.Engine.Training;
 /// </summary>
 internal sealed class LazyUpdateRegion(NetworkLayout layout)
 {
-    private int[] _rows = [];
     private ParameterRange[] _ranges = new ParameterRange[1];
-    private int _rowCount, _rangeCount;
-
-    /// <summary>The first layer's weight rows (features) updated, increasing.</summary>
-    public ReadOnlySpan<int> FirstLayerRows => _rows.AsSpan(0, _rowCount);
+    private int _rangeCount;
 
     /// <summary>The parameter ranges updated, in increasing order.</summary>
     public ReadOnlySpan<ParameterRange> Ranges => _ranges.AsSpan(0, _rangeCount);
@@ -28,13 +24,8 @@ internal sealed class LazyUpdateRegion(NetworkLayout layout)
     /// <summary>Sets the region for a batch whose distinct features are <paramref name="features"/> (increasing).</summary>
     public LazyUpdateRegion For(ReadOnlySpan<int> features)
     {
-        if (_rows.Length < features.Length)
-        {
-            _rows = new int[Math.Max(features.Length, 2 * _rows.Length)];
-            _ranges = new ParameterRange[_rows.Length + 1];
-        }
-        features.CopyTo(_rows);
-        _rowCount = features.Length;
+        if (_ranges.Length < features.Length + 1)
+            _ranges = new ParameterRange[Math.Max(features.Length + 1, 2 * _ranges.Length)];
         var width = layout.Widths[1];
         var count = 0;
         for (var k = 0; k < features.Length; k++)

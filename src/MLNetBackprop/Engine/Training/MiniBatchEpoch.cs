@@ -1,4 +1,5 @@
 using MLNetBackprop.Engine.Data;
+using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Optimizers;
 
@@ -50,28 +51,20 @@ internal sealed class MiniBatchEpoch(TrainingSet data, TrainingSettings settings
         if (!double.IsFinite(loss))
             throw Divergence.At(epoch, "the loss", loss, rate);
         if (lazy is null)
-            DenseStep(state, decay);
+            Step(state, decay, [new ParameterRange(0, layout.ParameterCount)], [layout.Weights(0)]);
         else
-            LazyStep(state, decay, lazy);
+            Step(state, decay, lazy.Ranges, lazy.FirstLayerRanges);
         return loss;
     }
 
-    private void DenseStep(TrainingState state, float decay)
+    // Clipping, weight decay and the optimizer step over the parameters being updated: all of them, or a lazy region
+    // (whose gradient is zero outside it, so clipping there gives the dense result), with its first-layer weights.
+    private void Step(TrainingState state, float decay, ReadOnlySpan<ParameterRange> ranges, ReadOnlySpan<ParameterRange> firstLayerWeights)
     {
         if (settings.GradientClipNorm > 0)
-            GradientClipping.ClipByGlobalNorm(workspace.Gradient, settings.GradientClipNorm);
+            GradientClipping.ClipByGlobalNorm(workspace.Gradient, settings.GradientClipNorm, ranges);
         if (decay != 1f)
-            WeightDecay.ScaleWeights(layout, state.Parameters, decay);
-        state.Optimizer!.Step(state.Parameters, workspace.Gradient);
-    }
-
-    // The gradient is zero outside the region, so clipping there gives the dense result.
-    private void LazyStep(TrainingState state, float decay, LazyUpdateRegion region)
-    {
-        if (settings.GradientClipNorm > 0)
-            GradientClipping.ClipByGlobalNorm(workspace.Gradient, settings.GradientClipNorm, region.Ranges);
-        if (decay != 1f)
-            WeightDecay.ScaleWeights(layout, state.Parameters, decay, region.FirstLayerRows);
-        state.Optimizer!.Step(state.Parameters, workspace.Gradient, region.Ranges);
+            WeightDecay.ScaleWeights(layout, state.Parameters, decay, firstLayerWeights);
+        state.Optimizer!.Step(state.Parameters, workspace.Gradient, ranges);
     }
 }
