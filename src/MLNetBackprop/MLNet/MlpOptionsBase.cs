@@ -235,11 +235,16 @@ public abstract class MlpOptionsBase
         return Math.Max(Defaults.AutomaticMinimumEpochs, forUpdates);
     }
 
-    /// <summary>The hidden layer widths in effect for <paramref name="featureCount"/> features held sparse or dense.</summary>
-    internal int[] ResolveHiddenLayerSizes(int featureCount, bool sparse)
+    /// <summary>
+    /// The hidden layer widths in effect for <paramref name="featureCount"/> features held sparse or dense, or on a warm
+    /// start from a model with <paramref name="initialHiddenSizes"/>.
+    /// </summary>
+    internal int[] ResolveHiddenLayerSizes(int featureCount, bool sparse, IReadOnlyList<int>? initialHiddenSizes = null)
     {
         if (HiddenLayerSizes is { } sizes)
             return sizes;
+        if (initialHiddenSizes is not null)
+            return [.. initialHiddenSizes];
         if (!sparse)
             return [Defaults.HiddenLayerSize];
         var fitting = Defaults.SparseFirstLayerWeights / Math.Max(1, featureCount) / 8 * 8;

@@ -22,8 +22,7 @@ internal static class MlpOptionsMapping
         int epochs, int seed, float huberDelta, IReadOnlyList<int>? initialHiddenSizes = null)
         => new()
         {
-            HiddenLayerSizes = options.HiddenLayerSizes ?? initialHiddenSizes?.ToArray()
-                ?? options.ResolveHiddenLayerSizes(rows.FeatureCount, rows.IsSparse),
+            HiddenLayerSizes = options.ResolveHiddenLayerSizes(rows.FeatureCount, rows.IsSparse, initialHiddenSizes),
             HiddenActivation = ToEngine(options.Activation),
             Loss = loss,
             OutputCount = outputCount,
