@@ -3,6 +3,7 @@ using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Engine.RowSources;
 using MLNetBackprop.Engine.Training;
 
 namespace MLNetBackprop.Benchmarks;
@@ -177,7 +178,7 @@ internal static class SparseDensityBenchmark
         var cpuBefore = ThreadCpuTime.Seconds();
         var result = NetworkTrainer.Train(data, settings, new TrainingRunOptions
         {
-            Validation = validation,
+            Validation = validation is null ? null : new InMemoryRowSource(validation),
             OnEpoch = report =>
             {
                 seconds.Add(data.RowCount / report.SamplesPerSecond);

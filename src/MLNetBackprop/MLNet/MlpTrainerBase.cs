@@ -6,6 +6,7 @@ using Microsoft.ML.Trainers;
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.RowSources;
 using MLNetBackprop.Engine.Training;
 using MLNetBackprop.MLNet;
 
@@ -176,7 +177,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         ReportModelSize(channel, layout);
         var run = new TrainingRunOptions
         {
-            Validation = validation,
+            Validation = validation is null ? null : new InMemoryRowSource(validation),
             InitialParameters = initialNetwork?.Parameters.ToArray(),
             Cancellation = _options.CancellationToken,
             CheckpointPath = _options.CheckpointPath,

@@ -2,6 +2,7 @@ using System.Globalization;
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Randomness;
+using MLNetBackprop.Engine.RowSources;
 using MLNetBackprop.Engine.Training;
 
 namespace MLNetBackprop.Engine.Checkpoints;
@@ -17,7 +18,7 @@ internal sealed class TrainingCheckpoint
     private readonly int _maxEpochs;
     private readonly string _description;
 
-    private TrainingCheckpoint(string path, TrainingSet data, TrainingSettings settings, TrainingRunOptions run)
+    private TrainingCheckpoint(string path, IRowSource data, TrainingSettings settings, TrainingRunOptions run)
     {
         _path = path;
         _interval = run.CheckpointInterval;
@@ -26,7 +27,7 @@ internal sealed class TrainingCheckpoint
     }
 
     /// <summary>The run's checkpoint, or null when <paramref name="run"/> asks for none.</summary>
-    public static TrainingCheckpoint? For(TrainingSet data, TrainingSettings settings, TrainingRunOptions run)
+    public static TrainingCheckpoint? For(IRowSource data, TrainingSettings settings, TrainingRunOptions run)
         => run.CheckpointPath is { } path ? new TrainingCheckpoint(path, data, settings, run) : null;
 
     /// <summary>Restores <paramref name="state"/> from the file if there is one; false if there is none.</summary>
@@ -47,7 +48,7 @@ internal sealed class TrainingCheckpoint
     public void Delete() => CheckpointStore.Delete(_path);
 
     // Everything that must match for a checkpoint to be resumed: every setting, the data and the warm start.
-    private static string DescribeRun(TrainingSet data, TrainingSettings settings, TrainingRunOptions run)
+    private static string DescribeRun(IRowSource data, TrainingSettings settings, TrainingRunOptions run)
     {
         static string Format(object? value) => value switch
         {
@@ -60,8 +61,8 @@ internal sealed class TrainingCheckpoint
             .Select(p => $"{p.Name}={Format(p.GetValue(settings))}")
             .ToList();
         items.Add($"rows={data.RowCount}x{data.FeatureCount}");
-        items.Add($"data={CheckpointStore.HashData(data):x16}");
-        items.Add($"validation={CheckpointStore.HashData(run.Validation):x16}");
+        items.Add($"data={data.Fingerprint:x16}");
+        items.Add($"validation={(run.Validation is { } validation ? validation.Fingerprint.ToString("x16", CultureInfo.InvariantCulture) : "none")}");
         items.Add($"warm start={(run.InitialParameters is { } p ? CheckpointStore.HashData(new TrainingSet(p, new float[p.Length], null, 1)).ToString("x16", CultureInfo.InvariantCulture) : "none")}");
         return string.Join("; ", items);
     }

@@ -5,7 +5,7 @@ namespace MLNetBackprop.Engine.Data;
 /// <c>Values[RowStarts[r]..RowStarts[r + 1]]</c> at the feature indices <c>Indices[...]</c> of the same range, strictly
 /// increasing within a row. Memory is proportional to the non-zeros, not to the width.
 /// </summary>
-internal sealed class SparseRows
+internal sealed class SparseRows : ISparseRows
 {
     /// <summary>
     /// The density (stored values over all cells) below which training keeps rows sparse: under it the first layer's

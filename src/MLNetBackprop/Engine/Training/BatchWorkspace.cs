@@ -85,7 +85,7 @@ internal sealed class BatchWorkspace
     public float[] Inputs => _inputs ??= new float[checked(Capacity * Layout.InputCount)];
     private float[]? _inputs;
 
-    /// <summary>The batch's rows when the last <see cref="Gather"/> read sparse rows, else null.</summary>
+    /// <summary>The batch's rows when the last gather read sparse rows, else null.</summary>
     public SparseBatch? SparseInputs { get; private set; }
     private SparseBatch? _sparseBatch;
     /// <summary>The batch's targets.</summary>
@@ -142,26 +142,56 @@ internal sealed class BatchWorkspace
     /// </summary>
     public double Gather(TrainingSet data, ReadOnlySpan<int> rowIndices)
     {
-        if (rowIndices.Length > Capacity)
-            throw new ArgumentException($"A batch of {rowIndices.Length} rows exceeds the workspace capacity {Capacity}.");
+        CheckBatchSize(rowIndices.Length);
         if (data.SparseFeatures is { } sparse)
-        {
-            _sparseBatch ??= new SparseBatch(Capacity, Layout.InputCount);
-            _sparseBatch.Gather(sparse, rowIndices);
-            SparseInputs = _sparseBatch;
-        }
+            GatherSparse(sparse, rowIndices);
         else
-        {
-            // The feature rows in one call that can split the copy across cores.
-            RowGather.Copy(data.Features, data.FeatureCount, rowIndices, Inputs);
-            SparseInputs = null;
-        }
+            GatherDense(data.Features!, rowIndices);
+        return GatherTargets(data.Targets, data.Weights, rowIndices);
+    }
+
+    /// <summary>
+    /// Copies the rows in slots <paramref name="slots"/> of <paramref name="rows"/> into the batch buffers, as
+    /// <see cref="Gather(TrainingSet, ReadOnlySpan{int})"/> does, and returns the sum of their weights.
+    /// </summary>
+    public double Gather(RowSlots rows, ReadOnlySpan<int> slots)
+    {
+        CheckBatchSize(slots.Length);
+        if (rows.IsSparse)
+            GatherSparse(rows, slots);
+        else
+            GatherDense(rows.DenseFeatures!, slots);
+        return GatherTargets(rows.Targets, rows.Weights, slots);
+    }
+
+    private void CheckBatchSize(int rows)
+    {
+        if (rows > Capacity)
+            throw new ArgumentException($"A batch of {rows} rows exceeds the workspace capacity {Capacity}.");
+    }
+
+    private void GatherSparse<TRows>(TRows rows, ReadOnlySpan<int> rowIndices) where TRows : ISparseRows
+    {
+        _sparseBatch ??= new SparseBatch(Capacity, Layout.InputCount);
+        _sparseBatch.Gather(rows, rowIndices);
+        SparseInputs = _sparseBatch;
+    }
+
+    // The feature rows in one call that can split the copy across cores.
+    private void GatherDense(float[] features, ReadOnlySpan<int> rowIndices)
+    {
+        RowGather.Copy(features, Layout.InputCount, rowIndices, Inputs);
+        SparseInputs = null;
+    }
+
+    private double GatherTargets(float[] targets, float[]? weights, ReadOnlySpan<int> rowIndices)
+    {
         double weightSum = 0;
         for (var i = 0; i < rowIndices.Length; i++)
         {
             var row = rowIndices[i];
-            Targets[i] = data.Targets[row];
-            var weight = data.Weights is null ? 1f : data.Weights[row];
+            Targets[i] = targets[row];
+            var weight = weights is null ? 1f : weights[row];
             Weights[i] = weight;
             weightSum += weight;
         }

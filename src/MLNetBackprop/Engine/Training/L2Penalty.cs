@@ -10,15 +10,15 @@ internal static class L2Penalty
     /// Adds λ·W/rows to the weight gradients (not the biases') in <paramref name="gradient"/> and returns the
     /// penalty (λ/2)·‖W‖²/rows, scaled per batch of <paramref name="rows"/> rows like scikit-learn's alpha.
     /// </summary>
-    public static double Apply(NetworkLayout layout, ReadOnlySpan<float> parameters, Span<float> gradient, float l2, int rows)
+    public static double Apply(NetworkLayout layout, ReadOnlySpan<float> parameters, Span<float> gradient, float l2, long rows)
         => Apply(layout, parameters, gradient, l2, rows, [layout.Weights(0)]);
 
     /// <summary>
-    /// <see cref="Apply(NetworkLayout, ReadOnlySpan{float}, Span{float}, float, int)"/> on the first layer's weights in
+    /// <see cref="Apply(NetworkLayout, ReadOnlySpan{float}, Span{float}, float, long)"/> on the first layer's weights in
     /// <paramref name="firstLayerRanges"/> only (a lazy update's rows, whose gradient may be stored elsewhere,
     /// <see cref="ParameterRange.GradientStart"/>) and on every weight of the other layers.
     /// </summary>
-    public static double Apply(NetworkLayout layout, ReadOnlySpan<float> parameters, Span<float> gradient, float l2, int rows,
+    public static double Apply(NetworkLayout layout, ReadOnlySpan<float> parameters, Span<float> gradient, float l2, long rows,
         ReadOnlySpan<ParameterRange> firstLayerRanges)
     {
         double squares = 0;

@@ -1,7 +1,7 @@
-using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Engine.RowSources;
 
 namespace MLNetBackprop.Engine.Training;
 
@@ -10,7 +10,7 @@ namespace MLNetBackprop.Engine.Training;
 /// clipping to the global norm, decoupled weight decay, then the optimizer step. A batch of sparse rows under
 /// <see cref="SparseUpdate.Lazy"/> does all four on the <see cref="LazyUpdateRegion"/> of its features only.
 /// </summary>
-internal sealed class MiniBatchEpoch(TrainingSet data, TrainingSettings settings, NetworkLayout layout, BatchWorkspace workspace,
+internal sealed class MiniBatchEpoch(IRowSource data, TrainingSettings settings, NetworkLayout layout, BatchWorkspace workspace,
     bool dropout, CancellationToken cancellation)
 {
     /// <summary>
@@ -20,23 +20,22 @@ internal sealed class MiniBatchEpoch(TrainingSet data, TrainingSettings settings
     public double? Run(TrainingState state, int epoch, float rate)
     {
         state.Optimizer!.LearningRate = rate;
-        if (settings.Shuffle)
-            state.Random.Shuffle(state.Order);
         var decay = settings.WeightDecay > 0 ? 1f - rate * settings.WeightDecay : 1f;
         double lossSum = 0;
         long rowsCounted = 0;
-        for (var start = 0; start < state.Order.Length; start += workspace.Capacity)
+        using var pass = data.StartEpoch(workspace, state.Order, state.Random, settings.Shuffle);
+        while (!cancellation.IsCancellationRequested)
         {
-            if (cancellation.IsCancellationRequested)
-                return null;
-            var rows = Math.Min(workspace.Capacity, state.Order.Length - start);
+            var rows = pass.Next(out var weightSum);
+            if (rows == 0)
+                return lossSum / rowsCounted;
             // A batch whose weights sum to zero holds no information: no update, and its rows do not count.
-            if (!(workspace.Gather(data, state.Order.AsSpan(start, rows)) > 0))
+            if (!(weightSum > 0))
                 continue;
             lossSum += Update(state, rows, epoch, rate, decay) * rows;
             rowsCounted += rows;
         }
-        return lossSum / rowsCounted;
+        return null;
     }
 
     private readonly LazyUpdateRegion _lazyRegion = new(layout);
@@ -47,7 +46,7 @@ internal sealed class MiniBatchEpoch(TrainingSet data, TrainingSettings settings
         var lazy = settings.SparseUpdate == SparseUpdate.Lazy && workspace.SparseInputs is { } sparse
             ? _lazyRegion.For(sparse.Features) : null;
         var loss = Backpropagation.LossAndGradient(state.Parameters, workspace, rows, settings.Loss, settings.HuberDelta,
-            settings.L2, data.Weights is not null, dropout ? state.Random : null, lazy);
+            settings.L2, data.HasWeights, dropout ? state.Random : null, lazy);
         if (!double.IsFinite(loss))
             throw Divergence.At(epoch, "the loss", loss, rate);
         if (lazy is null)

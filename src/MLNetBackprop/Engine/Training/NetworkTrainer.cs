@@ -1,6 +1,7 @@
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Randomness;
+using MLNetBackprop.Engine.RowSources;
 
 namespace MLNetBackprop.Engine.Training;
 
@@ -36,6 +37,16 @@ internal static class NetworkTrainer
     /// <exception cref="TrainingDivergedException">The loss or the parameters became non-finite.</exception>
     /// <exception cref="InvalidOperationException">The checkpoint file belongs to another run or is damaged.</exception>
     public static TrainingResult Train(TrainingSet data, TrainingSettings settings, TrainingRunOptions run)
+        => Train(new InMemoryRowSource(data), settings, run);
+
+    /// <summary>
+    /// Trains a network on the rows of <paramref name="data"/>, in memory or streamed, as
+    /// <see cref="Train(TrainingSet, TrainingSettings, TrainingRunOptions)"/> does.
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting, run option or the data is invalid; the parameter name is the setting's.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or the parameters became non-finite.</exception>
+    /// <exception cref="InvalidOperationException">The checkpoint file belongs to another run or is damaged, or a stream failed.</exception>
+    public static TrainingResult Train(IRowSource data, TrainingSettings settings, TrainingRunOptions run)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);

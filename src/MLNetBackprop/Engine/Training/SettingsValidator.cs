@@ -1,6 +1,7 @@
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.RowSources;
 
 namespace MLNetBackprop.Engine.Training;
 
@@ -8,22 +9,26 @@ namespace MLNetBackprop.Engine.Training;
 /// Rejects data and shapes that would otherwise fail deep inside a kernel or silently train nonsense: the data (finite
 /// features, targets the loss can use, weights), the validation set's shape, initial parameters, and the settings a
 /// kernel relies on (layer widths, output count, batch size, epoch limit, dropout rates per layer and each in [0, 1),
-/// defined enums) and a usable checkpoint interval and path.
+/// defined enums) and a usable checkpoint interval and path. Rows in memory are checked here; streamed rows are checked
+/// by their stream as they are read, since they are never all at hand.
 /// Option rules (ranges and combinations) are the ML.NET bridge's, checked once with user-facing messages. Each
 /// <see cref="ArgumentException"/> names the offending setting as its parameter name.
 /// </summary>
 internal static class SettingsValidator
 {
     /// <summary>Throws <see cref="ArgumentException"/> describing the first problem found.</summary>
-    public static void Validate(TrainingSet data, TrainingSettings settings, TrainingRunOptions? run = null)
+    public static void Validate(IRowSource data, TrainingSettings settings, TrainingRunOptions? run = null)
     {
         ValidateShape(settings);
-        ValidateData(data, settings);
+        if (data.RowCount == 0)
+            throw new ArgumentException("The training set has no rows.", nameof(data));
+        if (data is InMemoryRowSource rows)
+            ValidateData(rows.Set, settings);
         if (run is not null)
             ValidateRun(data, settings, run);
     }
 
-    private static void ValidateRun(TrainingSet data, TrainingSettings s, TrainingRunOptions run)
+    private static void ValidateRun(IRowSource data, TrainingSettings s, TrainingRunOptions run)
     {
         if (run.Validation is { } validation)
         {
@@ -33,7 +38,8 @@ internal static class SettingsValidator
                 throw new ArgumentException("The validation set has no rows.", nameof(run.Validation));
             try
             {
-                ValidateData(validation, s);
+                if (validation is InMemoryRowSource rows)
+                    ValidateData(rows.Set, s);
             }
             catch (ArgumentException e)
             {
@@ -90,8 +96,6 @@ internal static class SettingsValidator
 
     private static void ValidateData(TrainingSet data, TrainingSettings s)
     {
-        if (data.RowCount == 0)
-            throw new ArgumentException("The training set has no rows.", nameof(data));
         CheckFeaturesFinite(data);
         for (var r = 0; r < data.RowCount; r++)
             CheckTarget(data.Targets[r], r, s);

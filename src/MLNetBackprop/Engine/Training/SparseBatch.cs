@@ -48,13 +48,13 @@ internal sealed class SparseBatch
     public ReadOnlySpan<float> ValuesOf(int row) => _values.AsSpan(_rowStarts[row], _rowStarts[row + 1] - _rowStarts[row]);
 
     /// <summary>Copies the rows <paramref name="rowIndices"/> of <paramref name="source"/> in that order and collects their features.</summary>
-    public void Gather(SparseRows source, ReadOnlySpan<int> rowIndices)
+    public void Gather<TRows>(TRows source, ReadOnlySpan<int> rowIndices) where TRows : ISparseRows
     {
         if (rowIndices.Length >= _rowStarts.Length)
             throw new ArgumentException($"A batch of {rowIndices.Length} rows exceeds the capacity {_rowStarts.Length - 1}.");
         long total = 0;
         foreach (var row in rowIndices)
-            total += source.RowStarts[row + 1] - source.RowStarts[row];
+            total += source.IndicesOf(row).Length;
         Reserve(ref _values, total);
         Reserve(ref _indices, total);
         var batch = NextBatchStamp();

@@ -1,20 +1,20 @@
 using System.Diagnostics;
 using MLNetBackprop.Engine.Checkpoints;
-using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Optimizers;
 using MLNetBackprop.Engine.Randomness;
+using MLNetBackprop.Engine.RowSources;
 
 namespace MLNetBackprop.Engine.Training;
 
 /// <summary>
-/// One call to <see cref="NetworkTrainer.Train(TrainingSet, TrainingSettings, TrainingRunOptions)"/>: the epoch loop
+/// One call to <see cref="NetworkTrainer.Train(IRowSource, TrainingSettings, TrainingRunOptions)"/>: the epoch loop
 /// over a <see cref="MiniBatchEpoch"/> or an L-BFGS iteration, the validation and stopping decision after each epoch,
 /// and the <see cref="TrainingCheckpoint"/> it resumes from and saves to.
 /// </summary>
 internal sealed class TrainingLoop
 {
-    private readonly TrainingSet _data;
+    private readonly IRowSource _data;
     private readonly TrainingSettings _s;
     private readonly TrainingRunOptions _run;
     private readonly NetworkLayout _layout;
@@ -24,7 +24,7 @@ internal sealed class TrainingLoop
     private readonly TrainingCheckpoint? _checkpoint;
 
     /// <summary>Sets up a run that starts from <paramref name="parameters"/> and draws from <paramref name="random"/>.</summary>
-    public TrainingLoop(TrainingSet data, TrainingSettings settings, TrainingRunOptions run, NetworkLayout layout,
+    public TrainingLoop(IRowSource data, TrainingSettings settings, TrainingRunOptions run, NetworkLayout layout,
         float[] parameters, SeededRandom random)
     {
         _data = data;
@@ -34,14 +34,14 @@ internal sealed class TrainingLoop
         var dropout = ExpandDropout(settings);
         var lbfgs = settings.Optimizer == OptimizerKind.Lbfgs;
         // L-BFGS passes over the whole set, so it takes larger chunks than a mini-batch.
-        var capacity = Math.Min(lbfgs ? Math.Max(settings.BatchSize, 1024) : settings.BatchSize, data.RowCount);
+        var capacity = (int)Math.Min(lbfgs ? Math.Max(settings.BatchSize, 1024) : settings.BatchSize, data.RowCount);
         var workspace = new BatchWorkspace(layout, capacity, dropout,
             compactFirstLayerGradient: data.IsSparse && !lbfgs && settings.SparseUpdate == SparseUpdate.Lazy);
         _wholeSet = new WholeSetPass(data, settings, layout, workspace);
         if (!lbfgs)
             _miniBatches = new MiniBatchEpoch(data, settings, layout, workspace, dropout is not null, run.Cancellation);
         var higherIsBetter = run.Validation is not null && settings.StoppingMetric == StoppingMetric.Accuracy;
-        _state = new TrainingState(parameters, random, data.RowCount,
+        _state = new TrainingState(parameters, random, data.OrderLength,
             lbfgs ? null : MiniBatchOptimizer.Create(settings, layout.ParameterCount),
             lbfgs ? new LbfgsOptimizer(layout.ParameterCount, settings.LbfgsHistorySize, _wholeSet.LossAndGradient) : null,
             new LearningRateSchedule(settings, higherIsBetter), new ImprovementTracker(settings.Tolerance, higherIsBetter),

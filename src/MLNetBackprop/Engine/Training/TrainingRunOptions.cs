@@ -1,4 +1,4 @@
-using MLNetBackprop.Engine.Data;
+using MLNetBackprop.Engine.RowSources;
 
 namespace MLNetBackprop.Engine.Training;
 
@@ -13,7 +13,7 @@ internal sealed class TrainingRunOptions
     /// <see cref="TrainingSettings.StoppingMetric"/> on it, and the returned network holds the parameters of the
     /// best epoch seen, not the last. Default null: the training loss is watched and the last parameters returned.
     /// </summary>
-    public TrainingSet? Validation { get; init; }
+    public IRowSource? Validation { get; init; }
 
     /// <summary>
     /// Starting parameters (warm start), in the flat layout of the network the settings describe; copied, not

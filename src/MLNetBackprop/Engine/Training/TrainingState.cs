@@ -7,15 +7,18 @@ namespace MLNetBackprop.Engine.Training;
 /// Everything of a training run that changes from epoch to epoch, and so everything a checkpoint must hold for a
 /// resumed run to continue bit for bit.
 /// </summary>
-internal sealed class TrainingState(float[] parameters, SeededRandom random, int rowCount, IOptimizer? optimizer,
+internal sealed class TrainingState(float[] parameters, SeededRandom random, int orderLength, IOptimizer? optimizer,
     LbfgsOptimizer? lbfgs, LearningRateSchedule schedule, ImprovementTracker tracker, bool keepBest)
 {
     /// <summary>The network's flat parameters, updated in place.</summary>
     public float[] Parameters { get; } = parameters;
     /// <summary>The run's one generator: row order and dropout masks.</summary>
     public SeededRandom Random { get; set; } = random;
-    /// <summary>The row order of the mini-batches, reshuffled from the last epoch's order.</summary>
-    public int[] Order { get; } = Enumerable.Range(0, rowCount).ToArray();
+    /// <summary>
+    /// The row order of the mini-batches, reshuffled from the last epoch's order (empty when the rows are streamed
+    /// through a buffer smaller than the data, which draws each epoch afresh; see <see cref="RowSources.IRowSource.OrderLength"/>).
+    /// </summary>
+    public int[] Order { get; } = Enumerable.Range(0, orderLength).ToArray();
     /// <summary>The mini-batch update rule; null for L-BFGS.</summary>
     public IOptimizer? Optimizer { get; } = optimizer;
     /// <summary>The L-BFGS optimizer; null for mini-batch training.</summary>

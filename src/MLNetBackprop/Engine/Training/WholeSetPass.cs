@@ -1,6 +1,6 @@
-using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.RowSources;
 
 namespace MLNetBackprop.Engine.Training;
 
@@ -8,10 +8,8 @@ namespace MLNetBackprop.Engine.Training;
 /// Passes over a whole data set in row order, a workspace-full of rows at a time: L-BFGS's full-batch objective and
 /// the validation metrics.
 /// </summary>
-internal sealed class WholeSetPass(TrainingSet data, TrainingSettings settings, NetworkLayout layout, BatchWorkspace workspace)
+internal sealed class WholeSetPass(IRowSource data, TrainingSettings settings, NetworkLayout layout, BatchWorkspace workspace)
 {
-    private readonly int[] _sequential = new int[workspace.Capacity];
-
     /// <summary>
     /// L-BFGS's objective: the mean loss over all training rows (weighted) plus the L2 penalty over all rows, with its
     /// gradient in <paramref name="gradient"/>.
@@ -19,11 +17,11 @@ internal sealed class WholeSetPass(TrainingSet data, TrainingSettings settings, 
     public double LossAndGradient(float[] parameters, float[] gradient)
     {
         Array.Clear(gradient);
-        var weighted = data.Weights is not null;
+        var weighted = data.HasWeights;
         double total = 0, totalWeight = 0;
-        for (var start = 0; start < data.RowCount; start += workspace.Capacity)
+        using var pass = data.StartInOrder(workspace);
+        while (pass.Next(out var weightSum) is var rows and > 0)
         {
-            var (rows, weightSum) = GatherFrom(data, start);
             if (!(weightSum > 0))
                 continue;
             var loss = Backpropagation.LossAndGradient(parameters, workspace, rows, settings.Loss, settings.HuberDelta, 0f, weighted);
@@ -47,14 +45,14 @@ internal sealed class WholeSetPass(TrainingSet data, TrainingSettings settings, 
     /// Weighted mean data loss (no penalty) of <paramref name="set"/> and, for classification, weighted accuracy;
     /// dropout inactive.
     /// </summary>
-    public (double Loss, double? Accuracy) Evaluate(TrainingSet set, float[] parameters)
+    public (double Loss, double? Accuracy) Evaluate(IRowSource set, float[] parameters)
     {
-        var weighted = set.Weights is not null;
+        var weighted = set.HasWeights;
         var outputs = layout.OutputCount;
         double lossSum = 0, weightTotal = 0, correct = 0;
-        for (var start = 0; start < set.RowCount; start += workspace.Capacity)
+        using var pass = set.StartInOrder(workspace);
+        while (pass.Next(out var weightSum) is var rows and > 0)
         {
-            var (rows, weightSum) = GatherFrom(set, start);
             if (!(weightSum > 0))
                 continue;
             Backpropagation.Forward(parameters, workspace, rows);
@@ -73,15 +71,6 @@ internal sealed class WholeSetPass(TrainingSet data, TrainingSettings settings, 
             return (double.NaN, null);
         var accuracy = settings.Loss is LossKind.SoftmaxCrossEntropy or LossKind.Logistic ? correct / weightTotal : (double?)null;
         return (lossSum / weightTotal, accuracy);
-    }
-
-    // Gathers the rows of `set` from `start` on, as many as the workspace holds; their count and weight sum.
-    private (int Rows, double WeightSum) GatherFrom(TrainingSet set, int start)
-    {
-        var rows = Math.Min(workspace.Capacity, set.RowCount - start);
-        for (var i = 0; i < rows; i++)
-            _sequential[i] = start + i;
-        return (rows, workspace.Gather(set, _sequential.AsSpan(0, rows)));
     }
 
     private bool IsCorrect(ReadOnlySpan<float> output, float target)

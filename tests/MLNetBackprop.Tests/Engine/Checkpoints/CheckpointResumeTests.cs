@@ -1,5 +1,6 @@
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Engine.RowSources;
 using MLNetBackprop.Engine.Training;
 using static MLNetBackprop.Tests.TestSupport.TrainingRuns;
 
@@ -30,13 +31,13 @@ public class CheckpointResumeTests : IDisposable
         var data = Noisy(40, 10);
         var validation = Noisy(30, 20);
         var settings = Stateful(optimizer: optimizer);
-        var uninterrupted = NetworkTrainer.Train(data, settings, new TrainingRunOptions { Validation = validation });
+        var uninterrupted = NetworkTrainer.Train(data, settings, new TrainingRunOptions { Validation = new InMemoryRowSource(validation) });
 
         var path = Path.Combine(_folder, $"run-{optimizer}.ckpt");
         using var cancel = new CancellationTokenSource();
         var interrupted = NetworkTrainer.Train(data, settings, new TrainingRunOptions
         {
-            Validation = validation, CheckpointPath = path, CheckpointInterval = 3, Cancellation = cancel.Token,
+            Validation = new InMemoryRowSource(validation), CheckpointPath = path, CheckpointInterval = 3, Cancellation = cancel.Token,
             OnEpoch = e => { if (e.Epoch == 7) cancel.Cancel(); },
         });
         Assert.Equal(StopReason.Cancelled, interrupted.StopReason);
@@ -45,7 +46,7 @@ public class CheckpointResumeTests : IDisposable
         var resumedEpochs = new List<int>();
         var resumed = NetworkTrainer.Train(data, settings, new TrainingRunOptions
         {
-            Validation = validation, CheckpointPath = path, CheckpointInterval = 3, OnEpoch = e => resumedEpochs.Add(e.Epoch),
+            Validation = new InMemoryRowSource(validation), CheckpointPath = path, CheckpointInterval = 3, OnEpoch = e => resumedEpochs.Add(e.Epoch),
         });
         Assert.Equal(Enumerable.Range(7, 6), resumedEpochs); // the checkpoint of epoch 6
         Assert.Equal(Bits(uninterrupted.Network.Parameters.ToArray()), Bits(resumed.Network.Parameters.ToArray()));

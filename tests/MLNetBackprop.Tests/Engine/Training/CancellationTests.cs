@@ -1,3 +1,4 @@
+using MLNetBackprop.Engine.RowSources;
 using MLNetBackprop.Engine.Training;
 using MLNetBackprop.Tests.TestSupport;
 using static MLNetBackprop.Tests.TestSupport.TrainingRuns;
@@ -27,7 +28,7 @@ public class CancellationTests
         var validation = Noisy(200, 20);
         var result = NetworkTrainer.Train(Noisy(40, 10), Overfitting(), new TrainingRunOptions
         {
-            Validation = validation,
+            Validation = new InMemoryRowSource(validation),
             Cancellation = cancel.Token,
             OnEpoch = e => { if (e.Epoch == 25) cancel.Cancel(); },
         });

@@ -1,4 +1,5 @@
 using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Engine.RowSources;
 using MLNetBackprop.Engine.Training;
 using static MLNetBackprop.Tests.TestSupport.TrainingRuns;
 
@@ -11,7 +12,7 @@ public class EarlyStoppingTests
     public void With_a_validation_set_the_returned_network_is_the_best_epoch_of_the_history_not_the_last()
     {
         var validation = Noisy(200, 20);
-        var result = NetworkTrainer.Train(Noisy(40, 10), Overfitting(), new TrainingRunOptions { Validation = validation });
+        var result = NetworkTrainer.Train(Noisy(40, 10), Overfitting(), new TrainingRunOptions { Validation = new InMemoryRowSource(validation) });
 
         var losses = result.History.Select(h => h.ValidationLoss!.Value).ToList();
         var best = losses.IndexOf(losses.Min()) + 1;
@@ -26,7 +27,7 @@ public class EarlyStoppingTests
     public void Early_stopping_ends_patience_epochs_after_the_last_improvement_by_the_tolerance()
     {
         var result = NetworkTrainer.Train(Noisy(40, 10), Overfitting(maxEpochs: 500, tolerance: 1e-3f),
-            new TrainingRunOptions { Validation = Noisy(200, 20) });
+            new TrainingRunOptions { Validation = new InMemoryRowSource(Noisy(200, 20)) });
         Assert.Equal(StopReason.NoImprovement, result.StopReason);
         Assert.True(result.StoppedByTolerance);
         // Replay the rule on the recorded validation losses: it fires first at the last epoch.
@@ -49,7 +50,7 @@ public class EarlyStoppingTests
             HiddenLayerSizes = [64], Loss = LossKind.Logistic, LearningRate = 0.03f, L2 = 0, BatchSize = 8, MaxEpochs = 40,
             Tolerance = 0, Seed = 2, StoppingMetric = StoppingMetric.Accuracy,
         };
-        var result = NetworkTrainer.Train(Noisy(40, 10), settings, new TrainingRunOptions { Validation = Noisy(200, 20) });
+        var result = NetworkTrainer.Train(Noisy(40, 10), settings, new TrainingRunOptions { Validation = new InMemoryRowSource(Noisy(200, 20)) });
         var accuracies = result.History.Select(h => h.ValidationAccuracy!.Value).ToList();
         Assert.Equal(accuracies.IndexOf(accuracies.Max()) + 1, result.BestEpoch);
     }

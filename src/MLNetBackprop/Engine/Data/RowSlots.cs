@@ -1,0 +1,149 @@
+namespace MLNetBackprop.Engine.Data;
+
+/// <summary>
+/// A fixed number of row slots, each holding one row's features, target and weight, overwritten in place: the
+/// chunks a stream is read into and the shuffle buffer rows wait in. Dense slots are row-major in
+/// <see cref="DenseFeatures"/>; sparse slots keep each row's non-zeros in arrays of their own that grow to the largest
+/// row the slot has held and are then reused, so a buffer that has seen its rows allocates nothing more.
+/// </summary>
+internal sealed class RowSlots : ISparseRows
+{
+    private readonly int[][]? _indices;
+    private readonly float[][]? _values;
+    private readonly int[]? _lengths;
+
+    /// <summary>
+    /// Allocates <paramref name="capacity"/> slots of <paramref name="width"/> features, dense or
+    /// <paramref name="sparse"/>.
+    /// </summary>
+    public RowSlots(int capacity, int width, bool sparse)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        Capacity = capacity;
+        Width = width;
+        Targets = new float[capacity];
+        Weights = new float[capacity];
+        if (sparse)
+        {
+            _indices = new int[capacity][];
+            _values = new float[capacity][];
+            _lengths = new int[capacity];
+            Array.Fill(_indices, []);
+            Array.Fill(_values, []);
+        }
+        else
+            DenseFeatures = new float[checked(capacity * width)];
+    }
+
+    /// <summary>Number of slots.</summary>
+    public int Capacity { get; }
+    /// <summary>Number of features per row.</summary>
+    public int Width { get; }
+    /// <summary>Whether the slots hold sparse rows.</summary>
+    public bool IsSparse => _lengths is not null;
+    /// <summary>Row-major features of dense slots [Capacity × Width]; null when sparse.</summary>
+    public float[]? DenseFeatures { get; }
+    /// <summary>Each slot's target.</summary>
+    public float[] Targets { get; }
+    /// <summary>Each slot's example weight (1 where the data has none).</summary>
+    public float[] Weights { get; }
+    /// <summary>The slots in use when the slots are filled in order, as a stream's chunk is.</summary>
+    public int Count { get; set; }
+
+    /// <summary>
+    /// Writes a row into <paramref name="slot"/>: its features as the values at <paramref name="indices"/> (strictly
+    /// increasing), or as all <see cref="Width"/> values when <paramref name="indices"/> is empty and
+    /// <paramref name="values"/> is that long.
+    /// </summary>
+    public void Set(int slot, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, float target, float weight)
+    {
+        var dense = indices.IsEmpty && values.Length == Width;
+        if (!dense && indices.Length != values.Length)
+            throw new ArgumentException($"{indices.Length} indices for {values.Length} values.", nameof(indices));
+        Targets[slot] = target;
+        Weights[slot] = weight;
+        if (DenseFeatures is { } features)
+        {
+            var row = features.AsSpan(slot * Width, Width);
+            if (dense)
+            {
+                values.CopyTo(row);
+                return;
+            }
+            row.Clear();
+            for (var k = 0; k < indices.Length; k++)
+                row[indices[k]] = values[k];
+            return;
+        }
+        if (dense)
+            SetNonZeros(slot, values);
+        else
+        {
+            Reserve(slot, indices.Length);
+            indices.CopyTo(_indices![slot]);
+            values.CopyTo(_values![slot]);
+            _lengths![slot] = indices.Length;
+        }
+    }
+
+    /// <summary>Copies slot <paramref name="from"/> of <paramref name="source"/> (same width and storage) into <paramref name="slot"/>.</summary>
+    public void CopyFrom(RowSlots source, int from, int slot)
+    {
+        if (DenseFeatures is { } features)
+        {
+            source.DenseFeatures.AsSpan(from * Width, Width).CopyTo(features.AsSpan(slot * Width, Width));
+            Targets[slot] = source.Targets[from];
+            Weights[slot] = source.Weights[from];
+        }
+        else
+            Set(slot, source.IndicesOf(from), source.ValuesOf(from), source.Targets[from], source.Weights[from]);
+    }
+
+    /// <summary>Stored values of <paramref name="slot"/>: its non-zeros when sparse, the width when dense.</summary>
+    public int StoredCount(int slot) => _lengths?[slot] ?? Width;
+
+    /// <inheritdoc/>
+    public ReadOnlySpan<int> IndicesOf(int row) => _indices![row].AsSpan(0, _lengths![row]);
+
+    /// <inheritdoc/>
+    public ReadOnlySpan<float> ValuesOf(int row) => _values![row].AsSpan(0, _lengths![row]);
+
+    /// <summary>Bytes the slots take now.</summary>
+    public long ByteCount
+    {
+        get
+        {
+            long bytes = Capacity * 2L * sizeof(float);
+            if (DenseFeatures is { } features)
+                return bytes + (long)features.Length * sizeof(float);
+            for (var s = 0; s < Capacity; s++)
+                bytes += _values![s].Length * (long)(sizeof(float) + sizeof(int));
+            return bytes;
+        }
+    }
+
+    private void SetNonZeros(int slot, ReadOnlySpan<float> row)
+    {
+        var count = 0;
+        foreach (var v in row)
+            if (v != 0)
+                count++;
+        Reserve(slot, count);
+        var (indices, values) = (_indices![slot], _values![slot]);
+        var k = 0;
+        for (var j = 0; j < row.Length; j++)
+            if (row[j] != 0)
+                (indices[k], values[k++]) = (j, row[j]);
+        _lengths![slot] = count;
+    }
+
+    private void Reserve(int slot, int length)
+    {
+        if (_values![slot].Length >= length)
+            return;
+        var size = Math.Max(length, 2 * _values[slot].Length);
+        _values[slot] = new float[size];
+        _indices![slot] = new int[size];
+    }
+}
