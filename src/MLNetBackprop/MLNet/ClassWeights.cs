@@ -1,5 +1,4 @@
 using Microsoft.ML.Runtime;
-using MLNetBackprop.Engine.Data;
 
 namespace MLNetBackprop.MLNet;
 
@@ -7,10 +6,11 @@ namespace MLNetBackprop.MLNet;
 internal static class ClassWeights
 {
     /// <summary>
-    /// Multiplies the training rows' example weights by the class weights <paramref name="options"/> asks for (none:
-    /// the rows unchanged). <paramref name="classCount"/> is the number of classes the label type has.
+    /// The weight of each class that <paramref name="options"/> asks for, from the training labels' summary
+    /// (balanced weights are logged); null for none. <paramref name="classCount"/> is the number of classes the label
+    /// type has.
     /// </summary>
-    public static TrainingSet Apply(IChannel channel, TrainingSet rows, int classCount, MlpClassificationOptionsBase options)
+    public static float[]? Resolve(IChannel channel, LabelSummary labels, int classCount, MlpClassificationOptionsBase options)
     {
         float[] classWeights;
         if (options.ClassWeights is { } given)
@@ -22,9 +22,7 @@ internal static class ClassWeights
         }
         else if (options.ClassWeighting == MlpClassWeighting.Balanced)
         {
-            var counts = new double[classCount];
-            for (var r = 0; r < rows.RowCount; r++)
-                counts[(int)rows.Targets[r]] += rows.Weights?[r] ?? 1f;
+            var counts = labels.ClassWeights;
             var present = counts.Count(c => c > 0);
             var total = counts.Sum();
             classWeights = counts.Select(c => c > 0 ? (float)(total / (present * c)) : 0f).ToArray();
@@ -32,13 +30,10 @@ internal static class ClassWeights
         }
         else
         {
-            return rows;
+            return null;
         }
-        var weights = new float[rows.RowCount];
-        for (var r = 0; r < weights.Length; r++)
-            weights[r] = (rows.Weights?[r] ?? 1f) * classWeights[(int)rows.Targets[r]];
-        if (!weights.Any(w => w > 0))
+        if (!Enumerable.Range(0, classCount).Any(c => classWeights[c] > 0 && labels.ClassWeights[c] > 0))
             throw new ArgumentException("Option ClassWeights gives every training row the weight 0; nothing can be learned.", nameof(options.ClassWeights));
-        return rows.WithTargets(rows.Targets, weights);
+        return classWeights;
     }
 }

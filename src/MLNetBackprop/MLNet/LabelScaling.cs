@@ -1,5 +1,3 @@
-using MLNetBackprop.Engine.Data;
-
 namespace MLNetBackprop.MLNet;
 
 /// <summary>
@@ -8,37 +6,17 @@ namespace MLNetBackprop.MLNet;
 /// </summary>
 internal readonly record struct LabelScaling(float Mean, float Scale)
 {
-    /// <summary>Weighted mean and standard deviation of the targets; a constant label gets scale 1.</summary>
-    public static LabelScaling Fit(TrainingSet rows)
+    /// <summary>Standardization by the label's weighted mean and standard deviation; a constant label gets scale 1.</summary>
+    public static LabelScaling From(LabelMoments moments)
     {
-        double sumWeights = 0, sum = 0;
-        for (var i = 0; i < rows.RowCount; i++)
-        {
-            var w = rows.Weights?[i] ?? 1f;
-            sumWeights += w;
-            sum += w * (double)rows.Targets[i];
-        }
-        if (sumWeights <= 0)
+        if (!(moments.WeightSum > 0))
             return new LabelScaling(0, 1);
-        var mean = sum / sumWeights;
-        double squares = 0;
-        for (var i = 0; i < rows.RowCount; i++)
-        {
-            var d = rows.Targets[i] - mean;
-            squares += (rows.Weights?[i] ?? 1f) * d * d;
-        }
-        var std = Math.Sqrt(squares / sumWeights);
+        var (mean, std) = (moments.Mean, moments.StandardDeviation);
         return new LabelScaling((float)mean, std > 1e-12 * Math.Max(1, Math.Abs(mean)) && double.IsFinite(std) ? (float)std : 1f);
     }
 
-    /// <summary>The same rows with standardized targets (features and weights shared, not copied).</summary>
-    public TrainingSet Standardize(TrainingSet rows)
-    {
-        var targets = new float[rows.RowCount];
-        for (var i = 0; i < targets.Length; i++)
-            targets[i] = (rows.Targets[i] - Mean) / Scale;
-        return rows.WithTargets(targets, rows.Weights);
-    }
+    /// <summary>The standardized value of label <paramref name="label"/>.</summary>
+    public float Standardize(float label) => (label - Mean) / Scale;
 
     /// <summary>Maps a network output back to label units.</summary>
     public float ToLabel(float output) => output * Scale + Mean;

@@ -2,7 +2,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
-using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.MLNet;
 
@@ -44,15 +43,15 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
     private protected override MlpBinaryModelParameters TrainModel(IChannel channel, TrainingInputs inputs)
     {
         CheckBothClassesPresent(inputs.Train);
-        var train = ClassWeights.Apply(channel, inputs.Train, classCount: 2, _options);
+        var train = inputs.Train.WithLabels(new LabelMap(ClassWeights.Resolve(channel, inputs.Train.Labels, classCount: 2, _options), null));
         var (network, record) = TrainNetwork(channel, train, inputs.Validation, inputs.InitialModel?.Network,
             LossKind.Logistic, outputCount: 1, inputs.Seed);
         return new MlpBinaryModelParameters(Host, network, record);
     }
 
-    private void CheckBothClassesPresent(TrainingSet rows)
+    private void CheckBothClassesPresent(TrainingRows rows)
     {
-        var positives = rows.Targets.Count(t => t > 0.5f);
+        var positives = rows.Labels.ClassRows[1];
         if (positives == 0 || positives == rows.RowCount)
             throw new InvalidOperationException(
                 $"Label column '{_options.LabelColumnName}' has only {(positives == 0 ? "false" : "true")} values in the {rows.RowCount} training rows; " +

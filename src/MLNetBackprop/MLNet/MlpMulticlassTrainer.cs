@@ -51,15 +51,14 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
         var rows = inputs.Train;
         var label = inputs.Label;
         // The class count comes from the key type, so classes absent from the training rows still get an output.
-        var classCount = label.Type.GetKeyCountAsInt32();
+        var classCount = inputs.ClassCount;
         if (classCount < 2)
             throw new InvalidOperationException(
                 $"Label column '{_options.LabelColumnName}' has a key type with {classCount} value(s); multiclass classification needs at least 2 classes.");
-        var distinct = rows.Targets.Distinct().Count();
-        if (distinct < 2)
+        if (rows.Labels.ClassesPresent < 2)
             throw new InvalidOperationException(
                 $"Label column '{_options.LabelColumnName}' has only one class in the {rows.RowCount} training rows; classification needs at least 2.");
-        var train = ClassWeights.Apply(channel, rows, classCount, _options);
+        var train = rows.WithLabels(new LabelMap(ClassWeights.Resolve(channel, rows.Labels, classCount, _options), null));
         var (network, record) = TrainNetwork(channel, train, inputs.Validation, inputs.InitialModel?.Network,
             LossKind.SoftmaxCrossEntropy, classCount, inputs.Seed);
         return new MlpMulticlassModelParameters(Host, network, record);

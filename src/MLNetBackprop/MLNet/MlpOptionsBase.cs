@@ -145,6 +145,16 @@ public abstract class MlpOptionsBase
         /// <summary>Default <see cref="MlpOptionsBase.LbfgsHistorySize"/>: 10.</summary>
         public const int LbfgsHistorySize = TrainingDefaults.LbfgsHistorySize;
 
+        /// <summary>Default <see cref="MlpOptionsBase.DataLoading"/>: <see cref="MlpDataLoading.Auto"/>.</summary>
+        public const MlpDataLoading DataLoading = MlpDataLoading.Auto;
+        /// <summary>
+        /// The share of the memory .NET may still use that <see cref="MlpDataLoading.Auto"/> lets the rows take in
+        /// memory: 0.5, leaving the rest for the model, its optimizer state, the validation rows and the pipeline.
+        /// </summary>
+        public const double AutomaticInMemoryShare = 0.5;
+        /// <summary>The features the automatic <see cref="MlpOptionsBase.ShuffleBufferSize"/> holds: 64 MB.</summary>
+        public const int ShuffleBufferMegabytes = 64;
+
         /// <summary>Default <see cref="MlpOptionsBase.CheckpointEveryEpochs"/>: 1.</summary>
         public const int CheckpointEveryEpochs = 1;
 
@@ -385,4 +395,27 @@ public abstract class MlpOptionsBase
 
     /// <summary>Epochs between checkpoints, in [1, 1000000]. Default 1.</summary>
     public int CheckpointEveryEpochs { get; set; } = Defaults.CheckpointEveryEpochs;
+
+    /// <summary>
+    /// How the rows are read (see <see cref="MlpDataLoading"/>). Default <see cref="MlpDataLoading.Auto"/>: in memory
+    /// when the rows' estimated size is at most <see cref="Defaults.AutomaticInMemoryShare"/> (half) of the memory
+    /// .NET may still use (<c>GCMemoryInfo.TotalAvailableMemoryBytes</c>, which counts container limits and
+    /// <c>DOTNET_GCHeapHardLimit</c>, less the heap in use), streamed otherwise. While streaming, checkpoints are
+    /// taken and resumed at epoch boundaries, and <see cref="ValidationFraction"/> holds out each row by a hash of its
+    /// row id (not stratified by class), so no second copy is needed.
+    /// </summary>
+    public MlpDataLoading DataLoading { get; set; } = Defaults.DataLoading;
+
+    /// <summary>
+    /// Rows the shuffle buffer holds while streaming, at least 1: each mini-batch takes random rows of the buffer and
+    /// the next rows read take their place, so a larger buffer mixes better and costs more memory. Where the data can
+    /// give its rows in random order (a binary <c>.idv</c> file, a cached view) it is also asked to. A buffer holding
+    /// every row shuffles exactly as training in memory does. Default <c>null</c>, automatic: as many rows as fit in
+    /// <see cref="Defaults.ShuffleBufferMegabytes"/> (64) MB, and at least one batch. Unused in memory.
+    /// </summary>
+    public int? ShuffleBufferSize { get; set; }
+
+    /// <summary>The shuffle buffer's rows for rows of <paramref name="bytesPerRow"/> bytes.</summary>
+    internal int ResolveShuffleBufferSize(double bytesPerRow)
+        => ShuffleBufferSize ?? (int)Math.Max(BatchSize, Math.Min(int.MaxValue, Defaults.ShuffleBufferMegabytes * (double)(1 << 20) / Math.Max(1, bytesPerRow)));
 }

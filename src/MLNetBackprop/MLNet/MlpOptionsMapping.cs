@@ -1,7 +1,7 @@
-using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Engine.RowSources;
 using MLNetBackprop.Engine.Training;
 
 namespace MLNetBackprop.MLNet;
@@ -18,7 +18,7 @@ internal static class MlpOptionsMapping
     /// layers follow a warm start's <paramref name="initialHiddenSizes"/> when there is one. Every field is set here, so
     /// the engine's own defaults never apply to a model trained through ML.NET.
     /// </summary>
-    public static TrainingSettings ToTrainingSettings(MlpOptionsBase options, TrainingSet rows, LossKind loss, int outputCount,
+    public static TrainingSettings ToTrainingSettings(MlpOptionsBase options, IRowSource rows, LossKind loss, int outputCount,
         int epochs, int seed, float huberDelta, IReadOnlyList<int>? initialHiddenSizes = null)
         => new()
         {

@@ -86,11 +86,14 @@ internal static class MlpOptionsValidator
         if (o.ValidationFraction is { } fraction)
             RequireRange(fraction, nameof(o.ValidationFraction), 0, true, 0.9, true, "[0, 0.9], or null for automatic");
         RequireDefined(o.SparseUpdate, nameof(o.SparseUpdate));
+        RequireDefined(o.DataLoading, nameof(o.DataLoading));
         RequireDefined(o.EarlyStoppingMetric, nameof(o.EarlyStoppingMetric));
         if (o.LbfgsHistorySize is < 1 or > 1000)
             throw Invalid(nameof(o.LbfgsHistorySize), o.LbfgsHistorySize, "[1, 1000]");
         if (o.CheckpointPath is not null && string.IsNullOrWhiteSpace(o.CheckpointPath))
             throw Invalid(nameof(o.CheckpointPath), o.CheckpointPath, "a file path, or null for no checkpoints");
+        if (o.ShuffleBufferSize is < 1)
+            throw Invalid(nameof(o.ShuffleBufferSize), o.ShuffleBufferSize, "at least 1, or null for automatic");
         if (o.CheckpointEveryEpochs is < 1 or > MaxEpochs)
             throw Invalid(nameof(o.CheckpointEveryEpochs), o.CheckpointEveryEpochs, $"[1, {MaxEpochs}]");
         if (o.Optimizer == MlpOptimizer.Lbfgs)

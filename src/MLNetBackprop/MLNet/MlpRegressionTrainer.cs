@@ -48,10 +48,11 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTr
     private protected override MlpRegressionModelParameters TrainModel(IChannel channel, TrainingInputs inputs)
     {
         // A warm start keeps the initial model's standardization, so its outputs keep their meaning.
-        var scaling = inputs.InitialModel?.LabelScaling ?? LabelScaling.Fit(inputs.Train);
+        var scaling = inputs.InitialModel?.LabelScaling ?? LabelScaling.From(inputs.Train.Labels.Moments);
+        var standardize = new LabelMap(null, scaling);
         var loss = MlpOptionsMapping.ToEngine(_options.Loss);
-        var (network, record) = TrainNetwork(channel, scaling.Standardize(inputs.Train),
-            inputs.Validation is { } validation ? scaling.Standardize(validation) : null, inputs.InitialModel?.Network,
+        var (network, record) = TrainNetwork(channel, inputs.Train.WithLabels(standardize),
+            inputs.Validation?.WithLabels(standardize), inputs.InitialModel?.Network,
             loss, outputCount: 1, inputs.Seed, _options.HuberDelta);
         return new MlpRegressionModelParameters(Host, network, scaling, record);
     }

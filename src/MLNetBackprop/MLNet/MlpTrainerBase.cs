@@ -3,10 +3,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
-using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
-using MLNetBackprop.Engine.RowSources;
 using MLNetBackprop.Engine.Training;
 using MLNetBackprop.MLNet;
 
@@ -92,52 +90,42 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
     {
         using var channel = Host.Start("Training MLP");
         var roles = trainContext.TrainingSet.Schema;
-        var read = TrainingDataReader.Read(trainContext.TrainingSet.Data, roles.Feature!.Value, roles.Label!.Value, roles.Weight, _labelKind);
-        ReportSkippedRows(channel, read, "training");
-        if (read.Rows.RowCount == 0)
-            throw new InvalidOperationException(NoRowsMessage(read, "training"));
+        var columns = new RowColumns(roles.Feature!.Value, roles.Label!.Value, roles.Weight, _labelKind);
         var seed = _options.Seed ?? Host.Rand.Next();
-        ReportAutomaticChoices(channel, read.Rows, trainContext.ValidationSet is not null, trainContext.InitialPredictor is not null);
-        var train = read.Rows;
-        TrainingSet? validation = null;
-        var fraction = _options.ResolveValidationFraction(train.RowCount, train.IsSparse);
-        if (trainContext.ValidationSet is { } validationSet)
-        {
-            validation = ReadValidation(channel, validationSet, roles.Label.Value, train.IsSparse);
-            if (_options.ValidationFraction > 0)
-                channel.Warning($"ValidationFraction {_options.ValidationFraction} is ignored: Fit was given a validation set.");
-        }
-        else if (fraction > 0)
-            (train, validation) = HoldOut(channel, train, fraction, seed);
+        var classCount = ClassCount(columns.Label);
+        var validation = trainContext.ValidationSet is { } validationSet ? ValidationStream(validationSet, columns.Label) : null;
+        var loader = new RowLoader(channel, _options, classCount, stratify: _labelKind != LabelKind.Single, seed);
+        var (train, validationRows) = loader.Load(new CursorRowStream(trainContext.TrainingSet.Data, columns, "training"), validation);
+        ReportAutomaticChoices(channel, train, trainContext.ValidationSet is not null, trainContext.InitialPredictor is not null);
         TModel? initial = null;
         if (trainContext.InitialPredictor is not null)
             initial = trainContext.InitialPredictor as TModel
                 ?? throw new ArgumentException($"The initial model is a {trainContext.InitialPredictor.GetType().Name}; warm start needs a {typeof(TModel).Name}.", "initialModel");
-        return TrainModel(channel, new TrainingInputs(train, validation, roles.Label.Value, seed, initial));
+        return TrainModel(channel, new TrainingInputs(train, validationRows, columns.Label, classCount, seed, initial));
     }
 
-    private (TrainingSet Train, TrainingSet? Validation) HoldOut(IChannel channel, TrainingSet rows, float fraction, int seed)
+    // The number of classes the label type has: 2 for a Boolean, the key count for a key, 0 for regression.
+    private int ClassCount(DataViewSchema.Column label) => _labelKind switch
     {
-        try
-        {
-            var split = DataSplit.HoldOut(rows, fraction, stratify: _labelKind != LabelKind.Single, seed);
-            channel.Info($"Held out {split.Validation.RowCount} of {rows.RowCount} rows for validation.");
-            return split;
-        }
-        catch (ArgumentException e) when (_options.ValidationFraction is null)
-        {
-            // An automatic choice must not fail a run the user configured nothing for: train without a validation set.
-            channel.Info($"No validation set (automatic ValidationFraction {fraction}): {e.Message}");
-            return (rows, null);
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidOperationException($"Option ValidationFraction is {fraction}: {e.Message}", e);
-        }
+        LabelKind.Boolean => 2,
+        LabelKind.Key => label.Type.GetKeyCountAsInt32(),
+        _ => 0,
+    };
+
+    private CursorRowStream ValidationStream(RoleMappedData validationSet, DataViewSchema.Column trainLabel)
+    {
+        var roles = validationSet.Schema;
+        if (roles.Feature is not { } features || roles.Label is not { } label)
+            throw new ArgumentException("The validation data needs the same feature and label columns as the training data.", "validationData");
+        if (!label.Type.Equals(trainLabel.Type))
+            throw new ArgumentException(
+                $"Label column '{_options.LabelColumnName}' is {label.Type} in the validation data but {trainLabel.Type} in the training data; " +
+                "prepare both with the same pipeline (e.g. fit MapValueToKey on the training data and apply it to both).", "validationData");
+        return new CursorRowStream(validationSet.Data, new RowColumns(features, label, roles.Weight, _labelKind), "validation");
     }
 
     // Sparse rows change what the automatic options mean; the log says what they chose, and how to choose otherwise.
-    private void ReportAutomaticChoices(IChannel channel, TrainingSet rows, bool validationGiven, bool warmStart)
+    private void ReportAutomaticChoices(IChannel channel, TrainingRows rows, bool validationGiven, bool warmStart)
     {
         if (!rows.IsSparse)
             return;
@@ -147,13 +135,20 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         if (_options.LearningRate is null)
             choices.Add(string.Create(CultureInfo.InvariantCulture, $"LearningRate {_options.ResolveLearningRate(sparse: true)}"));
         if (_options.ValidationFraction is null && !validationGiven)
-            choices.Add(string.Create(CultureInfo.InvariantCulture, $"ValidationFraction {_options.ResolveValidationFraction(rows.RowCount, sparse: true)}"));
+            choices.Add(string.Create(CultureInfo.InvariantCulture, $"ValidationFraction {_options.ResolveValidationFraction(RowCountForRules(rows), sparse: true)}"));
         if (choices.Count > 0)
             channel.Info($"The rows are sparse, so the automatic options chose {string.Join(", ", choices)}; set an option to choose its value.");
     }
 
-    /// <summary>What <see cref="TrainModel"/> trains on: rows read (and possibly split), the label column, the seed and a warm-start model.</summary>
-    private protected sealed record TrainingInputs(TrainingSet Train, TrainingSet? Validation, DataViewSchema.Column Label, int Seed, TModel? InitialModel);
+    // Automatic rules count rows in an int; a streamed set beyond that is simply "many".
+    private static int RowCountForRules(TrainingRows rows) => (int)Math.Min(int.MaxValue, rows.RowCount);
+
+    /// <summary>
+    /// What <see cref="TrainModel"/> trains on: rows read or streamed (and possibly split), the label column and its
+    /// class count, the seed and a warm-start model.
+    /// </summary>
+    private protected sealed record TrainingInputs(TrainingRows Train, TrainingRows? Validation, DataViewSchema.Column Label,
+        int ClassCount, int Seed, TModel? InitialModel);
 
     /// <summary>Checks the labels, trains the network and wraps it in model parameters.</summary>
     private protected abstract TModel TrainModel(IChannel channel, TrainingInputs inputs);
@@ -163,21 +158,22 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
     /// from <paramref name="initialNetwork"/> when given, logging each epoch to the channel and the progress callback.
     /// </summary>
     private protected (Network Network, MlpTrainingRecord Record) TrainNetwork(IChannel channel,
-        TrainingSet train, TrainingSet? validation, Network? initialNetwork, LossKind loss, int outputCount, int seed, float huberDelta = 1f)
+        TrainingRows train, TrainingRows? validation, Network? initialNetwork, LossKind loss, int outputCount, int seed, float huberDelta = 1f)
     {
-        var epochs = _options.ResolveEpochs(train.RowCount);
-        var settings = MlpOptionsMapping.ToTrainingSettings(_options, train, loss, outputCount, epochs, seed, huberDelta,
+        var epochs = _options.ResolveEpochs(RowCountForRules(train));
+        var rows = train.ToRowSource();
+        var settings = MlpOptionsMapping.ToTrainingSettings(_options, rows, loss, outputCount, epochs, seed, huberDelta,
             initialNetwork?.Layout.HiddenSizes);
         var layout = new NetworkLayout(train.FeatureCount, settings.HiddenLayerSizes, outputCount, settings.HiddenActivation);
         if (initialNetwork is not null)
             CheckSameArchitecture(initialNetwork.Layout, layout);
         channel.Info($"Training an MLP {string.Join("-", layout.Widths)} " +
-            $"on {train.RowCount} {Storage(train)}{(validation is null ? "" : $", validating on {validation.RowCount}")}, for up to {epochs} epochs" +
+            $"on {train.RowCount} {train.Describe()}{(validation is null ? "" : $", validating on {validation.RowCount}")}, for up to {epochs} epochs" +
             $"{(initialNetwork is null ? "" : ", starting from the given model")}.");
         ReportModelSize(channel, layout);
         var run = new TrainingRunOptions
         {
-            Validation = validation is null ? null : new InMemoryRowSource(validation),
+            Validation = validation?.ToRowSource(),
             InitialParameters = initialNetwork?.Parameters.ToArray(),
             Cancellation = _options.CancellationToken,
             CheckpointPath = _options.CheckpointPath,
@@ -189,7 +185,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
                 _options.Progress?.Report(report);
             },
         };
-        var result = NetworkTrainer.Train(train, settings, run);
+        var result = NetworkTrainer.Train(rows, settings, run);
         DivergenceCheck.EnsureSensibleLoss(result, settings.LearningRate);
         channel.Info(result.StopReason switch
         {
@@ -203,12 +199,6 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         return (result.Network, record);
     }
 
-    // How the rows are held: sparse ones with their density and size, since that decides the speed and memory of training.
-    private static string Storage(TrainingSet rows) => rows.SparseFeatures is { } sparse
-        ? string.Create(CultureInfo.InvariantCulture,
-            $"sparse rows ({sparse.Density:P2} non-zero, {sparse.NonZeroCount / (double)rows.RowCount:F0} per row, {sparse.ByteCount / (double)(1 << 20):F1} MB)")
-        : "rows";
-
     private static void CheckSameArchitecture(NetworkLayout initial, NetworkLayout expected)
     {
         static string Describe(NetworkLayout l) => $"{string.Join("-", l.Widths)} {l.HiddenActivation}";
@@ -216,22 +206,6 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             throw new ArgumentException(
                 $"The initial model's network is {Describe(initial)}, but these options and data describe {Describe(expected)} " +
                 "(features-HiddenLayerSizes-outputs Activation). Warm start needs the same architecture.", "initialModel");
-    }
-
-    private TrainingSet ReadValidation(IChannel channel, RoleMappedData validationSet, DataViewSchema.Column trainLabel, bool sparse)
-    {
-        var roles = validationSet.Schema;
-        if (roles.Feature is not { } features || roles.Label is not { } label)
-            throw new ArgumentException("The validation data needs the same feature and label columns as the training data.", "validationData");
-        if (!label.Type.Equals(trainLabel.Type))
-            throw new ArgumentException(
-                $"Label column '{_options.LabelColumnName}' is {label.Type} in the validation data but {trainLabel.Type} in the training data; " +
-                "prepare both with the same pipeline (e.g. fit MapValueToKey on the training data and apply it to both).", "validationData");
-        var read = TrainingDataReader.Read(validationSet.Data, features, label, roles.Weight, _labelKind, sparse);
-        ReportSkippedRows(channel, read, "validation");
-        if (read.Rows.RowCount == 0)
-            throw new InvalidOperationException(NoRowsMessage(read, "validation"));
-        return read.Rows;
     }
 
     /// <summary>First-layer weights from which the log says how to shrink a wide input's model.</summary>
@@ -258,23 +232,5 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         ArgumentNullException.ThrowIfNull(options);
         MlpOptionsValidator.Validate(options);
         return env.Register(name);
-    }
-
-    private void ReportSkippedRows(IChannel channel, TrainingDataReader.Result read, string which)
-    {
-        if (read.SkippedBadFeatures > 0)
-            channel.Warning($"Skipped {read.SkippedBadFeatures} {which} rows whose feature column '{_options.FeatureColumnName}' has NaN or infinite values.");
-        if (read.SkippedMissingLabel > 0)
-            channel.Warning($"Skipped {read.SkippedMissingLabel} {which} rows whose label column '{_options.LabelColumnName}' is missing (NaN, infinite or an empty key).");
-    }
-
-    private string NoRowsMessage(TrainingDataReader.Result read, string which)
-    {
-        var skipped = read.SkippedBadFeatures + read.SkippedMissingLabel;
-        return skipped == 0
-            ? $"The {which} data has no rows."
-            : $"No {which} rows are left: all {skipped} rows were skipped ({read.SkippedBadFeatures} with NaN or infinite values in " +
-              $"'{_options.FeatureColumnName}', {read.SkippedMissingLabel} with a missing label in '{_options.LabelColumnName}'). " +
-              "Replace missing values first, e.g. with mlContext.Transforms.ReplaceMissingValues.";
     }
 }

@@ -2,6 +2,7 @@ using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Optimizers;
+using MLNetBackprop.Engine.RowSources;
 using MLNetBackprop.Engine.Training;
 using MLNetBackprop.MLNet;
 
@@ -25,8 +26,8 @@ public class OptionsMappingTests
     }
 
     // Four dense rows of three features, and the same shape held sparse with the given width.
-    private static TrainingSet DenseRows() => new(new float[12], new float[4], null, 3);
-    private static TrainingSet SparseRows(int width) => new(new SparseRows([1f], [width - 1], [0, 1, 1, 1, 1], width), new float[4], null);
+    private static InMemoryRowSource DenseRows() => new(new TrainingSet(new float[12], new float[4], null, 3));
+    private static InMemoryRowSource SparseRows(int width) => new(new TrainingSet(new SparseRows([1f], [width - 1], [0, 1, 1, 1, 1], width), new float[4], null));
 
     [Theory]
     [InlineData(1_000, 100)]

@@ -54,7 +54,7 @@ internal sealed class RowSlots : ISparseRows
     /// <summary>
     /// Writes a row into <paramref name="slot"/>: its features as the values at <paramref name="indices"/> (strictly
     /// increasing), or as all <see cref="Width"/> values when <paramref name="indices"/> is empty and
-    /// <paramref name="values"/> is that long.
+    /// <paramref name="values"/> is that long. A sparse slot keeps the non-zero values only.
     /// </summary>
     public void Set(int slot, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, float target, float weight)
     {
@@ -76,15 +76,7 @@ internal sealed class RowSlots : ISparseRows
                 row[indices[k]] = values[k];
             return;
         }
-        if (dense)
-            SetNonZeros(slot, values);
-        else
-        {
-            Reserve(slot, indices.Length);
-            indices.CopyTo(_indices![slot]);
-            values.CopyTo(_values![slot]);
-            _lengths![slot] = indices.Length;
-        }
+        SetNonZeros(slot, indices, values);
     }
 
     /// <summary>Copies slot <paramref name="from"/> of <paramref name="source"/> (same width and storage) into <paramref name="slot"/>.</summary>
@@ -123,18 +115,20 @@ internal sealed class RowSlots : ISparseRows
         }
     }
 
-    private void SetNonZeros(int slot, ReadOnlySpan<float> row)
+    // Keeps only the non-zeros (stored zeros of a sparse vector included), as rows read into memory do: a sparse
+    // batch's features are the ones its rows use.
+    private void SetNonZeros(int slot, ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
     {
         var count = 0;
-        foreach (var v in row)
+        foreach (var v in values)
             if (v != 0)
                 count++;
         Reserve(slot, count);
-        var (indices, values) = (_indices![slot], _values![slot]);
+        var (slotIndices, slotValues) = (_indices![slot], _values![slot]);
         var k = 0;
-        for (var j = 0; j < row.Length; j++)
-            if (row[j] != 0)
-                (indices[k], values[k++]) = (j, row[j]);
+        for (var j = 0; j < values.Length; j++)
+            if (values[j] != 0)
+                (slotIndices[k], slotValues[k++]) = (indices.IsEmpty ? j : indices[j], values[j]);
         _lengths![slot] = count;
     }
 

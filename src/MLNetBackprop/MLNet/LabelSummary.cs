@@ -1,0 +1,51 @@
+using MLNetBackprop.Engine.Data;
+
+namespace MLNetBackprop.MLNet;
+
+/// <summary>
+/// What the trainers need to know of the training labels before training: rows and weight per class (classification)
+/// and the label's moments (regression). Gathered as the rows are read, in memory or in a streaming first pass.
+/// </summary>
+internal sealed class LabelSummary
+{
+    /// <summary>A summary for labels of <paramref name="classCount"/> classes (0 for regression).</summary>
+    public LabelSummary(int classCount)
+    {
+        ClassRows = new long[classCount];
+        ClassWeights = new double[classCount];
+    }
+
+    /// <summary>Rows of each class.</summary>
+    public long[] ClassRows { get; }
+    /// <summary>Sum of the example weights of each class.</summary>
+    public double[] ClassWeights { get; }
+    /// <summary>The label's weighted moments.</summary>
+    public LabelMoments Moments { get; } = new();
+    /// <summary>Number of rows.</summary>
+    public long Rows { get; private set; }
+
+    /// <summary>Number of classes with at least one row.</summary>
+    public int ClassesPresent => ClassRows.Count(c => c > 0);
+
+    /// <summary>Adds a row with target <paramref name="target"/> and example weight <paramref name="weight"/>.</summary>
+    public void Add(float target, float weight)
+    {
+        Rows++;
+        if (ClassRows.Length > 0)
+        {
+            ClassRows[(int)target]++;
+            ClassWeights[(int)target] += weight;
+        }
+        else
+            Moments.Add(target, weight);
+    }
+
+    /// <summary>The summary of rows in memory.</summary>
+    public static LabelSummary Of(TrainingSet rows, int classCount)
+    {
+        var summary = new LabelSummary(classCount);
+        for (var r = 0; r < rows.RowCount; r++)
+            summary.Add(rows.Targets[r], rows.Weights?[r] ?? 1f);
+        return summary;
+    }
+}

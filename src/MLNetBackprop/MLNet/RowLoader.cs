@@ -1,0 +1,160 @@
+using System.Globalization;
+using Microsoft.ML.Runtime;
+using MLNetBackprop.Engine.Data;
+
+namespace MLNetBackprop.MLNet;
+
+/// <summary>
+/// Reads a trainer's training and validation rows as <see cref="MlpOptionsBase.DataLoading"/> says: into memory
+/// (failing clearly when they cannot fit), or streamed after a first pass that counts, checks and summarises them; and
+/// holds out <see cref="MlpOptionsBase.ValidationFraction"/> of the training rows when no validation set is given.
+/// Logs each choice with its figures.
+/// </summary>
+internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int classCount, bool stratify, int seed)
+{
+    /// <summary>The training rows, and validation rows from <paramref name="validation"/> or held out of the training rows.</summary>
+    public (TrainingRows Train, TrainingRows? Validation) Load(CursorRowStream train, CursorRowStream? validation)
+    {
+        var rows = options.DataLoading == MlpDataLoading.Streaming ? null : TryInMemory(train, sparse: null);
+        if (rows is null)
+            return LoadStreamed(train, validation);
+        if (validation is not null)
+            return (rows, ReadValidation(validation, rows.IsSparse));
+        var fraction = options.ResolveValidationFraction(rows.Set!.RowCount, rows.IsSparse);
+        return fraction > 0 ? HoldOut(rows.Set, fraction) : (rows, null);
+    }
+
+    // The rows in memory, or null when Auto finds them too large and they are to be streamed.
+    private TrainingRows? TryInMemory(CursorRowStream stream, bool? sparse)
+    {
+        var total = MemoryBudget.Total;
+        var auto = options.DataLoading == MlpDataLoading.Auto;
+        var budget = auto ? (long)(total * MlpOptionsBase.Defaults.AutomaticInMemoryShare) : total;
+        TrainingDataReader.Result read;
+        try
+        {
+            read = TrainingDataReader.Read(stream, sparse, budget);
+        }
+        catch (OutOfMemoryException e)
+        {
+            if (!auto)
+                throw new InvalidOperationException(TooLargeMessage(stream.Description, estimate: null, total), e);
+            channel.Info($"DataLoading Auto: the {stream.Description} rows ran out of memory while being read, so they are streamed.");
+            return null;
+        }
+        if (read.Rows is null)
+        {
+            if (!auto)
+                throw new InvalidOperationException(TooLargeMessage(stream.Description, read.EstimatedBytes, total));
+            channel.Info($"DataLoading Auto chose Streaming for the {stream.Description} rows: they would take about " +
+                $"{MemoryBudget.Megabytes(read.EstimatedBytes)} in memory, more than half of the {MemoryBudget.Megabytes(total)} .NET may use.");
+            return null;
+        }
+        ReportSkippedRows(read.Reader, stream.Description);
+        if (read.Rows.RowCount == 0)
+            throw new InvalidOperationException(NoRowsMessage(read.Reader, stream.Description));
+        if (auto)
+            channel.Info($"DataLoading Auto chose InMemory for the {stream.Description} rows: they take about " +
+                $"{MemoryBudget.Megabytes(read.EstimatedBytes)}, within half of the {MemoryBudget.Megabytes(total)} .NET may use.");
+        return TrainingRows.InMemory(read.Rows, classCount);
+    }
+
+    private static string TooLargeMessage(string which, long? estimate, long total) =>
+        $"The {which} rows do not fit in memory: {(estimate is { } bytes ? $"they need about {MemoryBudget.Megabytes(bytes)}" : "reading them ran out of memory")}, " +
+        $"and .NET may use {MemoryBudget.Megabytes(total)} in all (GCMemoryInfo.TotalAvailableMemoryBytes, which counts container limits " +
+        "and DOTNET_GCHeapHardLimit). Set the trainer option DataLoading to MlpDataLoading.Streaming (or Auto) to read them from " +
+        "the data view every epoch instead, or give the process more memory.";
+
+    private TrainingRows ReadValidation(CursorRowStream validation, bool sparse)
+    {
+        if (options.ValidationFraction > 0)
+            channel.Warning($"ValidationFraction {options.ValidationFraction} is ignored: Fit was given a validation set.");
+        var rows = options.DataLoading == MlpDataLoading.Streaming ? null : TryInMemory(validation, sparse);
+        if (rows is not null)
+            return rows;
+        var (all, _, _, reader) = StreamSummary.Measure(validation, classCount);
+        ReportSkippedRows(reader, validation.Description);
+        if (all.Rows == 0)
+            throw new InvalidOperationException(NoRowsMessage(reader, validation.Description));
+        return TrainingRows.Streamed(validation, all, sparse, 1);
+    }
+
+    private (TrainingRows Train, TrainingRows? Validation) HoldOut(TrainingSet rows, float fraction)
+    {
+        try
+        {
+            var split = DataSplit.HoldOut(rows, fraction, stratify, seed);
+            channel.Info($"Held out {split.Validation.RowCount} of {rows.RowCount} rows for validation.");
+            return (TrainingRows.InMemory(split.Train, classCount), TrainingRows.InMemory(split.Validation, classCount));
+        }
+        catch (ArgumentException e) when (options.ValidationFraction is null)
+        {
+            // An automatic choice must not fail a run the user configured nothing for: train without a validation set.
+            channel.Info($"No validation set (automatic ValidationFraction {fraction}): {e.Message}");
+            return (TrainingRows.InMemory(rows, classCount), null);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"Option ValidationFraction is {fraction}: {e.Message}", e);
+        }
+    }
+
+    // Streaming: one first pass counts, checks and summarises the rows (and, when rows may be held out for validation,
+    // both sides of the split), then every epoch reads them again.
+    private (TrainingRows Train, TrainingRows? Validation) LoadStreamed(CursorRowStream train, CursorRowStream? validation)
+    {
+        var candidate = validation is null ? options.ValidationFraction ?? MlpOptionsBase.Defaults.SparseValidationFraction : 0f;
+        var selection = candidate > 0 ? new RowSelection(candidate, seed) : (RowSelection?)null;
+        var (all, kept, heldOut, reader) = StreamSummary.Measure(train with { Selection = selection, Side = RowSide.All }, classCount);
+        ReportSkippedRows(reader, train.Description);
+        if (all.Rows == 0)
+            throw new InvalidOperationException(NoRowsMessage(reader, train.Description));
+        var sparse = all.IsSparse;
+        var bufferRows = ShuffleBufferRows(all, train.FeatureCount);
+        channel.Info(string.Create(CultureInfo.InvariantCulture,
+            $"Streaming the {train.Description} data: {all.Rows:N0} rows read in a first pass; each epoch reads them again through a " +
+            $"shuffle buffer of {Math.Min(bufferRows, all.Rows):N0} rows{(train.CanShuffle ? " from a cursor in random order" : "")}."));
+        if (validation is not null)
+            return (TrainingRows.Streamed(train, all, sparse, bufferRows), ReadValidation(validation, sparse));
+        var fraction = options.ResolveValidationFraction((int)Math.Min(int.MaxValue, all.Rows), sparse);
+        if (fraction > 0 && (kept.Rows == 0 || heldOut.Rows == 0))
+        {
+            var problem = $"holding out {fraction} of {all.Rows} rows by row id leaves {(heldOut.Rows == 0 ? "no validation rows" : "no training rows")}";
+            if (options.ValidationFraction is not null)
+                throw new InvalidOperationException($"Option ValidationFraction is {fraction}: {problem}; use more data or another fraction.");
+            channel.Info($"No validation set (automatic ValidationFraction {fraction}): {problem}.");
+            fraction = 0;
+        }
+        if (fraction == 0)
+            return (TrainingRows.Streamed(train, all, sparse, bufferRows), null);
+        channel.Info($"Held out {heldOut.Rows} of {all.Rows} rows for validation, chosen by a hash of their row id.");
+        var split = train with { Selection = selection };
+        return (TrainingRows.Streamed(split with { Side = RowSide.Training }, kept, sparse, bufferRows),
+            TrainingRows.Streamed(split with { Side = RowSide.Validation }, heldOut, sparse, 1));
+    }
+
+    // The buffer's rows: the option, or as many rows as fit in its megabytes (sparse rows by their mean non-zeros).
+    private int ShuffleBufferRows(StreamSummary rows, int featureCount)
+    {
+        var featureBytes = rows.IsSparse ? rows.NonZeros / (double)rows.Rows * (sizeof(float) + sizeof(int)) : featureCount * (double)sizeof(float);
+        return options.ResolveShuffleBufferSize(featureBytes + 2 * sizeof(float));
+    }
+
+    private void ReportSkippedRows(CursorRowReader read, string which)
+    {
+        if (read.SkippedBadFeatures > 0)
+            channel.Warning($"Skipped {read.SkippedBadFeatures} {which} rows whose feature column '{options.FeatureColumnName}' has NaN or infinite values.");
+        if (read.SkippedMissingLabel > 0)
+            channel.Warning($"Skipped {read.SkippedMissingLabel} {which} rows whose label column '{options.LabelColumnName}' is missing (NaN, infinite or an empty key).");
+    }
+
+    private string NoRowsMessage(CursorRowReader read, string which)
+    {
+        var skipped = read.SkippedBadFeatures + read.SkippedMissingLabel;
+        return skipped == 0
+            ? $"The {which} data has no rows."
+            : $"No {which} rows are left: all {skipped} rows were skipped ({read.SkippedBadFeatures} with NaN or infinite values in " +
+              $"'{options.FeatureColumnName}', {read.SkippedMissingLabel} with a missing label in '{options.LabelColumnName}'). " +
+              "Replace missing values first, e.g. with mlContext.Transforms.ReplaceMissingValues.";
+    }
+}

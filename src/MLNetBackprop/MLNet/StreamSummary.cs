@@ -1,0 +1,48 @@
+using MLNetBackprop.Engine.Data;
+
+namespace MLNetBackprop.MLNet;
+
+/// <summary>What a first pass learns of a stream's rows: their number, non-zeros, labels and fingerprint.</summary>
+internal sealed class StreamSummary(int featureCount, int classCount)
+{
+    private readonly RowFingerprint _fingerprint = new();
+
+    /// <summary>Number of rows.</summary>
+    public long Rows => Labels.Rows;
+    /// <summary>Number of non-zero feature values.</summary>
+    public long NonZeros { get; private set; }
+    /// <summary>The labels' summary.</summary>
+    public LabelSummary Labels { get; } = new(classCount);
+    /// <summary>The rows' fingerprint.</summary>
+    public ulong Fingerprint => _fingerprint.Value;
+    /// <summary>Stored values over all cells.</summary>
+    public double Density => Rows == 0 ? 0 : NonZeros / ((double)Rows * featureCount);
+    /// <summary>Whether the rows are sparse enough to be trained on as sparse rows.</summary>
+    public bool IsSparse => Density < SparseRows.DensityThreshold;
+
+    /// <summary>Adds the row in slot <paramref name="slot"/> of sparse <paramref name="rows"/>.</summary>
+    public void Add(RowSlots rows, int slot)
+    {
+        NonZeros += rows.StoredCount(slot);
+        Labels.Add(rows.Targets[slot], rows.Weights[slot]);
+        _fingerprint.Add(rows.IndicesOf(slot), rows.ValuesOf(slot), rows.Targets[slot], rows.Weights[slot]);
+    }
+
+    /// <summary>
+    /// Reads one pass of <paramref name="stream"/>: the summary of its rows, of those its selection keeps for training
+    /// and of those it holds out, and the reader (for its skip counts).
+    /// </summary>
+    public static (StreamSummary All, StreamSummary Training, StreamSummary HeldOut, CursorRowReader Reader) Measure(CursorRowStream stream, int classCount)
+    {
+        var width = stream.FeatureCount;
+        var (all, training, heldOut) = (new StreamSummary(width, classCount), new StreamSummary(width, classCount), new StreamSummary(width, classCount));
+        var row = new RowSlots(1, width, sparse: true);
+        using var reader = stream.OpenReader();
+        while (reader.ReadInto(row, 0))
+        {
+            all.Add(row, 0);
+            (reader.HeldOut ? heldOut : training).Add(row, 0);
+        }
+        return (all, training, heldOut, reader);
+    }
+}
