@@ -32,6 +32,22 @@ public class GoldenModelTests
 
     internal static string ParameterHash(string name) => HashOf(Train(name));
 
+    /// <summary>The parameters case <paramref name="name"/> trains, its options first changed by <paramref name="adjust"/>.</summary>
+    internal static float[] Train(string name, Action<MlpOptionsBase> adjust)
+    {
+        _adjust = adjust;
+        try
+        {
+            return Train(name);
+        }
+        finally
+        {
+            _adjust = null;
+        }
+    }
+
+    [ThreadStatic] private static Action<MlpOptionsBase>? _adjust;
+
     /// <summary>The first 128 bits of the SHA-256 of the parameters' bytes, as hex.</summary>
     internal static string HashOf(float[] parameters)
     {
@@ -80,6 +96,7 @@ public class GoldenModelTests
 
     private static float[] Binary(MLContext ml, MlpBinaryTrainer.Options options)
     {
+        _adjust?.Invoke(options);
         var data = ShippedData.MalignantAsLabel(ml).Append(ml.Transforms.Concatenate("Features", "Measurements"))
             .Append(ml.Transforms.NormalizeMinMax("Features"));
         var prepared = data.Fit(ShippedData.BreastCancer(ml)).Transform(ShippedData.BreastCancer(ml));
@@ -89,6 +106,7 @@ public class GoldenModelTests
     // Four copies of the 64 pixels give 256 inputs, the width from which the first layer splits its inputs in two.
     private static float[] Multiclass(MLContext ml, MlpMulticlassTrainer.Options options, int copies = 1)
     {
+        _adjust?.Invoke(options);
         var data = ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(ml.Transforms.Concatenate("Features", Enumerable.Repeat("Pixels", copies).ToArray()))
             .Append(ml.Transforms.NormalizeMinMax("Features"));
@@ -98,6 +116,7 @@ public class GoldenModelTests
 
     private static float[] Regression(MLContext ml, MlpRegressionTrainer.Options options)
     {
+        _adjust?.Invoke(options);
         var data = ml.Transforms.Concatenate("Features", "Measurements").Append(ml.Transforms.NormalizeMeanVariance("Features"));
         var prepared = data.Fit(ShippedData.Diabetes(ml)).Transform(ShippedData.Diabetes(ml));
         return ml.Regression.Trainers.Mlp(options).Fit(prepared).Model.Network.Parameters.ToArray();
