@@ -96,7 +96,9 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         var validation = trainContext.ValidationSet is { } validationSet ? ValidationStream(validationSet, columns.Label) : null;
         var loader = new RowLoader(channel, _options, classCount, stratify: _labelKind != LabelKind.Single, seed);
         var (train, validationRows) = loader.Load(new CursorRowStream(trainContext.TrainingSet.Data, columns, "training"), validation);
-        ReportAutomaticChoices(channel, train, trainContext.ValidationSet is not null, trainContext.InitialPredictor is not null);
+        // The automatic rules saw the rows before any were held out.
+        var rowsBeforeHoldOut = train.RowCount + (trainContext.ValidationSet is null ? validationRows?.RowCount ?? 0 : 0);
+        ReportAutomaticChoices(channel, train, rowsBeforeHoldOut, trainContext.ValidationSet is not null, trainContext.InitialPredictor is not null);
         TModel? initial = null;
         if (trainContext.InitialPredictor is not null)
             initial = trainContext.InitialPredictor as TModel
@@ -125,7 +127,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
     }
 
     // Sparse rows change what the automatic options mean; the log says what they chose, and how to choose otherwise.
-    private void ReportAutomaticChoices(IChannel channel, TrainingRows rows, bool validationGiven, bool warmStart)
+    private void ReportAutomaticChoices(IChannel channel, TrainingRows rows, long rowsBeforeHoldOut, bool validationGiven, bool warmStart)
     {
         if (!rows.IsSparse)
             return;
@@ -135,7 +137,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         if (_options.LearningRate is null)
             choices.Add(string.Create(CultureInfo.InvariantCulture, $"LearningRate {_options.ResolveLearningRate(sparse: true)}"));
         if (_options.ValidationFraction is null && !validationGiven)
-            choices.Add(string.Create(CultureInfo.InvariantCulture, $"ValidationFraction {_options.ResolveValidationFraction(RowCountForRules(rows), sparse: true)}"));
+            choices.Add(string.Create(CultureInfo.InvariantCulture, $"ValidationFraction {_options.ResolveValidationFraction((int)Math.Min(int.MaxValue, rowsBeforeHoldOut), sparse: true)}"));
         if (choices.Count > 0)
             channel.Info($"The rows are sparse, so the automatic options chose {string.Join(", ", choices)}; set an option to choose its value.");
     }
