@@ -148,8 +148,8 @@ public abstract class MlpOptionsBase
         /// <summary>Default <see cref="MlpOptionsBase.DataLoading"/>: <see cref="MlpDataLoading.Auto"/>.</summary>
         public const MlpDataLoading DataLoading = MlpDataLoading.Auto;
         /// <summary>
-        /// The share of the memory .NET may still use that <see cref="MlpDataLoading.Auto"/> lets the rows take in
-        /// memory: 0.5, leaving the rest for the model, its optimizer state, the validation rows and the pipeline.
+        /// The share of the memory .NET may use that <see cref="MlpDataLoading.Auto"/> lets the rows take in memory:
+        /// 0.5, leaving the rest for the model, its optimizer state, the validation rows and the pipeline.
         /// </summary>
         public const double AutomaticInMemoryShare = 0.5;
         /// <summary>The features the automatic <see cref="MlpOptionsBase.ShuffleBufferSize"/> holds: 64 MB.</summary>
@@ -398,9 +398,10 @@ public abstract class MlpOptionsBase
 
     /// <summary>
     /// How the rows are read (see <see cref="MlpDataLoading"/>). Default <see cref="MlpDataLoading.Auto"/>: in memory
-    /// when the rows' estimated size is at most <see cref="Defaults.AutomaticInMemoryShare"/> (half) of the memory
-    /// .NET may still use (<c>GCMemoryInfo.TotalAvailableMemoryBytes</c>, which counts container limits and
-    /// <c>DOTNET_GCHeapHardLimit</c>, less the heap in use), streamed otherwise. While streaming, checkpoints are
+    /// when the rows' estimated peak size while being read (their non-zeros as collected, plus the dense array they are
+    /// laid out into) is at most <see cref="Defaults.AutomaticInMemoryShare"/> (half) of the memory .NET may use
+    /// (<c>GCMemoryInfo.TotalAvailableMemoryBytes</c>, which counts container limits and <c>DOTNET_GCHeapHardLimit</c>),
+    /// streamed otherwise; the log says which, with the figures. While streaming, checkpoints are
     /// taken and resumed at epoch boundaries, and <see cref="ValidationFraction"/> holds out each row by a hash of its
     /// row id (not stratified by class), so no second copy is needed.
     /// </summary>
