@@ -75,7 +75,7 @@ internal sealed class StreamedRowSource : IRowSource
 
     /// <summary>The error for a pass that yields another number of rows than the first.</summary>
     internal InvalidOperationException ChangedRowCount(long rows) => new(
-        $"A pass over the streamed training data gave {rows}{(rows > RowCount ? " or more" : "")} rows, but the first pass gave {RowCount}. " +
+        $"A pass over the streamed data gave {rows}{(rows > RowCount ? " or more" : "")} rows, but the first pass gave {RowCount}. " +
         "Streaming reads the data once per epoch, so every pass must give the same rows; if the data is being changed while " +
         "training reads it, train on a copy.");
 }
