@@ -61,6 +61,9 @@ internal sealed class TrainingCheckpoint
             .Select(p => $"{p.Name}={Format(p.GetValue(settings))}")
             .ToList();
         items.Add($"rows={data.RowCount}x{data.FeatureCount}");
+        // How rows are mixed decides the batches: a stream through a smaller buffer draws them differently, and keeps
+        // no row order for the checkpoint to restore.
+        items.Add($"mixing={(data is StreamedRowSource { HoldsEveryRow: false } stream ? $"a buffer of {stream.ShuffleBufferRows} rows" : "every row")}");
         items.Add($"data={data.Fingerprint:x16}");
         items.Add($"validation={(run.Validation is { } validation ? validation.Fingerprint.ToString("x16", CultureInfo.InvariantCulture) : "none")}");
         items.Add($"warm start={(run.InitialParameters is { } p ? CheckpointStore.HashData(new TrainingSet(p, new float[p.Length], null, 1)).ToString("x16", CultureInfo.InvariantCulture) : "none")}");

@@ -16,6 +16,7 @@ internal sealed class RowPrefetcher : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
     private Exception? _failure;
+    private bool _disposed;
 
     /// <summary>
     /// Starts reading a pass of <paramref name="stream"/> (shuffled by <paramref name="shuffleSeed"/> when given) into
@@ -46,9 +47,12 @@ internal sealed class RowPrefetcher : IDisposable
     /// <summary>Returns a chunk taken from <see cref="Next"/> for the reader to fill again.</summary>
     public void Recycle(RowSlots chunk) => _free.Add(chunk);
 
-    /// <summary>Stops the reader (closing the stream's pass) and waits for it.</summary>
+    /// <summary>Stops the reader (closing the stream's pass) and waits for it; later calls do nothing.</summary>
     public void Dispose()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         _stop.Cancel();
         _thread.Join();
         _stop.Dispose();

@@ -324,6 +324,25 @@ public class StreamedRowSourceTests : IDisposable
         Assert.False(File.Exists(path));
     }
 
+    [Theory]
+    [InlineData(15, 30)]
+    [InlineData(120, 15)]
+    [InlineData(15, 120)]
+    public void A_checkpoint_is_refused_by_a_run_that_mixes_its_rows_through_another_buffer(int savedBuffer, int resumedBuffer)
+    {
+        var data = Learnable(120);
+        var path = Path.Combine(_folder, "buffer.ckpt");
+        using var cancel = new CancellationTokenSource();
+        Train(new TrainingSetStream(data).Source(savedBuffer), MiniBatches(epochs: 6),
+            new TrainingRunOptions { CheckpointPath = path, Cancellation = cancel.Token, OnEpoch = e => { if (e.Epoch == 2) cancel.Cancel(); } });
+        Assert.True(File.Exists(path));
+
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            Train(new TrainingSetStream(data).Source(resumedBuffer), MiniBatches(epochs: 6), new TrainingRunOptions { CheckpointPath = path }));
+
+        Assert.Contains("mixing=", error.Message);
+    }
+
     [Fact]
     public void Cancelling_mid_stream_returns_Cancelled_and_closes_the_streams_pass()
     {
