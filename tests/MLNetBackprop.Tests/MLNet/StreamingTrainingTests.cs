@@ -97,7 +97,7 @@ public class StreamingTrainingTests : IDisposable
     [InlineData(true)]
     public void Streaming_twice_with_the_same_seed_and_a_small_buffer_gives_the_same_model_bit_for_bit(bool shuffleable)
     {
-        var ml = new MLContext(seed: 1);
+        var (ml, log) = Logged();
         var (train, _) = Digits(ml, shuffleable);
         Assert.Equal(shuffleable, train.CanShuffle);
         MlpMulticlassModelParameters Fit(int seed)
@@ -111,6 +111,8 @@ public class StreamingTrainingTests : IDisposable
         var second = Fit(5);
         var otherSeed = Fit(6);
 
+        Assert.Equal(3, log.Count(m => m.StartsWith("Streaming the training data", StringComparison.Ordinal)
+            && m.Contains("from a cursor in random order") == shuffleable));
         AssertSameParameters(first, second);
         Assert.NotEqual(first.GetLayerParameters(0).Weights, otherSeed.GetLayerParameters(0).Weights);
     }
