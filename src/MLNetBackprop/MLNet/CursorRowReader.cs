@@ -41,7 +41,7 @@ internal sealed class CursorRowReader : IRowReader
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw ReadFailure(e);
+            throw ReadFailure(e, row: 0);
         }
     }
 
@@ -96,7 +96,7 @@ internal sealed class CursorRowReader : IRowReader
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw ReadFailure(e);
+            throw ReadFailure(e, Row + 1); // it failed moving to the next row
         }
         Row++;
         return true;
@@ -133,12 +133,13 @@ internal sealed class CursorRowReader : IRowReader
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw ReadFailure(e);
+            throw ReadFailure(e, Row);
         }
     }
 
-    private InvalidOperationException ReadFailure(Exception e) => new(
-        $"Reading {(Row == 0 ? "" : $"row {Row} of ")}the {_stream.Description} data failed: {e.Message} " +
+    // A failure while reading row number row (1-based; 0 while opening the cursor).
+    private InvalidOperationException ReadFailure(Exception e, long row) => new(
+        $"Reading {(row == 0 ? "" : $"row {row} of ")}the {_stream.Description} data failed: {e.Message} " +
         "Training reads its data through an ML.NET cursor, and while streaming it reads it again every epoch, so the " +
         "source (file, database, pipeline) must stay readable until Fit returns. Checkpoints already written are intact.", e);
 }

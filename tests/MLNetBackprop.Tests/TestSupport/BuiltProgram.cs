@@ -10,11 +10,13 @@ internal static class BuiltProgram
 
     /// <summary>
     /// Runs <c>dotnet</c> on <paramref name="assemblyName"/>.dll from the bin folder of the project at
-    /// <paramref name="projectPath"/> (relative to the repository root), in <paramref name="workingDirectory"/>.
+    /// <paramref name="projectPath"/> (relative to the repository root), in <paramref name="workingDirectory"/>, with
+    /// <paramref name="environment"/> added to the process's environment variables.
     /// </summary>
-    public static Result Run(string projectPath, string assemblyName, IEnumerable<string> args, string? workingDirectory = null)
+    public static Result Run(string projectPath, string assemblyName, IEnumerable<string> args, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Start(projectPath, assemblyName, args, workingDirectory);
+        using var process = Start(projectPath, assemblyName, args, workingDirectory, environment);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(180_000))
@@ -26,7 +28,8 @@ internal static class BuiltProgram
     }
 
     /// <summary>Starts the program with redirected output and returns at once (the caller reads, waits or kills).</summary>
-    public static Process Start(string projectPath, string assemblyName, IEnumerable<string> args, string? workingDirectory = null)
+    public static Process Start(string projectPath, string assemblyName, IEnumerable<string> args, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -37,6 +40,8 @@ internal static class BuiltProgram
         start.ArgumentList.Add(Locate(projectPath, assemblyName));
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         return Process.Start(start)!;
     }
 
