@@ -105,8 +105,8 @@ def streaming_tables():
     for r in runs:
         if r["loading"] == "Auto" and "failed" not in r:
             print()
-            print(f"Auto on {r['file']} under {r['heap_limit']}: " + " / ".join(l[len("STREAM_LOG "):] for l in lines
-                  if l.startswith("STREAM_LOG DataLoading Auto")))
+            print(f"Auto on {r['file']} under {r['heap_limit']}: " + " / ".join(dict.fromkeys(l.split("] ", 1)[-1] for l in lines
+                  if l.startswith("STREAM_LOG") and "DataLoading Auto" in l)))
     for r in runs:
         if "failed" in r:
             message = next((l[len("STREAM_MESSAGE "):] for l in lines if l.startswith("STREAM_MESSAGE")), "?")
@@ -127,7 +127,6 @@ def streaming_tables():
     print()
     print("| data | rows | loading | heap limit | median s/epoch | before epochs s | peak RSS MB |")
     print("|---|---|---|---|---|---|---|")
-    sizes = {d["repeats"]: d for d in pick("STREAM_DATA")}
     order = lambda r: (int(r["file"].split("-")[1].rstrip("x.idv")), r["loading"])
     seen = set()
     for r in sorted(done, key=order):
@@ -136,7 +135,7 @@ def streaming_tables():
             continue
         seen.add(key)
         same = best([s for s in done if (s["file"], s["loading"], s["heap_limit"]) == key])
-        rows = sizes.get(r["file"].split("-")[1].rstrip("x.idv"), {}).get("rows", "?")
+        rows = f"{60000 * int(r['file'].split('-')[1].rstrip('x.idv')):,}"
         print(f"| {r['file']} | {rows} | {r['loading']} | {r['heap_limit']} | {same['median_epoch_s']} | {same['before_epochs_s']} | {same['peak_mb']} |")
 
 
