@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using MLNetBackprop.Benchmarks;
+using MLNetBackprop.Engine.Kernels;
 
 // Commands (see bench/run.sh):
 //   train  <data dir> <hidden sizes, e.g. 128 or 2048,2048> <epochs> <threads, or 0: epochs alternate 2 and 1>
