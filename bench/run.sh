@@ -10,6 +10,9 @@ set -euo pipefail
 # bench/run.sh sparse-density [args] (or BENCH_ONLY=sparse-density): only dense against sparse rows, bench/sparse-density.sh.
 if [ "${1:-}" = sparse-density ]; then shift; exec "$(dirname "$0")/sparse-density.sh" "$@"; fi
 if [ "${BENCH_ONLY:-}" = sparse-density ]; then exec "$(dirname "$0")/sparse-density.sh" "$@"; fi
+# bench/run.sh streaming (or BENCH_ONLY=streaming): only rows in memory against rows streamed from .idv, bench/streaming.sh.
+if [ "${1:-}" = streaming ]; then shift; exec "$(dirname "$0")/streaming.sh" "$@"; fi
+if [ "${BENCH_ONLY:-}" = streaming ]; then exec "$(dirname "$0")/streaming.sh" "$@"; fi
 cd "$(dirname "$0")/.."
 PART="${BENCH_ONLY:-fashion}"
 if [ "${1:-}" = text ]; then PART=text; shift; fi

@@ -80,6 +80,70 @@ if pick("DENSITY") or pick("LAZYVSDENSE"):
     sys.exit(0)
 
 
+def streaming_tables():
+    """bench/run.sh streaming: in memory on 1x against streaming on 4x under a 512 MB heap limit, then scaling."""
+    for l in lines:
+        if l.startswith(("DATE", "MACHINE", "COMMIT", "LOAD_AFTER")):
+            print(l)
+    runs = pick("STREAM ")
+    done = [r for r in runs if "failed" not in r]
+    best = lambda found: max(found, key=lambda r: float(r["median_rows_per_s"])) if found else None
+    memory = best([r for r in done if r["file"] == "fashion-1x.idv" and r["loading"] == "InMemory" and r["heap_limit"] == "none"])
+    stream = best([r for r in done if r["file"] == "fashion-4x.idv" and r["loading"] == "Streaming"])
+    print()
+    print("| run | data | heap limit | rows/s per epoch | median rows/s | before epochs s | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|")
+    for name, r in (("InMemory", memory), ("Streaming", stream)):
+        if r:
+            print(f"| {name} | {r['file']} | {r['heap_limit']} | {r['rows_per_s'].replace(',', ', ')} | {r['median_rows_per_s']} "
+                  f"| {r['before_epochs_s']} | {r['peak_mb']} |")
+    if memory and stream:
+        ratio = float(stream["median_rows_per_s"]) / float(memory["median_rows_per_s"])
+        print()
+        print(f"Streaming / in-memory throughput: {ratio:.2f} (target >= 0.60); streaming peak RSS {stream['peak_mb']} MB "
+              f"(target <= 512). Best of {len(pick('ROUND'))} interleaved rounds by median rows/s.")
+    for r in runs:
+        if r["loading"] == "Auto" and "failed" not in r:
+            print()
+            print(f"Auto on {r['file']} under {r['heap_limit']}: " + " / ".join(dict.fromkeys(l.split("] ", 1)[-1] for l in lines
+                  if l.startswith("STREAM_LOG") and "DataLoading Auto" in l)))
+    for r in runs:
+        if "failed" in r:
+            message = next((l[len("STREAM_MESSAGE "):] for l in lines if l.startswith("STREAM_MESSAGE")), "?")
+            print()
+            print(f"{r['loading']} on {r['file']} under heap limit {r['heap_limit']}: failed cleanly ({r['failed']}) after "
+                  f"{r['fit_s']} s, peak RSS {r['peak_mb']} MB: {message}")
+    for e in pick("STREAM_EXIT"):
+        print(f"{e['loading']} on {e['file']}: exit code {e['code']}")
+    reads = pick("STREAM_READ")
+    if reads:
+        print()
+        for shuffled in ("False", "True"):
+            found = [r for r in reads if r["shuffled"] == shuffled]
+            if found:
+                r = max(found, key=lambda r: float(r["rows_per_s"]))
+                print(f"Cursor pass alone over {r['file']} ({'random' if shuffled == 'True' else 'sequential'} order, "
+                      f"features and label): {r['rows_per_s']} rows/s, {r['read_s']} s.")
+    print()
+    print("| data | rows | loading | heap limit | median s/epoch | before epochs s | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|")
+    order = lambda r: (int(r["file"].split("-")[1].rstrip("x.idv")), r["loading"])
+    seen = set()
+    for r in sorted(done, key=order):
+        key = (r["file"], r["loading"], r["heap_limit"])
+        if key in seen:
+            continue
+        seen.add(key)
+        same = best([s for s in done if (s["file"], s["loading"], s["heap_limit"]) == key])
+        rows = f"{60000 * int(r['file'].split('-')[1].rstrip('x.idv')):,}"
+        print(f"| {r['file']} | {rows} | {r['loading']} | {r['heap_limit']} | {same['median_epoch_s']} | {same['before_epochs_s']} | {same['peak_mb']} |")
+
+
+if pick("STREAM"):
+    streaming_tables()
+    sys.exit(0)
+
+
 for l in lines:
     if l.startswith(("DATE", "MACHINE", "COMMIT", "PEERS", "LOAD_AFTER")):
         print(l)

@@ -11,6 +11,7 @@ using MLNetBackprop.Engine.Kernels;
 //   profile <data dir> <hidden sizes> <threads>
 //   score  <data dir>
 //   text   <debian-packages.tsv> <mlp|sdca|lightgbm|featurize|dense-epoch> [rows, dense-epoch only]   (one system per process)
+//   streaming save <data dir> <out dir> <repeats, e.g. 1,4,16> | train <.idv> <inmemory|streaming|auto> <epochs> | read <.idv> <passes>
 //   bdn    [BenchmarkDotNet arguments]
 var command = args.Length > 0 ? args[0] : "";
 switch (command)
@@ -44,12 +45,14 @@ switch (command)
         break;
     case "text":
         return TextBenchmark.Run(args[1], args[2]) ? 0 : 1;
+    case "streaming":
+        return StreamingBenchmark.Run(args[1..]);
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(KernelMicrobenchmarks).Assembly).Run(args[1..]);
         break;
     default:
         Console.Error.WriteLine("usage: train <dir> <hidden> <epochs> <threads|0> | machine | kernels <threads> [level] | versus-openblas <threads> | profile <dir> <hidden> <threads> | score <dir> | " +
-            $"text <tsv> <{TextBenchmark.Systems}|dense-epoch> [rows] | bdn [args]");
+            $"text <tsv> <{TextBenchmark.Systems}|dense-epoch> [rows] | streaming save|train|read ... | bdn [args]");
         return 2;
 }
 return 0;
