@@ -152,8 +152,17 @@ public abstract class MlpOptionsBase
         /// 0.5, leaving the rest for the model, its optimizer state, the validation rows and the pipeline.
         /// </summary>
         public const double AutomaticInMemoryShare = 0.5;
-        /// <summary>The features the automatic <see cref="MlpOptionsBase.ShuffleBufferSize"/> holds: 64 MB.</summary>
+        /// <summary>
+        /// The features the automatic <see cref="MlpOptionsBase.ShuffleBufferSize"/> holds when the buffer is the only
+        /// mixing (the data view cannot give its rows in random order): 64 MB.
+        /// </summary>
         public const int ShuffleBufferMegabytes = 64;
+        /// <summary>
+        /// The features the automatic <see cref="MlpOptionsBase.ShuffleBufferSize"/> holds when the data view gives its
+        /// rows in random order itself (a binary <c>.idv</c>, a cached view): 16 MB. The view's order already mixes the
+        /// whole data, so the buffer only mixes neighbours, and the view's own shuffling takes memory of its own.
+        /// </summary>
+        public const int ShuffledViewBufferMegabytes = 16;
 
         /// <summary>Default <see cref="MlpOptionsBase.CheckpointEveryEpochs"/>: 1.</summary>
         public const int CheckpointEveryEpochs = 1;
@@ -412,11 +421,18 @@ public abstract class MlpOptionsBase
     /// the next rows read take their place, so a larger buffer mixes better and costs more memory. Where the data can
     /// give its rows in random order (a binary <c>.idv</c> file, a cached view) it is also asked to. A buffer holding
     /// every row shuffles exactly as training in memory does. Default <c>null</c>, automatic: as many rows as fit in
-    /// <see cref="Defaults.ShuffleBufferMegabytes"/> (64) MB, and at least one batch. Unused in memory.
+    /// <see cref="Defaults.ShuffleBufferMegabytes"/> (64) MB, or <see cref="Defaults.ShuffledViewBufferMegabytes"/> (16)
+    /// MB when the view gives its rows in random order itself, and at least one batch. Unused in memory.
     /// </summary>
     public int? ShuffleBufferSize { get; set; }
 
-    /// <summary>The shuffle buffer's rows for rows of <paramref name="bytesPerRow"/> bytes.</summary>
-    internal int ResolveShuffleBufferSize(double bytesPerRow)
-        => ShuffleBufferSize ?? (int)Math.Max(BatchSize, Math.Min(int.MaxValue, Defaults.ShuffleBufferMegabytes * (double)(1 << 20) / Math.Max(1, bytesPerRow)));
+    /// <summary>
+    /// The shuffle buffer's rows for rows of <paramref name="bytesPerRow"/> bytes from a view that can or cannot
+    /// <paramref name="viewShuffles"/>.
+    /// </summary>
+    internal int ResolveShuffleBufferSize(double bytesPerRow, bool viewShuffles)
+    {
+        var megabytes = viewShuffles ? Defaults.ShuffledViewBufferMegabytes : Defaults.ShuffleBufferMegabytes;
+        return ShuffleBufferSize ?? (int)Math.Max(BatchSize, Math.Min(int.MaxValue, megabytes * (double)(1 << 20) / Math.Max(1, bytesPerRow)));
+    }
 }

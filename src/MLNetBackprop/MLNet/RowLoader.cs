@@ -110,7 +110,7 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
         if (all.Rows == 0)
             throw new InvalidOperationException(NoRowsMessage(reader, train.Description));
         var sparse = all.IsSparse;
-        var bufferRows = ShuffleBufferRows(all, train.FeatureCount);
+        var bufferRows = ShuffleBufferRows(all, train.FeatureCount, train.CanShuffle);
         channel.Info(string.Create(CultureInfo.InvariantCulture,
             $"Streaming the {train.Description} data: {all.Rows:N0} rows read in a first pass; each epoch reads them again through a " +
             $"shuffle buffer of {Math.Min(bufferRows, all.Rows):N0} rows{(train.CanShuffle ? " from a cursor in random order" : "")}."));
@@ -134,10 +134,10 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
     }
 
     // The buffer's rows: the option, or as many rows as fit in its megabytes (sparse rows by their mean non-zeros).
-    private int ShuffleBufferRows(StreamSummary rows, int featureCount)
+    private int ShuffleBufferRows(StreamSummary rows, int featureCount, bool viewShuffles)
     {
         var featureBytes = rows.IsSparse ? rows.NonZeros / (double)rows.Rows * (sizeof(float) + sizeof(int)) : featureCount * (double)sizeof(float);
-        return options.ResolveShuffleBufferSize(featureBytes + 2 * sizeof(float));
+        return options.ResolveShuffleBufferSize(featureBytes + 2 * sizeof(float), viewShuffles);
     }
 
     private void ReportSkippedRows(CursorRowReader read, string which)
