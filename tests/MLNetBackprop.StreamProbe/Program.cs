@@ -3,19 +3,21 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNetBackprop;
 
-// Usage: MLNetBackprop.StreamProbe <InMemory|Streaming|Auto> <rows> <features>
+// Usage: MLNetBackprop.StreamProbe <InMemory|Streaming|Auto> <rows> <features> [validation fraction]
 // Trains a binary MLP for one epoch on rows generated one at a time (never all held in memory), with the given
-// DataLoading, and prints the heap limit .NET sees and how training ended. Exit code 0: trained; 3: training threw
-// an InvalidOperationException (its message printed); anything else crashes as it would in an application.
-if (args.Length != 3)
+// DataLoading (and ValidationFraction, default 0), and prints the heap limit .NET sees and how training ended. Exit
+// code 0: trained; 3: training threw an InvalidOperationException (its message printed); anything else crashes as it
+// would in an application.
+if (args.Length is not (3 or 4))
 {
-    Console.Error.WriteLine("usage: MLNetBackprop.StreamProbe <InMemory|Streaming|Auto> <rows> <features>");
+    Console.Error.WriteLine("usage: MLNetBackprop.StreamProbe <InMemory|Streaming|Auto> <rows> <features> [validation fraction]");
     return 2;
 }
 
 var loading = Enum.Parse<MlpDataLoading>(args[0]);
 var rowCount = int.Parse(args[1], CultureInfo.InvariantCulture);
 var featureCount = int.Parse(args[2], CultureInfo.InvariantCulture);
+var validationFraction = args.Length == 4 ? float.Parse(args[3], CultureInfo.InvariantCulture) : 0f;
 Console.WriteLine($"heap limit {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 20} MB");
 
 var ml = new MLContext(seed: 1);
@@ -29,7 +31,7 @@ schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewT
 var data = ml.Data.LoadFromEnumerable(Rows(rowCount, featureCount), schema);
 var trainer = ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
 {
-    HiddenLayerSizes = [8], NumberOfEpochs = 1, BatchSize = 256, Seed = 1, DataLoading = loading,
+    HiddenLayerSizes = [8], NumberOfEpochs = 1, BatchSize = 256, Seed = 1, DataLoading = loading, ValidationFraction = validationFraction,
 });
 try
 {

@@ -72,7 +72,7 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
         var rows = options.DataLoading == MlpDataLoading.Streaming ? null : TryInMemory(validation, sparse);
         if (rows is not null)
             return rows;
-        var (all, _, _, reader) = StreamSummary.Measure(validation, classCount);
+        var (all, _, _, _, reader) = StreamSummary.Measure(validation, classCount);
         ReportSkippedRows(reader, validation.Description);
         if (all.Rows == 0)
             throw new InvalidOperationException(NoRowsMessage(reader, validation.Description));
@@ -105,7 +105,8 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
     {
         var candidate = validation is null ? options.ValidationFraction ?? MlpOptionsBase.Defaults.SparseValidationFraction : 0f;
         var selection = candidate > 0 ? new RowSelection(candidate, seed) : (RowSelection?)null;
-        var (all, kept, heldOut, reader) = StreamSummary.Measure(train with { Selection = selection, Side = RowSide.All }, classCount);
+        var heldOutBudget = selection is null ? 0 : (long)(MemoryBudget.Total * HeldOutInMemoryShare);
+        var (all, kept, heldOut, heldOutRows, reader) = StreamSummary.Measure(train with { Selection = selection, Side = RowSide.All }, classCount, heldOutBudget);
         ReportSkippedRows(reader, train.Description);
         if (all.Rows == 0)
             throw new InvalidOperationException(NoRowsMessage(reader, train.Description));
@@ -127,11 +128,25 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
         }
         if (fraction == 0)
             return (TrainingRows.Streamed(train, all, sparse, bufferRows), null);
-        channel.Info($"Held out {heldOut.Rows} of {all.Rows} rows for validation, chosen by a hash of their row id.");
         var split = train with { Selection = selection };
-        return (TrainingRows.Streamed(split with { Side = RowSide.Training }, kept, sparse, bufferRows),
-            TrainingRows.Streamed(split with { Side = RowSide.Validation }, heldOut, sparse, 1));
+        var trainRows = TrainingRows.Streamed(split with { Side = RowSide.Training }, kept, sparse, bufferRows);
+        if (heldOutRows is not null && heldOutRows.PeakBytes(sparse) <= heldOutBudget)
+        {
+            channel.Info(string.Create(CultureInfo.InvariantCulture,
+                $"Held out {heldOut.Rows} of {all.Rows} rows for validation, chosen by a hash of their row id, and kept them in memory " +
+                $"({MemoryBudget.Megabytes(heldOutRows.PeakBytes(sparse))})."));
+            return (trainRows, TrainingRows.InMemory(heldOutRows.Drain(sparse), classCount));
+        }
+        channel.Info($"Held out {heldOut.Rows} of {all.Rows} rows for validation, chosen by a hash of their row id; they are streamed " +
+            $"too (more than {MemoryBudget.Megabytes(heldOutBudget)}), so each validation reads the data once more.");
+        return (trainRows, TrainingRows.Streamed(split with { Side = RowSide.Validation }, heldOut, sparse, 1));
     }
+
+    /// <summary>
+    /// The share of the memory .NET may use that the held-out validation rows of a streamed run may take in memory:
+    /// within it, validating costs no pass over the data; beyond it, the held-out rows are streamed too.
+    /// </summary>
+    private const double HeldOutInMemoryShare = 0.125;
 
     // The buffer's rows: the option, or as many rows as fit in its megabytes (sparse rows by their mean non-zeros).
     private int ShuffleBufferRows(StreamSummary rows, int featureCount, bool viewShuffles)

@@ -30,19 +30,30 @@ internal sealed class StreamSummary(int featureCount, int classCount)
 
     /// <summary>
     /// Reads one pass of <paramref name="stream"/>: the summary of its rows, of those its selection keeps for training
-    /// and of those it holds out, and the reader (for its skip counts).
+    /// and of those it holds out, the held-out rows themselves while they take at most
+    /// <paramref name="heldOutBudgetBytes"/> (else null), and the reader (for its skip counts).
     /// </summary>
-    public static (StreamSummary All, StreamSummary Training, StreamSummary HeldOut, CursorRowReader Reader) Measure(CursorRowStream stream, int classCount)
+    public static (StreamSummary All, StreamSummary Training, StreamSummary HeldOut, RowCollector? HeldOutRows, CursorRowReader Reader) Measure(
+        CursorRowStream stream, int classCount, long heldOutBudgetBytes = 0)
     {
         var width = stream.FeatureCount;
         var (all, training, heldOut) = (new StreamSummary(width, classCount), new StreamSummary(width, classCount), new StreamSummary(width, classCount));
+        var heldOutRows = heldOutBudgetBytes > 0 ? new RowCollector(width, stream.HasWeights) : null;
         var row = new RowSlots(1, width, sparse: true);
         using var reader = stream.OpenReader();
         while (reader.ReadInto(row, 0))
         {
             all.Add(row, 0);
-            (reader.HeldOut ? heldOut : training).Add(row, 0);
+            if (!reader.HeldOut)
+            {
+                training.Add(row, 0);
+                continue;
+            }
+            heldOut.Add(row, 0);
+            heldOutRows?.Add(row, 0);
+            if (heldOutRows?.PeakBytes(sparse: null) > heldOutBudgetBytes)
+                heldOutRows = null;
         }
-        return (all, training, heldOut, reader);
+        return (all, training, heldOut, heldOutRows, reader);
     }
 }

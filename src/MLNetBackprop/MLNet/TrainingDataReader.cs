@@ -27,48 +27,28 @@ internal static class TrainingDataReader
     /// </summary>
     public static Result Read(CursorRowStream stream, bool? sparse = null, long? budgetBytes = null)
     {
-        var featureCount = stream.FeatureCount;
         var expectedRows = stream.View.GetRowCount();
-        var rows = new NonZeroRows();
-        var targets = new GrowableArray<float>();
-        var weights = stream.HasWeights ? new GrowableArray<float>() : null;
-        var row = new RowSlots(1, featureCount, sparse: true);
+        var rows = new RowCollector(stream.FeatureCount, stream.HasWeights);
+        var row = new RowSlots(1, stream.FeatureCount, sparse: true);
         using var reader = stream.OpenReader();
-        long estimate = 0;
         while (reader.ReadInto(row, 0))
         {
-            rows.Add(row.IndicesOf(0), row.ValuesOf(0));
-            targets.Add(row.Targets[0]);
-            weights?.Add(row.Weights[0]);
+            rows.Add(row, 0);
             if (budgetBytes is { } budget && rows.RowCount % BudgetCheckRows == 0)
             {
-                estimate = Estimate(rows, featureCount, sparse, Math.Max(rows.RowCount, reader.Row), expectedRows);
-                if (estimate > budget)
-                    return new Result(null, estimate, reader);
+                var projected = Project(rows.PeakBytes(sparse), Math.Max(rows.RowCount, reader.Row), expectedRows);
+                if (projected > budget)
+                    return new Result(null, projected, reader);
             }
         }
-        estimate = Estimate(rows, featureCount, sparse, rows.RowCount, rows.RowCount);
-        if (estimate > budgetBytes)
-            return new Result(null, estimate, reader);
-        var targetArray = targets.ToArray();
-        var keepSparse = sparse ?? Density(rows, featureCount) < SparseRows.DensityThreshold;
-        // Rows too many for one dense array stay sparse whatever their density: they fit as non-zeros.
-        var set = keepSparse || (long)rows.RowCount * featureCount > Array.MaxLength
-            ? new TrainingSet(rows.DrainToSparseRows(featureCount), targetArray, weights?.ToArray())
-            : new TrainingSet(rows.DrainToDense(featureCount), targetArray, weights?.ToArray(), featureCount);
-        return new Result(set, estimate, reader);
+        var estimate = rows.PeakBytes(sparse);
+        return estimate > budgetBytes ? new Result(null, estimate, reader) : new Result(rows.Drain(sparse), estimate, reader);
     }
 
-    private static double Density(NonZeroRows rows, int featureCount)
-        => rows.RowCount == 0 ? 0 : rows.NonZeroCount / ((double)rows.RowCount * featureCount);
-
-    // The peak memory of reading all rows: what is collected, plus the dense array it is laid out into at the end.
-    // Projected from the `readRows` cursor rows read so far to `totalRows` when the view's row count is known.
-    private static long Estimate(NonZeroRows rows, int featureCount, bool? sparse, long readRows, long? totalRows)
+    // The bytes of `readRows` cursor rows scaled to `totalRows` when the view's row count is known.
+    private static long Project(long bytes, long readRows, long? totalRows)
     {
         var scale = totalRows is { } total && readRows > 0 ? Math.Max(1, total / (double)readRows) : 1;
-        var collected = rows.ByteCount + rows.RowCount * 2L * sizeof(float);
-        var dense = sparse ?? Density(rows, featureCount) < SparseRows.DensityThreshold ? 0 : (long)rows.RowCount * featureCount * sizeof(float);
-        return (long)Math.Min(long.MaxValue / 2, (collected + dense) * scale);
+        return (long)Math.Min(long.MaxValue / 2, bytes * scale);
     }
 }

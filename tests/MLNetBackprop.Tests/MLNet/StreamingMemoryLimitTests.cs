@@ -14,8 +14,9 @@ public class StreamingMemoryLimitTests
     private const string Rows = "300000";
     private const string Features = "200";
 
-    private static BuiltProgram.Result Train(string loading) => BuiltProgram.Run("tests/MLNetBackprop.StreamProbe", "MLNetBackprop.StreamProbe",
-        [loading, Rows, Features], environment: new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = HeapLimit });
+    private static BuiltProgram.Result Train(string loading, string validationFraction = "0") => BuiltProgram.Run("tests/MLNetBackprop.StreamProbe",
+        "MLNetBackprop.StreamProbe", [loading, Rows, Features, validationFraction],
+        environment: new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = HeapLimit });
 
     [Fact]
     public void Streaming_trains_on_data_twice_the_size_of_the_heap_limit()
@@ -25,6 +26,16 @@ public class StreamingMemoryLimitTests
         Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}\n{run.Output}\n{run.Error}");
         Assert.Contains("heap limit 128 MB", run.Output);
         Assert.Contains("Streaming the training data: 300,000 rows read in a first pass", run.Output);
+        Assert.Contains("trained: 1 epoch", run.Output);
+    }
+
+    [Fact]
+    public void Streaming_with_held_out_rows_too_many_for_memory_streams_them_as_well()
+    {
+        var run = Train("Streaming", validationFraction: "0.2");
+
+        Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}\n{run.Output}\n{run.Error}");
+        Assert.Contains("rows for validation, chosen by a hash of their row id; they are streamed too", run.Output);
         Assert.Contains("trained: 1 epoch", run.Output);
     }
 

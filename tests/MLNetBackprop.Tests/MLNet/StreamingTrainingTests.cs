@@ -147,7 +147,7 @@ public class StreamingTrainingTests : IDisposable
             Seed = 2, ValidationFraction = 0.25f, DataLoading = MlpDataLoading.Streaming, ShuffleBufferSize = 16,
         }).Fit(Noisy(ml, 80, 1)).Model;
 
-        var heldOut = log.Select(m => Regex.Match(m, @"^Held out (\d+) of 80 rows for validation, chosen by a hash of their row id\.$")).Single(m => m.Success);
+        var heldOut = log.Select(m => Regex.Match(m, @"^Held out (\d+) of 80 rows for validation, chosen by a hash of their row id, and kept them in memory \(\d+ MB\)\.$")).Single(m => m.Success);
         Assert.InRange(int.Parse(heldOut.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 8, 32);
         Assert.InRange(model.TrainingHistory.Count, 6, 299);
         Assert.Contains(log, m => m.Contains($"Stopped after {model.TrainingHistory.Count} epochs: the validation loss"));
