@@ -49,12 +49,21 @@ internal sealed class NonZeroRows
     public float[] DrainToDense(int width)
     {
         var dense = RowStoreAllocator.Allocate(checked(RowCount * width));
+        DrainInto(dense, width);
+        return dense;
+    }
+
+    /// <summary>
+    /// Writes the rows collected into the first rows of <paramref name="dense"/> (zeroed, row-major,
+    /// <paramref name="width"/> wide); the collection is emptied.
+    /// </summary>
+    public void DrainInto(float[] dense, int width)
+    {
         for (var r = 0; r < RowCount; r++)
             for (var k = _rowStarts[r]; k < _rowStarts[r + 1]; k++)
                 dense[(long)r * width + _indices[k]] = _values[k];
         _ = _values.Drain();
         _ = _indices.Drain();
         _ = _rowStarts.Drain();
-        return dense;
     }
 }

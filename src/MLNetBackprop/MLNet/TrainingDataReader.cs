@@ -3,8 +3,8 @@ using MLNetBackprop.Engine.Data;
 namespace MLNetBackprop.MLNet;
 
 /// <summary>
-/// Reads a view's rows into memory in one cursor pass (<see cref="CursorRowReader"/>): the non-zero feature values are
-/// collected row by row (so a sparse feature vector costs its non-zeros, never its width), and at the end the rows
+/// Reads a view's rows into memory in one cursor pass (<see cref="CursorRowReader"/>) through a
+/// <see cref="RowCollector"/>: a sparse feature vector costs its non-zeros, never its width, and at the end the rows
 /// are kept sparse when their density is below <see cref="SparseRows.DensityThreshold"/> or they are too many for one
 /// dense array, and laid out dense otherwise. The read stops early when the rows would take more memory than a budget.
 /// </summary>
@@ -27,8 +27,9 @@ internal static class TrainingDataReader
     /// </summary>
     public static Result Read(CursorRowStream stream, bool? sparse = null, long? budgetBytes = null)
     {
-        var expectedRows = stream.View.GetRowCount();
-        var rows = new RowCollector(stream.FeatureCount, stream.HasWeights);
+        // Rows forced sparse never take the dense array a view of known length allows.
+        var expectedRows = sparse == true ? null : stream.View.GetRowCount();
+        var rows = new RowCollector(stream.FeatureCount, stream.HasWeights, expectedRows, budgetBytes ?? long.MaxValue);
         var row = new RowSlots(1, stream.FeatureCount, sparse: true);
         using var reader = stream.OpenReader();
         while (reader.ReadInto(row, 0))
@@ -36,19 +37,12 @@ internal static class TrainingDataReader
             rows.Add(row, 0);
             if (budgetBytes is { } budget && rows.RowCount % BudgetCheckRows == 0)
             {
-                var projected = Project(rows.PeakBytes(sparse), Math.Max(rows.RowCount, reader.Row), expectedRows);
+                var projected = rows.PeakBytes(sparse, readRows: Math.Max(rows.RowCount, reader.Row));
                 if (projected > budget)
                     return new Result(null, projected, reader);
             }
         }
         var estimate = rows.PeakBytes(sparse);
         return estimate > budgetBytes ? new Result(null, estimate, reader) : new Result(rows.Drain(sparse), estimate, reader);
-    }
-
-    // The bytes of `readRows` cursor rows scaled to `totalRows` when the view's row count is known.
-    private static long Project(long bytes, long readRows, long? totalRows)
-    {
-        var scale = totalRows is { } total && readRows > 0 ? Math.Max(1, total / (double)readRows) : 1;
-        return (long)Math.Min(long.MaxValue / 2, bytes * scale);
     }
 }
