@@ -70,6 +70,9 @@ internal sealed class RowCollector
         var scale = readRows is { } read && _expectedRows is { } total && read > 0 ? Math.Max(1, total / (double)read) : 1;
         var rowBytes = RowCount * 2L * sizeof(float);
         var keepSparse = sparse ?? Density < SparseRows.DensityThreshold;
+        // Dense rows of a view of known length would be read straight into their dense array.
+        if (_dense is null && readRows is not null && _expectedRows is { } rows && !keepSparse && rows * _featureCount <= Array.MaxLength)
+            return rows * (_featureCount * (long)sizeof(float) + 2 * sizeof(float));
         double bytes = _dense is not null
             // The dense array already has its final size; laid out sparse, the non-zeros come on top of it.
             ? _dense.LongLength * sizeof(float) + scale * (rowBytes + (keepSparse ? _denseNonZeros * 8 : 0))
