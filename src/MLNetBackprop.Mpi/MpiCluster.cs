@@ -9,9 +9,10 @@ namespace MLNetBackprop.Mpi;
 /// <remarks>
 /// <para>
 /// The binding is a small P/Invoke layer over the MPICH ABI, which MPICH, Intel MPI and MVAPICH share (Linux;
-/// <c>libmpi.so.12</c> or Debian's <c>libmpich.so.12</c>: <c>apt-get install mpich</c>). MPI.NET was not used: its
-/// 1.4.0 package asks for <c>msmpi.dll</c> and its int handles crash under Open MPI; Open MPI's own ABI is not
-/// supported.
+/// <c>libmpi.so.12</c> or Debian's <c>libmpich.so.12</c>: <c>apt-get install mpich</c>). MPI.NET 1.4.0 was not used:
+/// it asks for <c>msmpi.dll</c> (it reaches MPICH only through a library name mapping), and its int handles crash under
+/// Open MPI. This layer is a dozen calls, checks every return code, and refuses Open MPI (a different ABI) with a message
+/// when it loads the library.
 /// </para>
 /// <para>
 /// One per process: <see cref="Start"/> initializes MPI, <see cref="Dispose"/> finalizes it, and MPI cannot be started

@@ -6,7 +6,8 @@ namespace MLNetBackprop.Mpi;
 /// The handful of MPI calls <see cref="MpiCluster"/> needs, bound to the MPICH ABI (MPICH, Intel MPI, MVAPICH), in
 /// which every handle is an <c>int</c>. Why not MPI.NET: its 1.4.0 package asks for <c>msmpi.dll</c> (it works
 /// against MPICH only through a library name mapping), and its int handles crash under Open MPI; the dozen calls
-/// here are smaller than that dependency. The library is found by <see cref="MpiLibrary"/>.
+/// here are smaller than that dependency, and <see cref="MpiLibrary"/>, which finds the library, refuses Open MPI with
+/// a message instead.
 /// </summary>
 /// <remarks>
 /// The constants are MPICH's, from <c>/usr/include/x86_64-linux-gnu/mpich/mpi.h</c> (Debian's libmpich-dev, MPICH
