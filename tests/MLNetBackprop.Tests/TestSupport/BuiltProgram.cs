@@ -47,7 +47,8 @@ internal static class BuiltProgram
 
     public static string RepositoryRoot { get; } = FindRoot();
 
-    private static string Locate(string projectPath, string assemblyName)
+    /// <summary>The built <paramref name="assemblyName"/>.dll of the project at <paramref name="projectPath"/>, for a launcher such as mpiexec.</summary>
+    public static string Locate(string projectPath, string assemblyName)
     {
         // The tests run from tests/MLNetBackprop.Tests/bin/<configuration>/<framework>/.
         var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
