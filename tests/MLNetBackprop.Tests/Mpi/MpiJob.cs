@@ -56,7 +56,7 @@ internal static class MpiJob
             if (File.Exists(path))
                 return path;
         }
-        Assert.Fail("mpiexec is not on PATH: install MPICH (apt-get install mpich libmpich-dev) to run the MPI tests; .ci/run installs it.");
+        Assert.Fail("mpiexec is not on PATH: install MPICH (apt-get install mpich) to run the MPI tests; .ci/run installs it.");
         return "";
     }
 }
