@@ -34,9 +34,10 @@ internal interface IRowSource
     /// <summary>
     /// Starts a training epoch into <paramref name="workspace"/>: with <paramref name="shuffle"/>, rows come in a random
     /// order drawn from <paramref name="random"/> on the calling thread (for rows held at once, by reshuffling
-    /// <paramref name="order"/>, of <see cref="OrderLength"/>); without it, in the source's order.
+    /// <paramref name="order"/>, of <see cref="OrderLength"/>); without it, in the source's order. Once
+    /// <paramref name="cancellation"/> is signalled the pass may end early, even before its first batch.
     /// </summary>
-    IRowPass StartEpoch(BatchWorkspace workspace, int[] order, SeededRandom random, bool shuffle);
+    IRowPass StartEpoch(BatchWorkspace workspace, int[] order, SeededRandom random, bool shuffle, CancellationToken cancellation = default);
 
     /// <summary>Starts a pass in the source's order into <paramref name="workspace"/> (L-BFGS, validation).</summary>
     IRowPass StartInOrder(BatchWorkspace workspace);

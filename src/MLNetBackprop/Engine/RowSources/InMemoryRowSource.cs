@@ -31,7 +31,7 @@ internal sealed class InMemoryRowSource(TrainingSet set) : IRowSource
     public ulong Fingerprint => _fingerprint ??= CheckpointStore.HashData(Set);
 
     /// <inheritdoc/>
-    public IRowPass StartEpoch(BatchWorkspace workspace, int[] order, SeededRandom random, bool shuffle)
+    public IRowPass StartEpoch(BatchWorkspace workspace, int[] order, SeededRandom random, bool shuffle, CancellationToken cancellation = default)
     {
         if (order.Length != Set.RowCount)
             throw new ArgumentException($"The order has {order.Length} entries for {Set.RowCount} rows.", nameof(order));

@@ -30,9 +30,13 @@ internal sealed class ShuffledStreamPass : IRowPass
     private int _taken;
     private bool _spent;
 
-    /// <summary>Starts the epoch: reads rows until the buffer is full and, when it holds every row, shuffles <paramref name="order"/>.</summary>
+    /// <summary>
+    /// Starts the epoch: reads rows until the buffer is full and, when it holds every row, shuffles
+    /// <paramref name="order"/>. Once <paramref name="cancellation"/> is signalled while the buffer fills, the pass
+    /// gives no batch.
+    /// </summary>
     public ShuffledStreamPass(StreamedRowSource source, BatchWorkspace workspace, RowSlots buffer, int[] order,
-        SeededRandom random, int? cursorSeed)
+        SeededRandom random, int? cursorSeed, CancellationToken cancellation)
     {
         _source = source;
         _workspace = workspace;
@@ -41,8 +45,15 @@ internal sealed class ShuffledStreamPass : IRowPass
         _prefetcher = source.Prefetch(workspace, cursorSeed);
         try
         {
-            while (_live < buffer.Capacity && TryRead(_live))
+            // A buffer of every row can take a whole pass to fill: a cancelled run stops reading (a batch at a time).
+            while (_live < buffer.Capacity && !(_live % workspace.Capacity == 0 && cancellation.IsCancellationRequested) && TryRead(_live))
                 _live++;
+            if (cancellation.IsCancellationRequested)
+            {
+                _live = 0;
+                _slots = [];
+                return;
+            }
             if (_live < buffer.Capacity)
                 throw source.ChangedRowCount(_read);
             if (source.HoldsEveryRow)

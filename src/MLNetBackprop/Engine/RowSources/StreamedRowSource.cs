@@ -56,14 +56,14 @@ internal sealed class StreamedRowSource : IRowSource
     public int OrderLength => HoldsEveryRow ? ShuffleBufferRows : 0;
 
     /// <inheritdoc/>
-    public IRowPass StartEpoch(BatchWorkspace workspace, int[] order, SeededRandom random, bool shuffle)
+    public IRowPass StartEpoch(BatchWorkspace workspace, int[] order, SeededRandom random, bool shuffle, CancellationToken cancellation = default)
     {
         if (!shuffle)
             return StartInOrder(workspace);
         _buffer ??= new RowSlots(ShuffleBufferRows, FeatureCount, IsSparse);
         // When the buffer holds only part of the rows, a stream that can shuffle mixes them across the whole data first.
         int? cursorSeed = !HoldsEveryRow && Stream.CanShuffle ? (int)(random.NextUInt64() >> 33) : null;
-        return new ShuffledStreamPass(this, workspace, _buffer, order, random, cursorSeed);
+        return new ShuffledStreamPass(this, workspace, _buffer, order, random, cursorSeed, cancellation);
     }
 
     /// <inheritdoc/>

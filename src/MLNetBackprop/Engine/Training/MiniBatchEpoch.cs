@@ -23,12 +23,12 @@ internal sealed class MiniBatchEpoch(IRowSource data, TrainingSettings settings,
         var decay = settings.WeightDecay > 0 ? 1f - rate * settings.WeightDecay : 1f;
         double lossSum = 0;
         long rowsCounted = 0;
-        using var pass = data.StartEpoch(workspace, state.Order, state.Random, settings.Shuffle);
+        using var pass = data.StartEpoch(workspace, state.Order, state.Random, settings.Shuffle, cancellation);
         while (!cancellation.IsCancellationRequested)
         {
             var rows = pass.Next(out var weightSum);
             if (rows == 0)
-                return lossSum / rowsCounted;
+                return cancellation.IsCancellationRequested ? null : lossSum / rowsCounted;
             // A batch whose weights sum to zero holds no information: no update, and its rows do not count.
             if (!(weightSum > 0))
                 continue;

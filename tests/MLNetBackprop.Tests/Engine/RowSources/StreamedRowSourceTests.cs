@@ -365,4 +365,26 @@ public class StreamedRowSourceTests : IDisposable
         Assert.InRange(stream.RowsReadInPass(2), 701, rows - 1); // stopped part-way through the pass
         Assert.Equal(0, stream.OpenReaders);
     }
+
+    [Fact]
+    public void Cancelling_while_a_buffer_of_every_row_fills_stops_the_reading_part_way()
+    {
+        const int rows = 4096;
+        using var cancel = new CancellationTokenSource();
+        var stream = new TrainingSetStream(Learnable(rows))
+        {
+            BeforeRow = (pass, row) =>
+            {
+                if (pass == 2 && row == 700)
+                    cancel.Cancel();
+            },
+        };
+
+        var result = Train(stream.Source(rows), MiniBatches(epochs: 5, batchSize: 32), new TrainingRunOptions { Cancellation = cancel.Token });
+
+        Assert.Equal(StopReason.Cancelled, result.StopReason);
+        Assert.Single(result.History);
+        Assert.InRange(stream.RowsReadInPass(2), 701, rows / 2); // the fill stopped within a few batches
+        Assert.Equal(0, stream.OpenReaders);
+    }
 }
