@@ -41,6 +41,7 @@ internal sealed class CursorRowReader : IRowReader
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            _cursor?.Dispose(); // a getter failed after the cursor opened: its reader threads must not outlive this
             throw ReadFailure(e, row: 0);
         }
     }

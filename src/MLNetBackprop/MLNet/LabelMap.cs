@@ -21,6 +21,17 @@ internal sealed record LabelMap(float[]? ClassWeights, LabelScaling? Scaling)
     /// <summary>The target the engine sees for label value <paramref name="target"/>.</summary>
     public float Target(float target) => Scaling is { } scaling ? scaling.Standardize(target) : target;
 
+    /// <summary>
+    /// The fingerprint of streamed rows as the engine sees them: the rows' own (<paramref name="rows"/>) with this
+    /// map's class weights and standardization folded in, so a checkpoint of other class weights is refused.
+    /// </summary>
+    public ulong Fingerprint(ulong rows)
+    {
+        var fingerprint = new RowFingerprint(rows);
+        fingerprint.Add([], ClassWeights ?? [], Scaling?.Mean ?? float.NaN, Scaling?.Scale ?? float.NaN);
+        return fingerprint.Value;
+    }
+
     /// <summary>The rows in memory with their labels and weights mapped (features shared, not copied).</summary>
     public TrainingSet Apply(TrainingSet rows)
     {

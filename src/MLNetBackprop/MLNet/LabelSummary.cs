@@ -23,6 +23,8 @@ internal sealed class LabelSummary
     public LabelMoments Moments { get; } = new();
     /// <summary>Number of rows.</summary>
     public long Rows { get; private set; }
+    /// <summary>Sum of the example weights.</summary>
+    public double WeightSum { get; private set; }
 
     /// <summary>Number of classes with at least one row.</summary>
     public int ClassesPresent => ClassRows.Count(c => c > 0);
@@ -31,6 +33,7 @@ internal sealed class LabelSummary
     public void Add(float target, float weight)
     {
         Rows++;
+        WeightSum += weight;
         if (ClassRows.Length > 0)
         {
             ClassRows[(int)target]++;

@@ -163,6 +163,11 @@ public abstract class MlpOptionsBase
         /// whole data, so the buffer only mixes neighbours, and the view's own shuffling takes memory of its own.
         /// </summary>
         public const int ShuffledViewBufferMegabytes = 16;
+        /// <summary>
+        /// The fewest batches the automatic <see cref="MlpOptionsBase.ShuffleBufferSize"/> holds, whatever the rows'
+        /// width: 4, so that each batch is still drawn from more rows than it takes.
+        /// </summary>
+        public const int ShuffleBufferMinimumBatches = 4;
 
         /// <summary>Default <see cref="MlpOptionsBase.CheckpointEveryEpochs"/>: 1.</summary>
         public const int CheckpointEveryEpochs = 1;
@@ -417,12 +422,13 @@ public abstract class MlpOptionsBase
     public MlpDataLoading DataLoading { get; set; } = Defaults.DataLoading;
 
     /// <summary>
-    /// Rows the shuffle buffer holds while streaming, at least 1: each mini-batch takes random rows of the buffer and
+    /// Rows the shuffle buffer holds while streaming, at least <see cref="BatchSize"/>: each mini-batch takes random rows of the buffer and
     /// the next rows read take their place, so a larger buffer mixes better and costs more memory. Where the data can
     /// give its rows in random order (a binary <c>.idv</c> file, a cached view) it is also asked to. A buffer holding
     /// every row shuffles exactly as training in memory does. Default <c>null</c>, automatic: as many rows as fit in
     /// <see cref="Defaults.ShuffleBufferMegabytes"/> (64) MB, or <see cref="Defaults.ShuffledViewBufferMegabytes"/> (16)
-    /// MB when the view gives its rows in random order itself, and at least one batch. Unused in memory.
+    /// MB when the view gives its rows in random order itself, and at least <see cref="Defaults.ShuffleBufferMinimumBatches"/>
+    /// (4) batches. Unused in memory.
     /// </summary>
     public int? ShuffleBufferSize { get; set; }
 
@@ -433,6 +439,7 @@ public abstract class MlpOptionsBase
     internal int ResolveShuffleBufferSize(double bytesPerRow, bool viewShuffles)
     {
         var megabytes = viewShuffles ? Defaults.ShuffledViewBufferMegabytes : Defaults.ShuffleBufferMegabytes;
-        return ShuffleBufferSize ?? (int)Math.Max(BatchSize, Math.Min(int.MaxValue, megabytes * (double)(1 << 20) / Math.Max(1, bytesPerRow)));
+        var fitting = Math.Min(int.MaxValue, megabytes * (double)(1 << 20) / Math.Max(1, bytesPerRow));
+        return ShuffleBufferSize ?? (int)Math.Min(int.MaxValue, Math.Max((long)Defaults.ShuffleBufferMinimumBatches * BatchSize, fitting));
     }
 }

@@ -92,8 +92,9 @@ internal static class MlpOptionsValidator
             throw Invalid(nameof(o.LbfgsHistorySize), o.LbfgsHistorySize, "[1, 1000]");
         if (o.CheckpointPath is not null && string.IsNullOrWhiteSpace(o.CheckpointPath))
             throw Invalid(nameof(o.CheckpointPath), o.CheckpointPath, "a file path, or null for no checkpoints");
-        if (o.ShuffleBufferSize is < 1)
-            throw Invalid(nameof(o.ShuffleBufferSize), o.ShuffleBufferSize, "at least 1, or null for automatic");
+        // A buffer smaller than a batch would silently shrink every batch to the buffer.
+        if (o.ShuffleBufferSize is { } buffer && buffer < Math.Max(1, o.BatchSize))
+            throw Invalid(nameof(o.ShuffleBufferSize), buffer, $"at least BatchSize ({o.BatchSize}), or null for automatic");
         if (o.CheckpointEveryEpochs is < 1 or > MaxEpochs)
             throw Invalid(nameof(o.CheckpointEveryEpochs), o.CheckpointEveryEpochs, $"[1, {MaxEpochs}]");
         if (o.Optimizer == MlpOptimizer.Lbfgs)

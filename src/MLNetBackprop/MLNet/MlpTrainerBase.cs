@@ -170,7 +170,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         if (initialNetwork is not null)
             CheckSameArchitecture(initialNetwork.Layout, layout);
         channel.Info($"Training an MLP {string.Join("-", layout.Widths)} " +
-            $"on {train.RowCount} {train.Describe()}{(validation is null ? "" : $", validating on {validation.RowCount}")}, for up to {epochs} epochs" +
+            $"on {train.RowCount} {train.Describe(_options.Shuffle)}{(validation is null ? "" : $", validating on {validation.RowCount}")}, for up to {epochs} epochs" +
             $"{(initialNetwork is null ? "" : ", starting from the given model")}.");
         ReportModelSize(channel, layout);
         var run = new TrainingRunOptions

@@ -4,10 +4,10 @@ namespace MLNetBackprop.MLNet;
 /// A 64-bit FNV-1a hash of rows, a 32-bit word at a time, built as they stream past: how a checkpoint of a streamed run
 /// recognises its data without holding it.
 /// </summary>
-internal sealed class RowFingerprint
+internal sealed class RowFingerprint(ulong start = 14695981039346656037UL)
 {
-    /// <summary>The hash so far.</summary>
-    public ulong Value { get; private set; } = 14695981039346656037UL;
+    /// <summary>The hash so far (FNV-1a's offset basis, or the given start).</summary>
+    public ulong Value { get; private set; } = start;
 
     /// <summary>Adds a row: its non-zero features, target and weight.</summary>
     public void Add(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, float target, float weight)

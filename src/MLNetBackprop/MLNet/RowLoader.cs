@@ -39,7 +39,8 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
         {
             if (!auto)
                 throw new InvalidOperationException(TooLargeMessage(stream.Description, estimate: null, total), e);
-            channel.Info($"DataLoading Auto: the {stream.Description} rows ran out of memory while being read, so they are streamed.");
+            channel.Warning($"DataLoading Auto: the {stream.Description} rows ran out of memory while being read, so they are streamed. " +
+                "This choice depends on the memory free at the time, so another run may choose otherwise; set DataLoading to fix it.");
             return null;
         }
         if (read.Rows is null)
@@ -74,8 +75,7 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
             return rows;
         var (all, _, _, _, reader) = StreamSummary.Measure(validation, classCount);
         ReportSkippedRows(reader, validation.Description);
-        if (all.Rows == 0)
-            throw new InvalidOperationException(NoRowsMessage(reader, validation.Description));
+        CheckUsable(all, reader, validation.Description);
         return TrainingRows.Streamed(validation, all, sparse, 1);
     }
 
@@ -108,13 +108,15 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
         var heldOutBudget = selection is null ? 0 : (long)(MemoryBudget.Total * HeldOutInMemoryShare);
         var (all, kept, heldOut, heldOutRows, reader) = StreamSummary.Measure(train with { Selection = selection, Side = RowSide.All }, classCount, heldOutBudget);
         ReportSkippedRows(reader, train.Description);
-        if (all.Rows == 0)
-            throw new InvalidOperationException(NoRowsMessage(reader, train.Description));
+        CheckUsable(all, reader, train.Description);
         var sparse = all.IsSparse;
         var bufferRows = ShuffleBufferRows(all, train.FeatureCount, train.CanShuffle);
+        var order = options.Shuffle
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"through a shuffle buffer of {Math.Min(bufferRows, all.Rows):N0} rows{(train.CanShuffle && bufferRows < all.Rows ? " from a cursor in random order" : "")}")
+            : "in order";
         channel.Info(string.Create(CultureInfo.InvariantCulture,
-            $"Streaming the {train.Description} data: {all.Rows:N0} rows read in a first pass; each epoch reads them again through a " +
-            $"shuffle buffer of {Math.Min(bufferRows, all.Rows):N0} rows{(train.CanShuffle ? " from a cursor in random order" : "")}."));
+            $"Streaming the {train.Description} data: {all.Rows:N0} rows read in a first pass; each epoch reads them again {order}."));
         if (validation is not null)
             return (TrainingRows.Streamed(train, all, sparse, bufferRows), ReadValidation(validation, sparse));
         var fraction = options.ResolveValidationFraction((int)Math.Min(int.MaxValue, all.Rows), sparse);
@@ -128,6 +130,8 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
         }
         if (fraction == 0)
             return (TrainingRows.Streamed(train, all, sparse, bufferRows), null);
+        CheckUsable(kept, reader, train.Description);
+        CheckUsable(heldOut, reader, "held-out validation");
         var split = train with { Selection = selection };
         var trainRows = TrainingRows.Streamed(split with { Side = RowSide.Training }, kept, sparse, bufferRows);
         if (heldOutRows is not null && heldOutRows.PeakBytes(sparse) <= heldOutBudget)
@@ -153,6 +157,16 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
     {
         var featureBytes = rows.IsSparse ? rows.NonZeros / (double)rows.Rows * (sizeof(float) + sizeof(int)) : featureCount * (double)sizeof(float);
         return options.ResolveShuffleBufferSize(featureBytes + 2 * sizeof(float), viewShuffles);
+    }
+
+    // Streamed rows are never all in memory for the engine to check, so the first pass's figures are checked here.
+    private void CheckUsable(StreamSummary rows, CursorRowReader reader, string which)
+    {
+        if (rows.Rows == 0)
+            throw new InvalidOperationException(NoRowsMessage(reader, which));
+        if (!(rows.Labels.WeightSum > 0))
+            throw new InvalidOperationException(
+                $"All example weights of the {which} rows are zero (column '{options.ExampleWeightColumnName}'); nothing can be learned.");
     }
 
     private void ReportSkippedRows(CursorRowReader read, string which)

@@ -53,14 +53,21 @@ internal sealed class TrainingRows
     /// <summary>The engine's source of these rows.</summary>
     public IRowSource ToRowSource() => Set is { } set
         ? new InMemoryRowSource(set)
-        : new StreamedRowSource(_stream!, _summary!.Rows, IsSparse, _summary.Fingerprint, _shuffleBufferRows);
+        : new StreamedRowSource(_stream!, _summary!.Rows, IsSparse, _stream!.Labels.Fingerprint(_summary.Fingerprint), _shuffleBufferRows);
 
-    /// <summary>How the rows are held, for the log: storage, density and size, since they decide training's speed and memory.</summary>
-    public string Describe()
+    /// <summary>
+    /// How the rows are held, for the log: storage, density and size, since they decide training's speed and memory;
+    /// for streamed rows that are <paramref name="shuffled"/>, the buffer they are mixed through.
+    /// </summary>
+    public string Describe(bool shuffled)
     {
         if (_stream is not null)
-            return string.Create(CultureInfo.InvariantCulture,
-                $"{(IsSparse ? "sparse" : "dense")} rows streamed ({_summary!.Density:P2} non-zero) through a shuffle buffer of {_shuffleBufferRows:N0} rows");
+        {
+            var order = shuffled
+                ? string.Create(CultureInfo.InvariantCulture, $"through a shuffle buffer of {Math.Min(_shuffleBufferRows, RowCount):N0} rows")
+                : "in the data's order";
+            return string.Create(CultureInfo.InvariantCulture, $"{(IsSparse ? "sparse" : "dense")} rows streamed ({_summary!.Density:P2} non-zero) {order}");
+        }
         return Set!.SparseFeatures is { } sparse
             ? string.Create(CultureInfo.InvariantCulture,
                 $"sparse rows ({sparse.Density:P2} non-zero, {sparse.NonZeroCount / (double)Set.RowCount:F0} per row, {sparse.ByteCount / (double)(1 << 20):F1} MB)")

@@ -271,6 +271,24 @@ public class StreamingTrainingTests : IDisposable
         Assert.Contains("Example weight column 'Weight' has the value -1 in row 237 of the training data", error.Message);
     }
 
+    [Fact]
+    public void Streamed_rows_whose_example_weights_are_all_zero_fail_before_training()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = ConformanceRow.Generate(100, 4, 1);
+        foreach (var row in rows)
+            row.Weight = 0;
+        var pipeline = TrainerUnderTest.Regression.Pipeline(ml, o =>
+        {
+            o.ExampleWeightColumnName = nameof(ConformanceRow.Weight);
+            o.DataLoading = MlpDataLoading.Streaming;
+        });
+
+        var error = Assert.Throws<InvalidOperationException>(() => pipeline.Fit(ConformanceRow.View(ml, rows, 4)));
+
+        Assert.Contains("All example weights of the training rows are zero (column 'Weight')", error.Message);
+    }
+
     [Theory]
     [InlineData("InMemory")]
     [InlineData("Streaming")]
@@ -331,6 +349,32 @@ public class StreamingTrainingTests : IDisposable
         Assert.Equal(8, epochs[^1]);
         AssertSameParameters(uninterrupted, resumed);
         Assert.False(File.Exists(checkpoint), "a completed run removes its checkpoint");
+    }
+
+    [Fact]
+    public void A_streamed_runs_checkpoint_is_refused_by_a_run_with_other_class_weights()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ConformanceRow.View(ml, ConformanceRow.Generate(300, 4, 1), 4);
+        var checkpoint = Path.Combine(_folder, "weighted.ckpt");
+        using var cancel = new CancellationTokenSource();
+        ITransformer Fit(float[] classWeights, IProgress<MlpEpochReport>? progress = null) => TrainerUnderTest.Multiclass.Pipeline(ml, o =>
+        {
+            o.DataLoading = MlpDataLoading.Streaming;
+            o.NumberOfEpochs = 6;
+            o.Seed = 3;
+            o.CheckpointPath = checkpoint;
+            o.CancellationToken = cancel.Token;
+            o.Progress = progress;
+            ((MlpClassificationOptionsBase)o).ClassWeights = classWeights;
+        }).Fit(data);
+
+        Fit([1, 5, 1], new Synchronous<MlpEpochReport>(r => { if (r.Epoch == 2) cancel.Cancel(); }));
+        Assert.True(File.Exists(checkpoint));
+        cancel.TryReset();
+
+        var error = Assert.Throws<InvalidOperationException>(() => Fit([1, 1, 1]));
+        Assert.True(error.Message.Contains("data=", StringComparison.Ordinal), error.Message);
     }
 
     private sealed class Synchronous<T>(Action<T> report) : IProgress<T>

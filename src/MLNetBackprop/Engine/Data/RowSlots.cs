@@ -3,8 +3,8 @@ namespace MLNetBackprop.Engine.Data;
 /// <summary>
 /// A fixed number of row slots, each holding one row's features, target and weight, overwritten in place: the
 /// chunks a stream is read into and the shuffle buffer rows wait in. Dense slots are row-major in
-/// <see cref="DenseFeatures"/>; sparse slots keep each row's non-zeros in arrays of their own that grow to the largest
-/// row the slot has held and are then reused, so a buffer that has seen its rows allocates nothing more.
+/// <see cref="DenseFeatures"/>; sparse slots keep each row's non-zeros in arrays of their own, reused while the rows
+/// that land in them are of similar sizes (they grow with headroom, and shrink again after an outlier).
 /// </summary>
 internal sealed class RowSlots : ISparseRows
 {
@@ -132,12 +132,19 @@ internal sealed class RowSlots : ISparseRows
         _lengths![slot] = count;
     }
 
+    // Room for a row of `length` non-zeros. A slot grows with headroom, so rows of similar sizes reuse it; one left
+    // far larger than its row (after an outlier) is shrunk, so the slots together stay within a few times the rows
+    // they hold rather than drifting towards the largest row each slot has ever seen.
     private void Reserve(int slot, int length)
     {
-        if (_values![slot].Length >= length)
+        var capacity = _values![slot].Length;
+        if (capacity >= length && (capacity <= SmallSlot || capacity <= ShrinkRatio * length))
             return;
-        var size = Math.Max(length, 2 * _values[slot].Length);
+        var size = Math.Max(length + length / 2, Math.Min(SmallSlot, Width));
         _values[slot] = new float[size];
         _indices![slot] = new int[size];
     }
+
+    private const int SmallSlot = 64;
+    private const int ShrinkRatio = 4;
 }

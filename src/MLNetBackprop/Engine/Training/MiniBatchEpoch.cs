@@ -27,8 +27,11 @@ internal sealed class MiniBatchEpoch(IRowSource data, TrainingSettings settings,
         while (!cancellation.IsCancellationRequested)
         {
             var rows = pass.Next(out var weightSum);
+            if (rows == 0 && cancellation.IsCancellationRequested)
+                return null;
             if (rows == 0)
-                return cancellation.IsCancellationRequested ? null : lossSum / rowsCounted;
+                return rowsCounted > 0 ? lossSum / rowsCounted
+                    : throw new ArgumentException("Every batch of the epoch has example weights summing to zero; nothing can be learned.", "data");
             // A batch whose weights sum to zero holds no information: no update, and its rows do not count.
             if (!(weightSum > 0))
                 continue;

@@ -114,4 +114,19 @@ public class RowSlotsTests
         var error = Assert.Throws<ArgumentException>(() => slots.Set(0, [1, 2], [1], 0, 1));
         Assert.Contains("2 indices for 1 values", error.Message);
     }
+
+    [Fact]
+    public void A_sparse_slot_that_held_an_outlier_shrinks_back_for_ordinary_rows()
+    {
+        var slots = new RowSlots(1, 100_000, sparse: true);
+        var outlier = Enumerable.Range(0, 50_000).ToArray();
+        slots.Set(0, outlier, outlier.Select(i => 1f + i).ToArray(), 0, 1);
+        var afterOutlier = slots.ByteCount;
+
+        slots.Set(0, [3, 7], [1f, 2f], 0, 1);
+
+        Assert.True(slots.ByteCount < afterOutlier / 100, $"{slots.ByteCount} bytes after {afterOutlier}");
+        Assert.Equal([3, 7], slots.IndicesOf(0).ToArray());
+        Assert.Equal([1f, 2f], slots.ValuesOf(0).ToArray());
+    }
 }
