@@ -415,7 +415,8 @@ public abstract class MlpOptionsBase
     /// when the rows' estimated peak size while being read (their non-zeros as collected, plus the dense array they are
     /// laid out into) is at most <see cref="Defaults.AutomaticInMemoryShare"/> (half) of the memory .NET may use
     /// (<c>GCMemoryInfo.TotalAvailableMemoryBytes</c>, which counts container limits and <c>DOTNET_GCHeapHardLimit</c>),
-    /// streamed otherwise; the log says which, with the figures. While streaming, checkpoints are
+    /// streamed otherwise; a validation set given to <c>Fit</c> gets what the training rows leave of that half. The log
+    /// says which, with the figures. While streaming, checkpoints are
     /// taken and resumed at epoch boundaries, and <see cref="ValidationFraction"/> holds out each row by a hash of its
     /// row id (not stratified by class), so no second copy is needed.
     /// </summary>

@@ -24,12 +24,19 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
         return fraction > 0 ? HoldOut(rows.Set, fraction) : (rows, null);
     }
 
+    // Bytes of the rows already read into memory: Auto's share covers the training and validation rows together.
+    private long _inMemoryBytes;
+
     // The rows in memory, or null when Auto finds them too large and they are to be streamed.
     private TrainingRows? TryInMemory(CursorRowStream stream, bool? sparse)
     {
         var total = MemoryBudget.Total;
         var auto = options.DataLoading == MlpDataLoading.Auto;
-        var budget = auto ? (long)(total * MlpOptionsBase.Defaults.AutomaticInMemoryShare) : total;
+        var share = (long)(total * MlpOptionsBase.Defaults.AutomaticInMemoryShare);
+        var budget = auto ? Math.Max(0, share - _inMemoryBytes) : total;
+        var allowance = _inMemoryBytes == 0
+            ? $"half of the {MemoryBudget.Megabytes(total)} .NET may use"
+            : $"the {MemoryBudget.Megabytes(budget)} left of half of the {MemoryBudget.Megabytes(total)} .NET may use once the training rows are in memory";
         TrainingDataReader.Result read;
         try
         {
@@ -48,7 +55,7 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
             if (!auto)
                 throw new InvalidOperationException(TooLargeMessage(stream.Description, read.EstimatedBytes, total));
             channel.Info($"DataLoading Auto chose Streaming for the {stream.Description} rows: they would take about " +
-                $"{MemoryBudget.Megabytes(read.EstimatedBytes)} in memory, more than half of the {MemoryBudget.Megabytes(total)} .NET may use.");
+                $"{MemoryBudget.Megabytes(read.EstimatedBytes)} in memory, more than {allowance}.");
             return null;
         }
         ReportSkippedRows(read.Reader, stream.Description);
@@ -56,7 +63,8 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
             throw new InvalidOperationException(NoRowsMessage(read.Reader, stream.Description));
         if (auto)
             channel.Info($"DataLoading Auto chose InMemory for the {stream.Description} rows: they take about " +
-                $"{MemoryBudget.Megabytes(read.EstimatedBytes)}, within half of the {MemoryBudget.Megabytes(total)} .NET may use.");
+                $"{MemoryBudget.Megabytes(read.EstimatedBytes)}, within {allowance}.");
+        _inMemoryBytes += read.EstimatedBytes;
         return TrainingRows.InMemory(read.Rows, classCount);
     }
 

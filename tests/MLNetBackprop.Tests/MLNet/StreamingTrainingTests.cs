@@ -394,4 +394,20 @@ public class StreamingTrainingTests : IDisposable
         Assert.Matches(@"^DataLoading Auto chose InMemory for the training rows: they take about [\d,]+ MB, within half of the [\d,]+ MB \.NET may use\.$", line);
         Assert.DoesNotContain(log, m => m.StartsWith("Streaming the", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Auto_counts_the_training_rows_in_memory_against_the_budget_of_a_validation_set()
+    {
+        var (ml, log) = Logged();
+        var trainer = ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
+        {
+            LabelColumnName = "Label", HiddenLayerSizes = [8], NumberOfEpochs = 2, BatchSize = 16, Seed = 1, DataLoading = MlpDataLoading.Auto,
+        });
+        trainer.Fit(ml.Data.LoadFromEnumerable(SyntheticRows.TwoFeaturesOneInformative(200, 1)),
+            ml.Data.LoadFromEnumerable(SyntheticRows.TwoFeaturesOneInformative(100, 2)));
+
+        Assert.Contains(log, m => m.StartsWith("DataLoading Auto chose InMemory for the training rows", StringComparison.Ordinal));
+        var validation = Assert.Single(log, m => m.StartsWith("DataLoading Auto chose InMemory for the validation rows", StringComparison.Ordinal));
+        Assert.Matches(@"within the [\d,]+ MB left of half of the [\d,]+ MB \.NET may use once the training rows are in memory\.$", validation);
+    }
 }
