@@ -114,7 +114,9 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
         var candidate = validation is null ? options.ValidationFraction ?? MlpOptionsBase.Defaults.SparseValidationFraction : 0f;
         var selection = candidate > 0 ? new RowSelection(candidate, seed) : (RowSelection?)null;
         var heldOutBudget = selection is null ? 0 : (long)(MemoryBudget.Total * HeldOutInMemoryShare);
-        var (all, kept, heldOut, heldOutRows, reader) = StreamSummary.Measure(train with { Selection = selection, Side = RowSide.All }, classCount, heldOutBudget);
+        // The automatic fraction holds rows out of sparse rows only, so dense-looking rows need not be kept for it.
+        var (all, kept, heldOut, heldOutRows, reader) = StreamSummary.Measure(train with { Selection = selection, Side = RowSide.All }, classCount,
+            heldOutBudget, heldOutOnlyIfSparse: options.ValidationFraction is null);
         ReportSkippedRows(reader, train.Description);
         CheckUsable(all, reader, train.Description);
         var sparse = all.IsSparse;

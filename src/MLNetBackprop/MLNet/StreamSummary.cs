@@ -7,6 +7,9 @@ internal sealed class StreamSummary(int featureCount, int classCount)
 {
     private readonly RowFingerprint _fingerprint = new();
 
+    // Rows between looks at the density, for a hold-out that only sparse rows get.
+    private const int DensityCheckRows = 4096;
+
     /// <summary>Number of rows.</summary>
     public long Rows => Labels.Rows;
     /// <summary>Number of non-zero feature values.</summary>
@@ -31,10 +34,12 @@ internal sealed class StreamSummary(int featureCount, int classCount)
     /// <summary>
     /// Reads one pass of <paramref name="stream"/>: the summary of its rows, of those its selection keeps for training
     /// and of those it holds out, the held-out rows themselves while they take at most
-    /// <paramref name="heldOutBudgetBytes"/> (else null), and the reader (for its skip counts).
+    /// <paramref name="heldOutBudgetBytes"/> (else null), and the reader (for its skip counts). With
+    /// <paramref name="heldOutOnlyIfSparse"/> (a hold-out that only sparse rows get), the held-out rows are let go as
+    /// soon as the rows read look dense.
     /// </summary>
     public static (StreamSummary All, StreamSummary Training, StreamSummary HeldOut, RowCollector? HeldOutRows, CursorRowReader Reader) Measure(
-        CursorRowStream stream, int classCount, long heldOutBudgetBytes = 0)
+        CursorRowStream stream, int classCount, long heldOutBudgetBytes = 0, bool heldOutOnlyIfSparse = false)
     {
         var width = stream.FeatureCount;
         var (all, training, heldOut) = (new StreamSummary(width, classCount), new StreamSummary(width, classCount), new StreamSummary(width, classCount));
@@ -44,6 +49,8 @@ internal sealed class StreamSummary(int featureCount, int classCount)
         while (reader.ReadInto(row, 0))
         {
             all.Add(row, 0);
+            if (heldOutOnlyIfSparse && all.Rows % DensityCheckRows == 0 && !all.IsSparse)
+                heldOutRows = null;
             if (!reader.HeldOut)
             {
                 training.Add(row, 0);

@@ -313,6 +313,23 @@ public class StreamingTrainingTests : IDisposable
         Assert.Contains(log, m => m.StartsWith("Held out", StringComparison.Ordinal) && m.Contains("of 295 rows"));
     }
 
+    [Theory]
+    [InlineData("sparse")]
+    [InlineData("dense")]
+    public void The_automatic_validation_fraction_holds_sparse_streamed_rows_out_in_memory_and_dense_ones_not_at_all(string inputName)
+    {
+        var (ml, log) = Logged();
+        var input = FeatureInput.Named(inputName);
+        TrainerUnderTest.Multiclass.Pipeline(ml, o => o.DataLoading = MlpDataLoading.Streaming)
+            .Fit(input.View(ml, ConformanceRow.Generate(300, 4, 1), 4));
+
+        var heldOut = log.Where(m => m.StartsWith("Held out", StringComparison.Ordinal)).ToArray();
+        if (input.TrainsSparse)
+            Assert.Contains("chosen by a hash of their row id, and kept them in memory", Assert.Single(heldOut));
+        else
+            Assert.Empty(heldOut);
+    }
+
     // ---- A data source that fails mid-stream ----
 
     private static MlpRegressionTrainer.Options Resumable(string? checkpoint) => new()
