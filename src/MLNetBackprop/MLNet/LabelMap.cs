@@ -1,3 +1,4 @@
+using MLNetBackprop.Engine.Checkpoints;
 using MLNetBackprop.Engine.Data;
 
 namespace MLNetBackprop.MLNet;
@@ -27,8 +28,11 @@ internal sealed record LabelMap(float[]? ClassWeights, LabelScaling? Scaling)
     /// </summary>
     public ulong Fingerprint(ulong rows)
     {
-        var fingerprint = new RowFingerprint(rows);
-        fingerprint.Add([], ClassWeights ?? [], Scaling?.Mean ?? float.NaN, Scaling?.Scale ?? float.NaN);
+        var fingerprint = new DataFingerprint(rows);
+        fingerprint.Add((uint)(ClassWeights?.Length ?? 0));
+        fingerprint.Add(ClassWeights ?? []);
+        fingerprint.Add(Scaling?.Mean ?? float.NaN);
+        fingerprint.Add(Scaling?.Scale ?? float.NaN);
         return fingerprint.Value;
     }
 

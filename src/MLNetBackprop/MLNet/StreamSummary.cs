@@ -1,3 +1,4 @@
+using MLNetBackprop.Engine.Checkpoints;
 using MLNetBackprop.Engine.Data;
 
 namespace MLNetBackprop.MLNet;
@@ -5,7 +6,7 @@ namespace MLNetBackprop.MLNet;
 /// <summary>What a first pass learns of a stream's rows: their number, non-zeros, labels and fingerprint.</summary>
 internal sealed class StreamSummary(int featureCount, int classCount)
 {
-    private readonly RowFingerprint _fingerprint = new();
+    private readonly DataFingerprint _fingerprint = new();
 
     // Rows between looks at the density, for a hold-out that only sparse rows get.
     private const int DensityCheckRows = 4096;
@@ -28,7 +29,7 @@ internal sealed class StreamSummary(int featureCount, int classCount)
     {
         NonZeros += rows.StoredCount(slot);
         Labels.Add(rows.Targets[slot], rows.Weights[slot]);
-        _fingerprint.Add(rows.IndicesOf(slot), rows.ValuesOf(slot), rows.Targets[slot], rows.Weights[slot]);
+        _fingerprint.AddRow(rows.IndicesOf(slot), rows.ValuesOf(slot), rows.Targets[slot], rows.Weights[slot]);
     }
 
     /// <summary>

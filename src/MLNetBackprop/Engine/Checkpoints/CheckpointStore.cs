@@ -102,33 +102,23 @@ internal static class CheckpointStore
         return "same description";
     }
 
-    /// <summary>A 64-bit FNV-1a hash of the data's values, weights and shape (and sparse structure).</summary>
+    /// <summary>A <see cref="DataFingerprint"/> of the data's values, weights and shape (and sparse structure).</summary>
     public static ulong HashData(TrainingSet? data)
     {
-        var hash = 14695981039346656037UL;
+        var hash = new DataFingerprint();
         if (data is null)
-            return hash;
-        void Add(uint value)
-        {
-            for (var b = 0; b < 4; b++, value >>= 8)
-                hash = (hash ^ (value & 0xFF)) * 1099511628211UL;
-        }
-        Add((uint)data.FeatureCount);
+            return hash.Value;
+        hash.Add((uint)data.FeatureCount);
         if (data.SparseFeatures is { } sparse)
         {
-            Add(uint.MaxValue); // no dense set of any width starts with this, so the two storages never share a hash
-            foreach (var start in sparse.RowStarts)
-                Add((uint)start);
-            foreach (var index in sparse.Indices)
-                Add((uint)index);
+            hash.Add(uint.MaxValue); // no dense set of any width starts with this, so the two storages never share a hash
+            hash.Add(sparse.RowStarts);
+            hash.Add(sparse.Indices);
         }
-        foreach (var v in (ReadOnlySpan<float>)(data.SparseFeatures?.Values ?? data.Features))
-            Add(BitConverter.SingleToUInt32Bits(v));
-        foreach (var v in data.Targets)
-            Add(BitConverter.SingleToUInt32Bits(v));
+        hash.Add(data.SparseFeatures?.Values ?? data.Features);
+        hash.Add(data.Targets);
         if (data.Weights is { } weights)
-            foreach (var v in weights)
-                Add(BitConverter.SingleToUInt32Bits(v));
-        return hash;
+            hash.Add(weights);
+        return hash.Value;
     }
 }
