@@ -15,9 +15,6 @@ namespace MLNetBackprop.MLNet;
 /// </remarks>
 internal sealed class RowCollector
 {
-    // Rows read before deciding, from their density, whether to collect into a dense array of the view's row count.
-    private const int DecisionRows = 4096;
-
     private readonly int _featureCount;
     private readonly long? _expectedRows;
     private readonly long _budgetBytes;
@@ -45,7 +42,7 @@ internal sealed class RowCollector
     public int RowCount => _dense is null ? _rows.RowCount : _denseRows;
 
     /// <summary>Stored values over all cells.</summary>
-    public double Density => RowCount == 0 ? 0 : (_rows.NonZeroCount + _denseNonZeros) / ((double)RowCount * _featureCount);
+    public double Density => SparseRows.DensityOf(_rows.NonZeroCount + _denseNonZeros, RowCount, _featureCount);
 
     /// <summary>Adds the row in slot <paramref name="slot"/> of sparse <paramref name="rows"/>.</summary>
     public void Add(RowSlots rows, int slot)
@@ -56,7 +53,7 @@ internal sealed class RowCollector
             AddDense(rows.IndicesOf(slot), rows.ValuesOf(slot));
         _targets.Add(rows.Targets[slot]);
         _weights?.Add(rows.Weights[slot]);
-        if (_dense is null && _expectedRows is { } expected && RowCount == Math.Min(DecisionRows, expected))
+        if (_dense is null && _expectedRows is { } expected && RowCount == Math.Min(SparseRows.DensitySampleRows, expected))
             TryCollectDense(expected);
     }
 
@@ -69,7 +66,7 @@ internal sealed class RowCollector
     {
         var scale = readRows is { } read && _expectedRows is { } total && read > 0 ? Math.Max(1, total / (double)read) : 1;
         var rowBytes = RowCount * 2L * sizeof(float);
-        var keepSparse = sparse ?? Density < SparseRows.DensityThreshold;
+        var keepSparse = sparse ?? SparseRows.TrainsSparse(Density);
         // Dense rows of a view of known length would be read straight into their dense array.
         if (_dense is null && readRows is not null && _expectedRows is { } rows && !keepSparse && rows * _featureCount <= Array.MaxLength)
             return rows * (_featureCount * (long)sizeof(float) + 2 * sizeof(float));
@@ -85,7 +82,7 @@ internal sealed class RowCollector
     {
         var targets = _targets.ToArray();
         var weights = _weights?.ToArray();
-        var keepSparse = sparse ?? Density < SparseRows.DensityThreshold;
+        var keepSparse = sparse ?? SparseRows.TrainsSparse(Density);
         if (_dense is { } dense)
         {
             var cells = (int)((long)RowCount * _featureCount);
@@ -111,7 +108,7 @@ internal sealed class RowCollector
     private void TryCollectDense(long expectedRows)
     {
         var cells = expectedRows * _featureCount;
-        if (Density < SparseRows.DensityThreshold || cells > Array.MaxLength || cells * sizeof(float) + expectedRows * 8 > _budgetBytes)
+        if (SparseRows.TrainsSparse(Density) || cells > Array.MaxLength || cells * sizeof(float) + expectedRows * 8 > _budgetBytes)
             return;
         var dense = RowStoreAllocator.Allocate((int)cells);
         _denseRows = _rows.RowCount;

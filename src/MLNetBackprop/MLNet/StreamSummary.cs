@@ -8,9 +8,6 @@ internal sealed class StreamSummary(int featureCount, int classCount)
 {
     private readonly DataFingerprint _fingerprint = new();
 
-    // Rows between looks at the density, for a hold-out that only sparse rows get.
-    private const int DensityCheckRows = 4096;
-
     /// <summary>Number of rows.</summary>
     public long Rows => Labels.Rows;
     /// <summary>Number of non-zero feature values.</summary>
@@ -20,9 +17,9 @@ internal sealed class StreamSummary(int featureCount, int classCount)
     /// <summary>The rows' fingerprint.</summary>
     public ulong Fingerprint => _fingerprint.Value;
     /// <summary>Stored values over all cells.</summary>
-    public double Density => Rows == 0 ? 0 : NonZeros / ((double)Rows * featureCount);
+    public double Density => SparseRows.DensityOf(NonZeros, Rows, featureCount);
     /// <summary>Whether the rows are sparse enough to be trained on as sparse rows.</summary>
-    public bool IsSparse => Density < SparseRows.DensityThreshold;
+    public bool IsSparse => SparseRows.TrainsSparse(Density);
 
     /// <summary>Adds the row in slot <paramref name="slot"/> of sparse <paramref name="rows"/>.</summary>
     public void Add(RowSlots rows, int slot)
@@ -50,7 +47,7 @@ internal sealed class StreamSummary(int featureCount, int classCount)
         while (reader.ReadInto(row, 0))
         {
             all.Add(row, 0);
-            if (heldOutOnlyIfSparse && all.Rows % DensityCheckRows == 0 && !all.IsSparse)
+            if (heldOutOnlyIfSparse && all.Rows % SparseRows.DensitySampleRows == 0 && !all.IsSparse)
                 heldOutRows = null;
             if (!reader.HeldOut)
             {

@@ -16,9 +16,6 @@ internal static class TrainingDataReader
     /// </summary>
     public sealed record Result(TrainingSet? Rows, long EstimatedBytes, CursorRowReader Reader);
 
-    // Rows between checks of the budget; the estimate is projected from the rows read once there are this many.
-    private const int BudgetCheckRows = 4096;
-
     /// <summary>
     /// Reads the rows of <paramref name="stream"/> (every row, or its selection's side) with their labels mapped as it
     /// says. <paramref name="sparse"/> forces the storage (a validation set follows its training set's, so one batch
@@ -35,7 +32,8 @@ internal static class TrainingDataReader
         while (reader.ReadInto(row, 0))
         {
             rows.Add(row, 0);
-            if (budgetBytes is { } budget && rows.RowCount % BudgetCheckRows == 0)
+            // Once a sample's worth of rows is in, their size projected over the view's length is worth checking.
+            if (budgetBytes is { } budget && rows.RowCount % SparseRows.DensitySampleRows == 0)
             {
                 var projected = rows.PeakBytes(sparse, readRows: Math.Max(rows.RowCount, reader.Row));
                 if (projected > budget)

@@ -33,7 +33,7 @@ public sealed class FeatureInput
     public double Density => 1.0 / Spread;
 
     /// <summary>Whether training on this input holds its rows sparse: the density decides, not the kind of VBuffer.</summary>
-    public bool TrainsSparse => Density < SparseRows.DensityThreshold;
+    public bool TrainsSparse => SparseRows.TrainsSparse(Density);
 
     public static FeatureInput Dense { get; } = new("dense", 1, sparseVectors: false);
 

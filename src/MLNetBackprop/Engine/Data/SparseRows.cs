@@ -15,6 +15,18 @@ internal sealed class SparseRows : ISparseRows
     public const double DensityThreshold = 0.15;
 
     /// <summary>
+    /// Rows read before their density is taken to speak for the data: where readers decide how to collect rows that
+    /// are still arriving, and how often they look again.
+    /// </summary>
+    public const int DensitySampleRows = 4096;
+
+    /// <summary>Stored values over all cells of <paramref name="rows"/> rows of <paramref name="width"/> features, 0 for no rows.</summary>
+    public static double DensityOf(long nonZeros, long rows, int width) => rows == 0 ? 0 : nonZeros / ((double)rows * width);
+
+    /// <summary>Whether rows of <paramref name="density"/> are trained on as sparse rows (below <see cref="DensityThreshold"/>).</summary>
+    public static bool TrainsSparse(double density) => density < DensityThreshold;
+
+    /// <summary>
     /// Wraps the arrays without copying, after checking them: <paramref name="rowStarts"/> starts at 0, never
     /// decreases and ends at the number of values; every row's indices are strictly increasing and below
     /// <paramref name="width"/>.
@@ -51,7 +63,7 @@ internal sealed class SparseRows : ISparseRows
     /// <summary>Number of stored values.</summary>
     public int NonZeroCount => Values.Length;
     /// <summary>Stored values over all cells, in [0, 1].</summary>
-    public double Density => RowCount == 0 ? 0 : (double)NonZeroCount / ((double)RowCount * Width);
+    public double Density => DensityOf(NonZeroCount, RowCount, Width);
     /// <summary>Bytes the three arrays take.</summary>
     public long ByteCount => (long)NonZeroCount * (sizeof(float) + sizeof(int)) + (long)RowStarts.Length * sizeof(int);
 
