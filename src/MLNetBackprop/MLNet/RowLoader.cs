@@ -15,21 +15,22 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
     /// <summary>The training rows, and validation rows from <paramref name="validation"/> or held out of the training rows.</summary>
     public (TrainingRows Train, TrainingRows? Validation) Load(CursorRowStream train, CursorRowStream? validation)
     {
-        var rows = options.DataLoading == MlpDataLoading.Streaming ? null : TryInMemory(train, sparse: null);
-        if (rows is null)
+        if (TryInMemory(train, sparse: null) is not { } rows)
             return LoadStreamed(train, validation);
         if (validation is not null)
-            return (rows, ReadValidation(validation, rows.IsSparse));
-        var fraction = options.ResolveValidationFraction(rows.Set!.RowCount, rows.IsSparse);
-        return fraction > 0 ? HoldOut(rows.Set, fraction) : (rows, null);
+            return (TrainingRows.InMemory(rows, classCount), ReadValidation(validation, rows.IsSparse));
+        var fraction = options.ResolveValidationFraction(rows.RowCount, rows.IsSparse);
+        return fraction > 0 ? HoldOut(rows, fraction) : (TrainingRows.InMemory(rows, classCount), null);
     }
 
     // Bytes of the rows already read into memory: Auto's share covers the training and validation rows together.
     private long _inMemoryBytes;
 
-    // The rows in memory, or null when Auto finds them too large and they are to be streamed.
-    private TrainingRows? TryInMemory(CursorRowStream stream, bool? sparse)
+    // The rows in memory, or null when they are to be streamed: as DataLoading says, or when Auto finds them too large.
+    private TrainingSet? TryInMemory(CursorRowStream stream, bool? sparse)
     {
+        if (options.DataLoading == MlpDataLoading.Streaming)
+            return null;
         var total = MemoryBudget.Total;
         var auto = options.DataLoading == MlpDataLoading.Auto;
         var share = (long)(total * MlpOptionsBase.Defaults.AutomaticInMemoryShare);
@@ -65,7 +66,7 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
             channel.Info($"DataLoading Auto chose InMemory for the {stream.Description} rows: they take about " +
                 $"{MemoryBudget.Megabytes(read.EstimatedBytes)}, within {allowance}.");
         _inMemoryBytes += read.EstimatedBytes;
-        return TrainingRows.InMemory(read.Rows, classCount);
+        return read.Rows;
     }
 
     private static string TooLargeMessage(string which, long? estimate, long total) =>
@@ -78,9 +79,8 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
     {
         if (options.ValidationFraction > 0)
             channel.Warning($"ValidationFraction {options.ValidationFraction} is ignored: Fit was given a validation set.");
-        var rows = options.DataLoading == MlpDataLoading.Streaming ? null : TryInMemory(validation, sparse);
-        if (rows is not null)
-            return rows;
+        if (TryInMemory(validation, sparse) is { } rows)
+            return TrainingRows.InMemory(rows, classCount);
         var (all, _, _, _, reader) = StreamSummary.Measure(validation, classCount);
         ReportSkippedRows(reader, validation.Description);
         CheckUsable(all, reader, validation.Description);

@@ -32,10 +32,8 @@ internal sealed class TrainingRows
     public static TrainingRows Streamed(CursorRowStream stream, StreamSummary summary, bool sparse, int shuffleBufferRows)
         => new(null, stream, summary, summary.Labels, sparse, shuffleBufferRows);
 
-    /// <summary>The rows when they are held in memory, else null.</summary>
-    public TrainingSet? Set { get; }
-    /// <summary>Whether the rows are streamed.</summary>
-    public bool IsStreamed => _stream is not null;
+    // The rows when they are held in memory, else null.
+    private TrainingSet? Set { get; }
     /// <summary>Number of rows.</summary>
     public long RowCount => Set?.RowCount ?? _summary!.Rows;
     /// <summary>Number of features per row.</summary>
