@@ -4,7 +4,8 @@ namespace MLNetBackprop.Mpi;
 
 /// <summary>
 /// This process's place in an MPI job (<c>mpiexec -n 4 dotnet app.dll</c>) and the collective operations data-parallel
-/// training needs: an in-place allreduce-sum, a broadcast, a barrier and an abort, all over <c>MPI_COMM_WORLD</c>.
+/// training needs: an in-place allreduce-sum, a broadcast, a barrier and an abort, all over <c>MPI_COMM_WORLD</c>. Pass it
+/// as a trainer's <see cref="MlpOptionsBase.Cluster"/> to train on every rank's share of the data.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -21,7 +22,7 @@ namespace MLNetBackprop.Mpi;
 /// throws an <see cref="InvalidOperationException"/> naming the call.
 /// </para>
 /// </remarks>
-public sealed class MpiCluster : IDisposable
+public sealed class MpiCluster : ITrainingCluster, IDisposable
 {
     private static readonly Lock StartGate = new();
     private static MpiCluster? _live;

@@ -434,6 +434,30 @@ public abstract class MlpOptionsBase
     public int? ShuffleBufferSize { get; set; }
 
     /// <summary>
+    /// The processes training this model together (data parallelism), for example
+    /// <c>MLNetBackprop.Mpi.MpiCluster.Start()</c> under <c>mpiexec -n 4</c>. Every rank runs the same pipeline on the
+    /// same data view and reads its rows into memory; each global batch of <see cref="BatchSize"/> rows is split by row
+    /// position (row p goes to rank p mod Size), every rank computes the gradient of its rows, one allreduce sums them,
+    /// and every rank takes the same update, so each ends with the same model. Rank 0 alone reports progress and
+    /// writes <see cref="CheckpointPath"/> (on a file system every rank sees). A rank that fails aborts the whole job
+    /// with its error. Not combined with <see cref="DropoutRates"/> or <see cref="MlpDataLoading.Streaming"/>.
+    /// Default <c>null</c>: this process trains alone.
+    /// </summary>
+    public ITrainingCluster? Cluster { get; set; }
+
+    /// <summary>
+    /// The number of parts each global batch's gradient is summed from, in a fixed order: row p of the data belongs to
+    /// part p mod GradientShards, and part m is computed on rank m mod the cluster's size. The model depends on this
+    /// number, not on the number of ranks: with GradientShards 6, training on 1, 2, 3 or 6 ranks gives the same model
+    /// bit for bit. In [1, 1024] and a multiple of the cluster's size. Default <c>null</c>: the cluster's size (1
+    /// without one), the fastest choice.
+    /// </summary>
+    public int? GradientShards { get; set; }
+
+    /// <summary>The shard count training uses: <see cref="GradientShards"/>, or one per rank.</summary>
+    internal int ResolveGradientShards() => GradientShards ?? Cluster?.Size ?? 1;
+
+    /// <summary>
     /// The shuffle buffer's rows for rows of <paramref name="bytesPerRow"/> bytes from a view that can or cannot
     /// <paramref name="viewShuffles"/>.
     /// </summary>

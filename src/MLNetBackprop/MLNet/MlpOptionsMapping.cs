@@ -54,6 +54,7 @@ internal static class MlpOptionsMapping
             EpochsWithoutImprovement = options.EpochsWithoutImprovement,
             Shuffle = options.Shuffle,
             Seed = seed,
+            GradientShards = options.ResolveGradientShards(),
             SparseUpdate = ToEngine(options.SparseUpdate),
         };
 

@@ -95,6 +95,7 @@ internal static class MlpOptionsValidator
         // A buffer smaller than a batch would silently shrink every batch to the buffer.
         if (o.ShuffleBufferSize is { } buffer && buffer < Math.Max(1, o.BatchSize))
             throw Invalid(nameof(o.ShuffleBufferSize), buffer, $"at least BatchSize ({o.BatchSize}), or null for automatic");
+        ValidateCluster(o);
         if (o.CheckpointEveryEpochs is < 1 or > MaxEpochs)
             throw Invalid(nameof(o.CheckpointEveryEpochs), o.CheckpointEveryEpochs, $"[1, {MaxEpochs}]");
         if (o.Optimizer == MlpOptimizer.Lbfgs)
@@ -134,6 +135,21 @@ internal static class MlpOptionsValidator
 
     private const int MaxLayerWidth = 1 << 20;
     private const int MaxEpochs = 1_000_000;
+
+    // A cluster's ranks share every batch by row position, which needs the rows in memory and no dropout masks drawn
+    // row after row from one generator; the shards must divide among the ranks.
+    private static void ValidateCluster(MlpOptionsBase o)
+    {
+        if (o.GradientShards is { } shards && shards is < 1 or > 1024)
+            throw Invalid(nameof(o.GradientShards), shards, "[1, 1024], or null for one per rank");
+        var sharded = o.ResolveGradientShards() > 1;
+        if (o.Cluster is { } cluster && o.ResolveGradientShards() % cluster.Size != 0)
+            throw Invalid(nameof(o.GradientShards), o.ResolveGradientShards(), $"a multiple of the cluster's size ({cluster.Size})");
+        if (sharded && o.DataLoading == MlpDataLoading.Streaming)
+            throw new ArgumentException("Option DataLoading is Streaming, which a Cluster of several ranks (or GradientShards above 1) does not support yet; use InMemory or Auto.", nameof(o.DataLoading));
+        if (sharded && o.DropoutRates.Any(r => r > 0))
+            throw new ArgumentException("Option DropoutRates is set, which a Cluster of several ranks (or GradientShards above 1) does not support yet; train without dropout there.", nameof(o.DropoutRates));
+    }
 
     private static ArgumentException Invalid(string option, object value, string validRange)
         => new($"Option {option} is {FormatValue(value)}; it must be {(validRange.StartsWith('[') || validRange.StartsWith('(') ? "in " : "")}{validRange}.", option);

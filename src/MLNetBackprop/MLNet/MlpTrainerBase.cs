@@ -86,12 +86,31 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// On a <see cref="MlpOptionsBase.Cluster"/> of several ranks an error aborts the whole job with its message: the
+    /// other ranks would otherwise wait for this one forever.
+    /// </remarks>
     protected sealed override TModel TrainModelCore(TrainContext trainContext)
+    {
+        if (_options.Cluster is not { Size: > 1 } cluster)
+            return Train(trainContext);
+        try
+        {
+            return Train(trainContext);
+        }
+        catch (Exception e)
+        {
+            cluster.Abort(1, $"training failed: {e.GetType().Name}: {e.Message}");
+            throw; // Abort does not return
+        }
+    }
+
+    private TModel Train(TrainContext trainContext)
     {
         using var channel = Host.Start("Training MLP");
         var roles = trainContext.TrainingSet.Schema;
         var columns = new RowColumns(roles.Feature!.Value, roles.Label!.Value, roles.Weight, _labelKind);
-        var seed = _options.Seed ?? Host.Rand.Next();
+        var seed = AgreedSeed(_options.Seed ?? Host.Rand.Next());
         var classCount = ClassCount(columns.Label);
         var validation = trainContext.ValidationSet is { } validationSet ? ValidationStream(validationSet, columns.Label) : null;
         var loader = new RowLoader(channel, _options, classCount, stratify: _labelKind != LabelKind.Single, seed);
@@ -104,6 +123,16 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             initial = trainContext.InitialPredictor as TModel
                 ?? throw new ArgumentException($"The initial model is a {trainContext.InitialPredictor.GetType().Name}; warm start needs a {typeof(TModel).Name}.", "initialModel");
         return TrainModel(channel, new TrainingInputs(train, validationRows, columns.Label, classCount, seed, initial));
+    }
+
+    // Every rank trains with rank 0's seed, so that a seed drawn from an MLContext without one still agrees.
+    private int AgreedSeed(int seed)
+    {
+        if (_options.Cluster is not { Size: > 1 } cluster)
+            return seed;
+        var bytes = BitConverter.GetBytes(seed);
+        cluster.Broadcast(bytes, root: 0);
+        return BitConverter.ToInt32(bytes);
     }
 
     // The number of classes the label type has: 2 for a Boolean, the key count for a key, 0 for regression.
@@ -180,6 +209,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             Cancellation = _options.CancellationToken,
             CheckpointPath = _options.CheckpointPath,
             CheckpointInterval = _options.CheckpointEveryEpochs,
+            Collective = _options.Cluster is { } cluster ? new ClusterCollective(cluster) : null,
             OnEpoch = epoch =>
             {
                 var report = MlpEpochReport.FromEngine(epoch, epochs);

@@ -18,6 +18,15 @@ internal static class TrainingRuns
         return new TrainingSet(x, y, null, 2);
     }
 
+    // Rows whose class a linear rule of the first three features decides, with example weights in [0.5, 1.5].
+    public static TrainingSet Learnable(int rows, int width = 6, long seed = 11)
+    {
+        var x = TestData.Uniform(rows * width, -1, 1, seed);
+        var y = Enumerable.Range(0, rows)
+            .Select(r => x[r * width] + 0.5f * x[r * width + 1] - 0.7f * x[r * width + 2] > 0 ? 1f : 0f).ToArray();
+        return new TrainingSet(x, y, TestData.Uniform(rows, 0.5f, 1.5f, seed + 1), width);
+    }
+
     public static TrainingSettings Overfitting(int maxEpochs = 60, float tolerance = 0) => new()
     {
         HiddenLayerSizes = [64], Loss = LossKind.Logistic, LearningRate = 0.03f, L2 = 0, BatchSize = 8,

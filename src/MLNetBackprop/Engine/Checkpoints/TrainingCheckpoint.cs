@@ -1,5 +1,3 @@
-using System.Globalization;
-using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Randomness;
 using MLNetBackprop.Engine.RowSources;
@@ -17,18 +15,23 @@ internal sealed class TrainingCheckpoint
     private readonly int _interval;
     private readonly int _maxEpochs;
     private readonly string _description;
+    private readonly bool _writes;
 
-    private TrainingCheckpoint(string path, IRowSource data, TrainingSettings settings, TrainingRunOptions run)
+    private TrainingCheckpoint(string path, IRowSource data, TrainingSettings settings, TrainingRunOptions run, bool writes)
     {
         _path = path;
+        _writes = writes;
         _interval = run.CheckpointInterval;
         _maxEpochs = settings.MaxEpochs;
-        _description = DescribeRun(data, settings, run);
+        _description = RunDescription.Of(data, settings, run);
     }
 
-    /// <summary>The run's checkpoint, or null when <paramref name="run"/> asks for none.</summary>
-    public static TrainingCheckpoint? For(IRowSource data, TrainingSettings settings, TrainingRunOptions run)
-        => run.CheckpointPath is { } path ? new TrainingCheckpoint(path, data, settings, run) : null;
+    /// <summary>
+    /// The run's checkpoint, or null when <paramref name="run"/> asks for none. Without <paramref name="writes"/> it is
+    /// only read (the ranks of a job but rank 0).
+    /// </summary>
+    public static TrainingCheckpoint? For(IRowSource data, TrainingSettings settings, TrainingRunOptions run, bool writes = true)
+        => run.CheckpointPath is { } path ? new TrainingCheckpoint(path, data, settings, run, writes) : null;
 
     /// <summary>Restores <paramref name="state"/> from the file if there is one; false if there is none.</summary>
     /// <exception cref="InvalidOperationException">The file belongs to another run, or is damaged.</exception>
@@ -40,34 +43,15 @@ internal sealed class TrainingCheckpoint
     /// </summary>
     public void SaveAfter(int epoch, TrainingState state)
     {
-        if (epoch < _maxEpochs && epoch % _interval == 0)
+        if (_writes && epoch < _maxEpochs && epoch % _interval == 0)
             CheckpointStore.Write(_path, _description, writer => Write(writer, state));
     }
 
     /// <summary>Deletes the file once the run has finished.</summary>
-    public void Delete() => CheckpointStore.Delete(_path);
-
-    // Everything that must match for a checkpoint to be resumed: every setting, the data and the warm start.
-    private static string DescribeRun(IRowSource data, TrainingSettings settings, TrainingRunOptions run)
+    public void Delete()
     {
-        static string Format(object? value) => value switch
-        {
-            float f => f.ToString("R", CultureInfo.InvariantCulture),
-            Array a => "[" + string.Join(",", a.Cast<object>().Select(Format)) + "]",
-            _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null",
-        };
-        var items = typeof(TrainingSettings).GetProperties()
-            .OrderBy(p => p.Name, StringComparer.Ordinal)
-            .Select(p => $"{p.Name}={Format(p.GetValue(settings))}")
-            .ToList();
-        items.Add($"rows={data.RowCount}x{data.FeatureCount}");
-        // How rows are mixed decides the batches: a stream through a smaller buffer draws them differently, and keeps
-        // no row order for the checkpoint to restore.
-        items.Add($"mixing={(data is StreamedRowSource { HoldsEveryRow: false } stream ? $"a buffer of {stream.ShuffleBufferRows} rows" : "every row")}");
-        items.Add($"data={data.Fingerprint:x16}");
-        items.Add($"validation={(run.Validation is { } validation ? validation.Fingerprint.ToString("x16", CultureInfo.InvariantCulture) : "none")}");
-        items.Add($"warm start={(run.InitialParameters is { } p ? CheckpointStore.HashData(new TrainingSet(p, new float[p.Length], null, 1)).ToString("x16", CultureInfo.InvariantCulture) : "none")}");
-        return string.Join("; ", items);
+        if (_writes)
+            CheckpointStore.Delete(_path);
     }
 
     private void Write(BinaryWriter writer, TrainingState state)

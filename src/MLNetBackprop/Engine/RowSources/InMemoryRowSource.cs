@@ -48,6 +48,9 @@ internal sealed class InMemoryRowSource(TrainingSet set) : IRowSource
         return new Pass(Set, workspace, _inOrder);
     }
 
+    /// <summary>Starts a pass over the rows <paramref name="rows"/> (indices into the set), in that order.</summary>
+    public IRowPass StartRows(BatchWorkspace workspace, int[] rows) => new Pass(Set, workspace, rows);
+
     // Batches of consecutive entries of the order.
     private sealed class Pass(TrainingSet set, BatchWorkspace workspace, int[] order) : IRowPass
     {

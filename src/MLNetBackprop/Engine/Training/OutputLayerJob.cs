@@ -50,6 +50,21 @@ internal sealed unsafe class OutputLayerJob : IKernelJob
             InputGradient(parameters, workspace, 0, rows);
             return 0;
         }
+        Span<double> total = stackalloc double[1];
+        RunRowLocal(parameters, workspace, rows, loss, huberDelta, weights, weightSum, [0, rows], total);
+        return total[0] / weightSum;
+    }
+
+    /// <summary>
+    /// The row-local part alone for the first <paramref name="rows"/> rows after a forward pass, each row's loss
+    /// gradient scaled by 1/<paramref name="weightSum"/> (which may cover rows of other processes): leaves ∂loss/∂Z of the
+    /// output layer and (below a hidden layer) of the top hidden layer in the workspace, and writes into
+    /// <paramref name="lossSums"/>[k] the sum of wᵣ·lᵣ, in row order, over rows <paramref name="bounds"/>[k] to
+    /// <paramref name="bounds"/>[k + 1].
+    /// </summary>
+    public static void RunRowLocal(ReadOnlySpan<float> parameters, BatchWorkspace workspace, int rows, LossKind loss,
+        float huberDelta, ReadOnlySpan<float> weights, double weightSum, ReadOnlySpan<int> bounds, Span<double> lossSums)
+    {
         var job = _perThread ??= new OutputLayerJob();
         if (job._rowLosses.Length < rows)
             job._rowLosses = new double[rows];
@@ -73,14 +88,17 @@ internal sealed unsafe class OutputLayerJob : IKernelJob
                 job._workspace = null!;
             }
         }
-        double total = 0;
         var losses = job._rowLosses;
-        for (var r = 0; r < rows; r++)
+        for (var k = 0; k + 1 < bounds.Length; k++)
         {
-            var w = weights.IsEmpty ? 1.0 : weights[r];
-            total += w * losses[r];
+            double total = 0;
+            for (var r = bounds[k]; r < bounds[k + 1]; r++)
+            {
+                var w = weights.IsEmpty ? 1.0 : weights[r];
+                total += w * losses[r];
+            }
+            lossSums[k] = total;
         }
-        return total / weightSum;
     }
 
     /// <inheritdoc/>

@@ -25,7 +25,10 @@ internal static class SettingsValidator
         if (data is InMemoryRowSource rows)
             ValidateData(rows.Set, settings);
         if (run is not null)
+        {
             ValidateRun(data, settings, run);
+            ValidateSharding(data, settings, run);
+        }
     }
 
     private static void ValidateRun(IRowSource data, TrainingSettings s, TrainingRunOptions run)
@@ -92,6 +95,23 @@ internal static class SettingsValidator
                 throw Bad(nameof(s.DropoutRates), $"contains {rate}; every dropout rate must be in [0, 1)");
         if (s.LbfgsHistorySize < 1)
             throw Bad(nameof(s.LbfgsHistorySize), $"is {s.LbfgsHistorySize}; it must be at least 1");
+        if (s.GradientShards < 1)
+            throw Bad(nameof(s.GradientShards), $"is {s.GradientShards}; it must be at least 1");
+    }
+
+    // A sharded run draws the row order of rows held in memory and computes no dropout masks (they are drawn from
+    // the run's generator row after row, which ranks holding other rows cannot follow).
+    private static void ValidateSharding(IRowSource data, TrainingSettings s, TrainingRunOptions run)
+    {
+        var ranks = run.Collective?.Size ?? 1;
+        if (s.GradientShards % ranks != 0)
+            throw Bad(nameof(s.GradientShards), $"is {s.GradientShards}, which {ranks} ranks cannot share; use a multiple of {ranks}");
+        if (s.GradientShards == 1)
+            return;
+        if (data is not InMemoryRowSource)
+            throw new ArgumentException("Training on several ranks or gradient shards needs its rows in memory; streamed rows are not supported there yet.", nameof(data));
+        if (s.DropoutRates.Any(r => r > 0))
+            throw Bad(nameof(s.DropoutRates), "is not supported with several ranks or gradient shards yet; train without dropout (or on one rank)");
     }
 
     private static void ValidateData(TrainingSet data, TrainingSettings s)

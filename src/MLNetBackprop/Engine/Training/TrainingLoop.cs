@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MLNetBackprop.Engine.Checkpoints;
+using MLNetBackprop.Engine.Collective;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Optimizers;
 using MLNetBackprop.Engine.Randomness;
@@ -21,6 +22,8 @@ internal sealed class TrainingLoop
     private readonly TrainingState _state;
     private readonly WholeSetPass _wholeSet;
     private readonly MiniBatchEpoch? _miniBatches;
+    private readonly ShardedBatchEpoch? _shardedBatches;
+    private readonly ShardPlan _plan;
     private readonly TrainingCheckpoint? _checkpoint;
 
     /// <summary>Sets up a run that starts from <paramref name="parameters"/> and draws from <paramref name="random"/>.</summary>
@@ -35,18 +38,27 @@ internal sealed class TrainingLoop
         var lbfgs = settings.Optimizer == OptimizerKind.Lbfgs;
         // L-BFGS passes over the whole set, so it takes larger chunks than a mini-batch.
         var capacity = (int)Math.Min(lbfgs ? Math.Max(settings.BatchSize, 1024) : settings.BatchSize, data.RowCount);
+        _plan = new ShardPlan(run.Collective, settings.GradientShards);
+        // A sharded run updates every parameter: a lazy region would need the features of every rank's rows.
         var workspace = new BatchWorkspace(layout, capacity, dropout,
-            compactFirstLayerGradient: data.IsSparse && !lbfgs && settings.SparseUpdate == SparseUpdate.Lazy);
+            compactFirstLayerGradient: data.IsSparse && !lbfgs && settings.SparseUpdate == SparseUpdate.Lazy && !_plan.IsSharded);
         _wholeSet = new WholeSetPass(data, settings, layout, workspace);
-        if (!lbfgs)
+        if (!lbfgs && _plan.IsSharded)
+            _shardedBatches = new ShardedBatchEpoch((InMemoryRowSource)data, settings, layout, workspace, _plan, run.Cancellation);
+        else if (!lbfgs)
             _miniBatches = new MiniBatchEpoch(data, settings, layout, workspace, dropout is not null, run.Cancellation);
+        LbfgsOptimizer.Objective objective = _plan.IsSharded
+            ? new ShardedObjective((InMemoryRowSource)data, settings, layout, workspace, _plan).LossAndGradient
+            : _wholeSet.LossAndGradient;
         var higherIsBetter = run.Validation is not null && settings.StoppingMetric == StoppingMetric.Accuracy;
         _state = new TrainingState(parameters, random, data.OrderLength,
             lbfgs ? null : MiniBatchOptimizer.Create(settings, layout.ParameterCount),
-            lbfgs ? new LbfgsOptimizer(layout.ParameterCount, settings.LbfgsHistorySize, _wholeSet.LossAndGradient) : null,
+            lbfgs ? new LbfgsOptimizer(layout.ParameterCount, settings.LbfgsHistorySize, objective) : null,
             new LearningRateSchedule(settings, higherIsBetter), new ImprovementTracker(settings.Tolerance, higherIsBetter),
             keepBest: run.Validation is not null);
-        _checkpoint = TrainingCheckpoint.For(data, settings, run);
+        _checkpoint = TrainingCheckpoint.For(data, settings, run, writes: _plan.IsRoot);
+        if (run.Collective is { Size: > 1 } collective)
+            RunAgreement.CheckSameRun(collective, RunDescription.Of(data, settings, run));
     }
 
     /// <summary>Trains epoch by epoch until a stopping rule, the epoch limit or cancellation ends the run.</summary>
@@ -66,7 +78,8 @@ internal sealed class TrainingLoop
             var stop = StopAfter(epoch, converged);
             if (stop is null)
                 _checkpoint?.SaveAfter(epoch, _state);
-            _run.OnEpoch?.Invoke(report);
+            if (_plan.IsRoot)
+                _run.OnEpoch?.Invoke(report);
             if (stop is { } reason)
                 return Finish(reason);
         }
@@ -76,7 +89,10 @@ internal sealed class TrainingLoop
     // The first epoch to run and the time already spent: after the checkpoint's epochs when there is one.
     private (int FirstEpoch, TimeSpan ElapsedBefore) Resume()
     {
-        if (_checkpoint is null || !_checkpoint.TryResume(_state))
+        var resumed = _checkpoint is not null && _checkpoint.TryResume(_state);
+        if (_run.Collective is { Size: > 1 } collective && _checkpoint is not null)
+            RunAgreement.CheckSameResume(collective, resumed ? _state.History.Count : 0, _run.CheckpointPath!);
+        if (!resumed)
             return (1, TimeSpan.Zero);
         var history = _state.History;
         return (history.Count + 1, history.Count > 0 ? history[^1].Elapsed : TimeSpan.Zero);
@@ -87,13 +103,15 @@ internal sealed class TrainingLoop
     {
         if (_state.Lbfgs is { } lbfgs)
             return LbfgsEpoch(lbfgs, epoch, rate);
-        return _miniBatches!.Run(_state, epoch, rate) is { } loss ? (loss, false) : null;
+        var loss = _shardedBatches is not null ? _shardedBatches.Run(_state, epoch, rate) : _miniBatches!.Run(_state, epoch, rate);
+        return loss is { } value ? (value, false) : null;
     }
 
     // One L-BFGS iteration over the whole set counts as an epoch.
     private (double Loss, bool Converged)? LbfgsEpoch(LbfgsOptimizer lbfgs, int epoch, float rate)
     {
-        if (_run.Cancellation.IsCancellationRequested)
+        var cancelled = _run.Cancellation.IsCancellationRequested;
+        if (_run.Collective is { Size: > 1 } collective ? RunAgreement.Any(collective, cancelled) : cancelled)
             return null;
         var (loss, converged) = lbfgs.Iterate(_state.Parameters);
         if (!double.IsFinite(loss))

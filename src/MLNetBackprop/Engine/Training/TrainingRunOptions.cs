@@ -1,3 +1,4 @@
+using MLNetBackprop.Engine.Collective;
 using MLNetBackprop.Engine.RowSources;
 
 namespace MLNetBackprop.Engine.Training;
@@ -43,4 +44,11 @@ internal sealed class TrainingRunOptions
 
     /// <summary>Epochs between checkpoints, at least 1. Default 1.</summary>
     public int CheckpointInterval { get; init; } = 1;
+
+    /// <summary>
+    /// The processes training together, each on its share of every batch (see <see cref="ShardPlan"/>); every rank
+    /// passes the same data and settings. Rank 0 alone writes the checkpoint, which every rank resumes from. Default
+    /// null: this process trains alone.
+    /// </summary>
+    public ICollective? Collective { get; init; }
 }

@@ -96,4 +96,9 @@ internal sealed class TrainingSettings
     public SparseUpdate SparseUpdate { get; init; } = SparseUpdate.Lazy;
     /// <summary>Number of correction pairs L-BFGS keeps. Default in <see cref="TrainingDefaults"/>.</summary>
     public int LbfgsHistorySize { get; init; } = TrainingDefaults.LbfgsHistorySize;
+    /// <summary>
+    /// Number of gradient shards each global batch is summed from (see <see cref="Collective.ShardPlan"/>), at least 1
+    /// and a multiple of the number of ranks. Default 1: the batch's gradient in one sum.
+    /// </summary>
+    public int GradientShards { get; init; } = 1;
 }

@@ -20,15 +20,6 @@ public class StreamedRowSourceTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    // Rows whose class a linear rule of the first three features decides, with example weights in [0.5, 1.5].
-    private static TrainingSet Learnable(int rows, int width = 6, long seed = 11)
-    {
-        var x = TestData.Uniform(rows * width, -1, 1, seed);
-        var y = Enumerable.Range(0, rows)
-            .Select(r => x[r * width] + 0.5f * x[r * width + 1] - 0.7f * x[r * width + 2] > 0 ? 1f : 0f).ToArray();
-        return new TrainingSet(x, y, TestData.Uniform(rows, 0.5f, 1.5f, seed + 1), width);
-    }
-
     // Sparse rows at 5% density, classed by whether their first half outweighs their second, with example weights.
     private static TrainingSet SparseLearnable(int rows = 150, int width = 120)
     {

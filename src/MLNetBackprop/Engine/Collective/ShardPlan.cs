@@ -1,0 +1,52 @@
+namespace MLNetBackprop.Engine.Collective;
+
+/// <summary>
+/// How a run splits each global batch: into <see cref="Shards"/> gradient shards by row position (row p belongs to
+/// shard p mod <see cref="Shards"/>), and the shards among the ranks (shard m belongs to rank m mod <see cref="Size"/>,
+/// so row p to rank p mod <see cref="Size"/>). Each shard's gradient is computed whole on its rank, and the shards are
+/// summed in shard order on every rank, so the model depends on the shard count and not on the rank count.
+/// </summary>
+internal sealed class ShardPlan
+{
+    /// <summary>
+    /// A plan for <paramref name="shards"/> shards (a positive multiple of the rank count, as the settings' validation
+    /// ensures) over <paramref name="collective"/> (null: this process alone).
+    /// </summary>
+    public ShardPlan(ICollective? collective, int shards)
+    {
+        Collective = collective;
+        Rank = collective?.Rank ?? 0;
+        Size = collective?.Size ?? 1;
+        Shards = shards;
+    }
+
+    /// <summary>The job's collective, or null when this process trains alone.</summary>
+    public ICollective? Collective { get; }
+    /// <summary>This process's rank.</summary>
+    public int Rank { get; }
+    /// <summary>The number of ranks.</summary>
+    public int Size { get; }
+    /// <summary>The number of gradient shards of every global batch.</summary>
+    public int Shards { get; }
+
+    /// <summary>Whether batches are split at all; a single shard on a single rank trains as a plain run does.</summary>
+    public bool IsSharded => Shards > 1;
+
+    /// <summary>Whether this is rank 0, which writes checkpoints and reports progress.</summary>
+    public bool IsRoot => Rank == 0;
+
+    /// <summary>How many shards this rank computes.</summary>
+    public int LocalShardCount => Shards / Size;
+
+    /// <summary>The shard number of this rank's <paramref name="localShard"/>-th shard.</summary>
+    public int ShardAt(int localShard) => Rank + localShard * Size;
+
+    /// <summary>
+    /// This rank's index of the shard row <paramref name="position"/> belongs to, or -1 when another rank computes it.
+    /// </summary>
+    public int LocalShardOf(long position)
+    {
+        var shard = (int)(position % Shards);
+        return shard % Size == Rank ? shard / Size : -1;
+    }
+}
