@@ -9,14 +9,18 @@ using MLNetBackprop.Mpi;
 //   throw      rank 1 throws; the top level catches it and aborts the job (MpiCluster.Abort) while the others wait
 //   killself   rank 1 kills itself (SIGKILL) while the others wait in an allreduce
 //   restart    (one rank) a second Start while one is live, then a Start after Dispose: both must fail clearly
+//   train ...  an ML.NET pipeline trained on the job's ranks (TrainingProbe: its arguments, and "mismatch")
 // Exit code 0: the mode's checks passed; 1: a check failed (printed); 2: usage.
-if (args.Length != 1)
+if (args.Length == 0 || (args.Length != 1 && args[0] is not ("train" or "mismatch")))
 {
-    Console.Error.WriteLine("usage: MLNetBackprop.MpiProbe <size|allreduce|broadcast|throw|killself|restart>");
+    Console.Error.WriteLine("usage: MLNetBackprop.MpiProbe <size|allreduce|broadcast|throw|killself|restart|train ...|mismatch ...>");
     return 2;
 }
 
 using var cluster = MpiCluster.Start();
+// The trainer aborts the job itself when training fails on a rank.
+if (args[0] is "train" or "mismatch")
+    return TrainingProbe.Run(cluster, args) ? 0 : 1;
 try
 {
     var ok = args[0] switch

@@ -4,8 +4,9 @@ namespace MLNetBackprop.Tests.Mpi;
 
 /// <summary>
 /// MpiCluster over MPICH: each test runs the probe program as an mpiexec job of 1 to 3 ranks on this machine and checks
-/// what it printed and how it ended. One class, so the jobs run one at a time.
+/// what it printed and how it ended.
 /// </summary>
+[Collection(MpiJob.Collection)]
 public sealed class MpiClusterTests
 {
     [Fact]

@@ -12,16 +12,19 @@ internal static class MpiJob
         public override string ToString() => $"exit code {ExitCode} after {Elapsed.TotalSeconds:F1} s\nstdout:\n{Output}\nstderr:\n{Error}";
     }
 
+    /// <summary>The test collection of every class that runs jobs, so that one job runs at a time.</summary>
+    public const string Collection = "MPI jobs";
+
     /// <summary>How long a job may run before its whole process tree is killed and the test fails.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// Runs <c>mpiexec -launcher fork -n <paramref name="ranks"/> dotnet MLNetBackprop.MpiProbe.dll <paramref name="mode"/></c>.
+    /// Runs <c>mpiexec -launcher fork -n <paramref name="ranks"/> dotnet MLNetBackprop.MpiProbe.dll <paramref name="args"/></c>.
     /// <c>-launcher fork</c> starts every rank on this machine without ssh (CI containers have none; MPICH 4.0's hydra
     /// also forks for the local host by itself, so the flag only makes that explicit). Fails the test when mpiexec is
     /// missing: the MPI tests must run, and CI installs MPICH.
     /// </summary>
-    public static Result Run(int ranks, string mode)
+    public static Result Run(int ranks, params string[] args)
     {
         var start = new ProcessStartInfo(FindMpiexec())
         {
@@ -30,7 +33,7 @@ internal static class MpiJob
             RedirectStandardError = true,
         };
         foreach (var arg in (string[])["-launcher", "fork", "-n", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "dotnet", BuiltProgram.Locate("tests/MLNetBackprop.MpiProbe", "MLNetBackprop.MpiProbe"), mode])
+            "dotnet", BuiltProgram.Locate("tests/MLNetBackprop.MpiProbe", "MLNetBackprop.MpiProbe"), .. args])
             start.ArgumentList.Add(arg);
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
@@ -41,7 +44,7 @@ internal static class MpiJob
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            Assert.Fail($"mpiexec -n {ranks} MLNetBackprop.MpiProbe {mode} did not finish within {Timeout.TotalSeconds} s " +
+            Assert.Fail($"mpiexec -n {ranks} MLNetBackprop.MpiProbe {string.Join(' ', args)} did not finish within {Timeout.TotalSeconds} s " +
                 $"(killed)\nstdout:\n{output.Result}\nstderr:\n{error.Result}");
         }
         process.WaitForExit();   // the output streams are complete

@@ -1,0 +1,86 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNetBackprop;
+using MLNetBackprop.Mpi;
+
+/// <summary>
+/// The probe's training modes: an ML.NET pipeline on the repository's data trained with the job's cluster, the model
+/// identified by a hash of its scores on every row, printed by rank 0.
+/// </summary>
+internal static class TrainingProbe
+{
+    /// <summary>
+    /// <c>train &lt;data folder&gt; &lt;dense|sparse|lbfgs&gt; &lt;gradient shards&gt; [&lt;checkpoint&gt; [&lt;stop after epoch&gt;]]</c>:
+    /// trains and prints "scores HASH after N epochs"; <c>mismatch &lt;data folder&gt;</c>: rank 1 asks for another hidden
+    /// layer size (the job must abort, naming the difference).
+    /// </summary>
+    public static bool Run(MpiCluster cluster, string[] args)
+    {
+        var ml = new MLContext(seed: 1);
+        var folder = args[1];
+        var kind = args[0] == "mismatch" ? "dense" : args[2];
+        var shards = args[0] == "mismatch" ? cluster.Size : int.Parse(args[3], CultureInfo.InvariantCulture);
+        using var cancel = new CancellationTokenSource();
+        var stopAfter = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : int.MaxValue;
+        var options = new MlpMulticlassTrainer.Options
+        {
+            HiddenLayerSizes = [args[0] == "mismatch" && cluster.Rank == 1 ? 32 : 16],
+            NumberOfEpochs = 6,
+            BatchSize = 64,
+            Tolerance = 0,
+            Seed = 7,
+            Optimizer = kind == "lbfgs" ? MlpOptimizer.Lbfgs : MlpOptimizer.Adam,
+            Cluster = cluster,
+            GradientShards = shards,
+            CheckpointPath = args.Length > 4 ? args[4] : null,
+            CancellationToken = cancel.Token,
+            Progress = new Reporter(report =>
+            {
+                if (report.Epoch >= stopAfter)
+                    cancel.Cancel();
+            }),
+        };
+        var (data, pipeline) = kind == "sparse" ? Packages(ml, folder) : Digits(ml, folder);
+        var model = pipeline.Append(ml.MulticlassClassification.Trainers.Mlp(options)).Fit(data);
+        var scores = model.Transform(data).GetColumn<float[]>("Score").ToArray();
+        var epochs = ((MulticlassPredictionTransformer<MlpMulticlassModelParameters>)model.LastTransformer).Model.TrainingHistory.Count;
+        if (cluster.IsRoot)
+            Console.WriteLine($"scores {Hash(scores):x16} after {epochs} epochs");
+        return true;
+    }
+
+    private static (IDataView, IEstimator<ITransformer>) Digits(MLContext ml, string folder)
+    {
+        var data = ml.Data.LoadFromTextFile(Path.Combine(folder, "digits.csv"),
+            [new TextLoader.Column("Pixels", DataKind.Single, 0, 63), new TextLoader.Column("Digit", DataKind.Single, 64)],
+            separatorChar: ',', hasHeader: true);
+        return (data, ml.Transforms.Conversion.MapValueToKey("Label", "Digit")
+            .Append(ml.Transforms.NormalizeMinMax("Features", "Pixels")));
+    }
+
+    // Sparse rows: FeaturizeText's n-grams of the package summaries.
+    private static (IDataView, IEstimator<ITransformer>) Packages(MLContext ml, string folder)
+    {
+        var all = ml.Data.LoadFromTextFile(Path.Combine(folder, "debian-packages.tsv"),
+            [new TextLoader.Column("Section", DataKind.String, 1), new TextLoader.Column("Summary", DataKind.String, 2)],
+            separatorChar: '\t', hasHeader: true, allowQuoting: true);
+        return (ml.Data.TakeRows(all, 800), ml.Transforms.Conversion.MapValueToKey("Label", "Section")
+            .Append(ml.Transforms.Text.FeaturizeText("Features", "Summary")));
+    }
+
+    private static ulong Hash(float[][] rows)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var row in rows)
+            foreach (var value in row)
+                hash = (hash ^ (uint)BitConverter.SingleToInt32Bits(value)) * 1099511628211UL;
+        return hash;
+    }
+
+    // Progress reported synchronously on the training thread (System.Progress would post it elsewhere).
+    private sealed class Reporter(Action<MlpEpochReport> report) : IProgress<MlpEpochReport>
+    {
+        public void Report(MlpEpochReport value) => report(value);
+    }
+}
