@@ -440,7 +440,8 @@ public abstract class MlpOptionsBase
     /// position (row p goes to rank p mod Size), every rank computes the gradient of its rows, one allreduce sums them,
     /// and every rank takes the same update, so each ends with the same model. Rank 0 alone reports progress and
     /// writes <see cref="CheckpointPath"/> (on a file system every rank sees). A rank that fails aborts the whole job
-    /// with its error. Not combined with <see cref="DropoutRates"/> or <see cref="MlpDataLoading.Streaming"/>.
+    /// with its error. Dropout masks are drawn per row from its position, so any rank draws the same. Not combined with
+    /// <see cref="MlpDataLoading.Streaming"/>.
     /// Default <c>null</c>: this process trains alone.
     /// </summary>
     public ITrainingCluster? Cluster { get; set; }

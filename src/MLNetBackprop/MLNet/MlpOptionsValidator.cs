@@ -136,8 +136,8 @@ internal static class MlpOptionsValidator
     private const int MaxLayerWidth = 1 << 20;
     private const int MaxEpochs = 1_000_000;
 
-    // A cluster's ranks share every batch by row position, which needs the rows in memory and no dropout masks drawn
-    // row after row from one generator; the shards must divide among the ranks.
+    // A cluster's ranks share every batch by row position, which needs the rows in memory; the shards must divide
+    // among the ranks.
     private static void ValidateCluster(MlpOptionsBase o)
     {
         if (o.GradientShards is { } shards && shards is < 1 or > 1024)
@@ -147,8 +147,6 @@ internal static class MlpOptionsValidator
             throw Invalid(nameof(o.GradientShards), o.ResolveGradientShards(), $"a multiple of the cluster's size ({cluster.Size})");
         if (sharded && o.DataLoading == MlpDataLoading.Streaming)
             throw new ArgumentException("Option DataLoading is Streaming, which a Cluster of several ranks (or GradientShards above 1) does not support yet; use InMemory or Auto.", nameof(o.DataLoading));
-        if (sharded && o.DropoutRates.Any(r => r > 0))
-            throw new ArgumentException("Option DropoutRates is set, which a Cluster of several ranks (or GradientShards above 1) does not support yet; train without dropout there.", nameof(o.DropoutRates));
     }
 
     private static ArgumentException Invalid(string option, object value, string validRange)

@@ -56,7 +56,21 @@ public class OptionsValidationTests
         { "LearningRateSchedule", o => { o.Optimizer = MlpOptimizer.Lbfgs; o.LearningRateSchedule = MlpLearningRateSchedule.Cosine; }, "Lbfgs" },
         { "GradientClipNorm", o => { o.Optimizer = MlpOptimizer.Lbfgs; o.GradientClipNorm = 1; }, "Lbfgs" },
         { "WeightDecay", o => { o.Optimizer = MlpOptimizer.Lbfgs; o.WeightDecay = 0.1f; }, "Lbfgs" },
+        { "GradientShards", o => o.GradientShards = 0, "[1, 1024], or null for one per rank" },
+        { "GradientShards", o => { o.Cluster = new TwoRanks(); o.GradientShards = 3; }, "a multiple of the cluster's size (2)" },
+        { "DataLoading", o => { o.Cluster = new TwoRanks(); o.DataLoading = MlpDataLoading.Streaming; }, "does not support yet" },
     };
+
+    // A cluster that only tells its size: the options are refused before any collective call.
+    private sealed class TwoRanks : ITrainingCluster
+    {
+        public int Rank => 0;
+        public int Size => 2;
+        public void AllReduceSum(Span<float> values) => throw new InvalidOperationException("not started");
+        public void AllReduceSum(Span<double> values) => throw new InvalidOperationException("not started");
+        public void Broadcast(Span<byte> data, int root) => throw new InvalidOperationException("not started");
+        public void Abort(int errorCode, string message) => throw new InvalidOperationException(message);
+    }
 
     [Theory]
     [InlineData(MlpOptimizer.AdamW, null, 0.01f)]

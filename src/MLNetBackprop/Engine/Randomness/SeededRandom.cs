@@ -14,7 +14,10 @@ internal sealed class SeededRandom
     private ulong _s0, _s1, _s2, _s3;
 
     /// <summary>Creates a generator whose sequence is determined by <paramref name="seed"/>.</summary>
-    public SeededRandom(long seed)
+    public SeededRandom(long seed) => Reseed(seed);
+
+    /// <summary>Restarts the generator on the sequence <paramref name="seed"/> determines, as a new one would.</summary>
+    public void Reseed(long seed)
     {
         // SplitMix64 spreads any seed (0 included) over the full state; xoshiro must not start all-zero.
         var x = unchecked((ulong)seed);

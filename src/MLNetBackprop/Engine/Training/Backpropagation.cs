@@ -10,9 +10,12 @@ internal static class Backpropagation
     /// Runs the network over the first <paramref name="rows"/> gathered rows (<see cref="BatchWorkspace.Inputs"/>, or
     /// <see cref="BatchWorkspace.SparseInputs"/> when the batch is sparse). With a
     /// <paramref name="dropout"/> generator, hidden layers that have a dropout rate draw a fresh mask (row by row,
-    /// unit by unit) and pass their masked activations on; without one, dropout is inactive.
+    /// unit by unit) and pass their masked activations on; without one, dropout is inactive. With
+    /// <paramref name="rowKeys"/>, one per row, the generator restarts at each row from its key and the layer, so a
+    /// row's masks do not depend on the rows drawn before it (sharded training, where ranks hold different rows).
     /// </summary>
-    public static void Forward(ReadOnlySpan<float> parameters, BatchWorkspace workspace, int rows, SeededRandom? dropout = null)
+    public static void Forward(ReadOnlySpan<float> parameters, BatchWorkspace workspace, int rows, SeededRandom? dropout = null,
+        ReadOnlySpan<long> rowKeys = default)
     {
         var layout = workspace.Layout;
         workspace.DropoutApplied = dropout is not null;
@@ -32,7 +35,8 @@ internal static class Backpropagation
                 DenseLayer.ForwardActivated(layout, parameters, l, input, z, a, rows);
             if (!top && dropout is not null && workspace.Masks[l] is { } mask)
             {
-                ApplyDropout(a, mask.AsSpan(0, size), workspace.Dropped[l]!.AsSpan(0, size), workspace.DropoutRates[l], dropout);
+                ApplyDropout(a, mask.AsSpan(0, size), workspace.Dropped[l]!.AsSpan(0, size), workspace.DropoutRates[l], dropout,
+                    rowKeys, layout.Widths[l + 1], l);
                 input = workspace.Dropped[l];
             }
             else
@@ -41,11 +45,14 @@ internal static class Backpropagation
     }
 
     // Inverted dropout: each unit is kept with probability 1 − p and then scaled by 1/(1 − p).
-    private static void ApplyDropout(ReadOnlySpan<float> activations, Span<float> mask, Span<float> dropped, float rate, SeededRandom random)
+    private static void ApplyDropout(ReadOnlySpan<float> activations, Span<float> mask, Span<float> dropped, float rate, SeededRandom random,
+        ReadOnlySpan<long> rowKeys, int width, int layer)
     {
         var keep = 1f / (1f - rate);
         for (var i = 0; i < mask.Length; i++)
         {
+            if (!rowKeys.IsEmpty && i % width == 0)
+                random.Reseed(rowKeys[i / width] ^ ((layer + 1L) * unchecked((long)0x9E3779B97F4A7C15UL)));
             var m = random.NextFloat() < rate ? 0f : keep;
             mask[i] = m;
             dropped[i] = activations[i] * m;

@@ -99,8 +99,7 @@ internal static class SettingsValidator
             throw Bad(nameof(s.GradientShards), $"is {s.GradientShards}; it must be at least 1");
     }
 
-    // A sharded run draws the row order of rows held in memory and computes no dropout masks (they are drawn from
-    // the run's generator row after row, which ranks holding other rows cannot follow).
+    // A sharded run draws the row order of rows held in memory.
     private static void ValidateSharding(IRowSource data, TrainingSettings s, TrainingRunOptions run)
     {
         var ranks = run.Collective?.Size ?? 1;
@@ -110,8 +109,6 @@ internal static class SettingsValidator
             return;
         if (data is not InMemoryRowSource)
             throw new ArgumentException("Training on several ranks or gradient shards needs its rows in memory; streamed rows are not supported there yet.", nameof(data));
-        if (s.DropoutRates.Any(r => r > 0))
-            throw Bad(nameof(s.DropoutRates), "is not supported with several ranks or gradient shards yet; train without dropout (or on one rank)");
     }
 
     private static void ValidateData(TrainingSet data, TrainingSettings s)

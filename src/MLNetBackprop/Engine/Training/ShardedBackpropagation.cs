@@ -1,6 +1,7 @@
 using MLNetBackprop.Engine.Collective;
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Engine.Randomness;
 
 namespace MLNetBackprop.Engine.Training;
 
@@ -15,10 +16,12 @@ internal static class ShardedBackpropagation
     /// Runs the gathered rows, shard k being rows <paramref name="bounds"/>[k] to <paramref name="bounds"/>[k + 1], with
     /// the loss gradient of each row scaled by 1/<paramref name="weightSum"/> (the weight of the whole global batch).
     /// Leaves shard k's parameter gradient (no penalty) in <paramref name="reduction"/>'s slot k and its sum of
-    /// wᵣ·lᵣ in <paramref name="lossSums"/>[k].
+    /// wᵣ·lᵣ in <paramref name="lossSums"/>[k]. With a <paramref name="dropout"/> generator, each row's masks are
+    /// drawn from its key in <paramref name="rowKeys"/>.
     /// </summary>
     public static void LossAndGradients(ReadOnlySpan<float> parameters, BatchWorkspace workspace, ReadOnlySpan<int> bounds,
-        double weightSum, LossKind loss, float huberDelta, bool weighted, ShardReduction reduction, Span<double> lossSums)
+        double weightSum, LossKind loss, float huberDelta, bool weighted, ShardReduction reduction, Span<double> lossSums,
+        SeededRandom? dropout = null, ReadOnlySpan<long> rowKeys = default)
     {
         var rows = bounds[^1];
         var layout = workspace.Layout;
@@ -28,7 +31,7 @@ internal static class ShardedBackpropagation
         lossSums.Clear();
         if (rows == 0)
             return;
-        Backpropagation.Forward(parameters, workspace, rows);
+        Backpropagation.Forward(parameters, workspace, rows, dropout, rowKeys);
         var weights = weighted ? workspace.Weights.AsSpan(0, rows) : default;
         OutputLayerJob.RunRowLocal(parameters, workspace, rows, loss, huberDelta, weights, weightSum, bounds, lossSums);
         for (var layer = layout.LayerCount - 1; layer >= 0; layer--)

@@ -2,6 +2,7 @@ using MLNetBackprop.Engine.Collective;
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Randomness;
 using MLNetBackprop.Engine.RowSources;
 
 namespace MLNetBackprop.Engine.Training;
@@ -26,10 +27,12 @@ internal sealed class ShardedBatchEpoch
     private readonly int[] _rows;
     private readonly int[] _bounds;
     private readonly double[] _lossSums;
+    private readonly SeededRandom? _dropout;
+    private readonly long[] _rowKeys;
 
     /// <summary>Sets up epochs over <paramref name="data"/> with <paramref name="workspace"/>'s batches.</summary>
     public ShardedBatchEpoch(InMemoryRowSource data, TrainingSettings settings, NetworkLayout layout, BatchWorkspace workspace,
-        ShardPlan plan, CancellationToken cancellation)
+        ShardPlan plan, bool dropout, CancellationToken cancellation)
     {
         (_data, _settings, _layout, _workspace, _plan, _cancellation) = (data, settings, layout, workspace, plan, cancellation);
         _gradients = new ShardReduction(plan, layout.ParameterCount, scalarWidth: 2);
@@ -37,6 +40,8 @@ internal sealed class ShardedBatchEpoch
         _rows = new int[settings.BatchSize];
         _bounds = new int[plan.LocalShardCount + 1];
         _lossSums = new double[plan.LocalShardCount];
+        _dropout = dropout ? new SeededRandom(0) : null;
+        _rowKeys = dropout ? new long[settings.BatchSize] : [];
     }
 
     /// <summary>
@@ -73,6 +78,7 @@ internal sealed class ShardedBatchEpoch
     private (double? Loss, bool Cancelled) Update(TrainingState state, ReadOnlySpan<int> batch, int epoch, float rate, float decay)
     {
         GatherLocalRows(batch);
+        var rowKeys = DropoutKeys(state);
         var weighted = _data.HasWeights;
         var weightSum = weighted ? GlobalWeightSum() : batch.Length;
         var scalars = (Span<double>)stackalloc double[2];
@@ -85,7 +91,7 @@ internal sealed class ShardedBatchEpoch
             return (null, scalars[Cancelled] > 0);
         }
         ShardedBackpropagation.LossAndGradients(state.Parameters, _workspace, _bounds, weightSum, _settings.Loss,
-            _settings.HuberDelta, weighted, _gradients, _lossSums);
+            _settings.HuberDelta, weighted, _gradients, _lossSums, _dropout, rowKeys);
         _gradients.ClearScalars();
         for (var k = 0; k < _plan.LocalShardCount; k++)
             _gradients.Scalars(k)[LossSum] = _lossSums[k];
@@ -124,6 +130,19 @@ internal sealed class ShardedBatchEpoch
                 _rows[next[k]++] = position;
         if (_bounds[^1] > 0)
             _workspace.Gather(_data.Set, _rows.AsSpan(0, _bounds[^1]));
+    }
+
+    // With dropout, a key per gathered row from the run's generator (one draw per batch, the same on every rank) and
+    // the row's position, so its masks are the same whichever rank computes it.
+    private ReadOnlySpan<long> DropoutKeys(TrainingState state)
+    {
+        if (_dropout is null)
+            return default;
+        var batchKey = unchecked((long)state.Random.NextUInt64());
+        var rows = _bounds[^1];
+        for (var i = 0; i < rows; i++)
+            _rowKeys[i] = batchKey ^ (_rows[i] * unchecked((long)0xD6E8FEB86659FD93UL));
+        return _rowKeys.AsSpan(0, rows);
     }
 
     // The batch's weight, summed shard by shard in row order and then over the shards in shard order.

@@ -44,7 +44,7 @@ internal sealed class TrainingLoop
             compactFirstLayerGradient: data.IsSparse && !lbfgs && settings.SparseUpdate == SparseUpdate.Lazy && !_plan.IsSharded);
         _wholeSet = new WholeSetPass(data, settings, layout, workspace);
         if (!lbfgs && _plan.IsSharded)
-            _shardedBatches = new ShardedBatchEpoch((InMemoryRowSource)data, settings, layout, workspace, _plan, run.Cancellation);
+            _shardedBatches = new ShardedBatchEpoch((InMemoryRowSource)data, settings, layout, workspace, _plan, dropout is not null, run.Cancellation);
         else if (!lbfgs)
             _miniBatches = new MiniBatchEpoch(data, settings, layout, workspace, dropout is not null, run.Cancellation);
         LbfgsOptimizer.Objective objective = _plan.IsSharded

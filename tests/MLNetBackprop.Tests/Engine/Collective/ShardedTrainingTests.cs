@@ -12,8 +12,8 @@ namespace MLNetBackprop.Tests.Engine.Collective;
 /// <summary>
 /// Training split into gradient shards, on ranks that are threads of this process (the MPI tests run the same on
 /// processes): the model depends on the shard count and not on the number of ranks, bit for bit, for mini-batches
-/// and L-BFGS, dense and sparse rows, with example weights, validation, and a checkpoint resumed part-way; ranks that
-/// disagree fail at the start.
+/// and L-BFGS, dense and sparse rows, with dropout, example weights, validation, and a checkpoint resumed part-way;
+/// ranks that disagree fail at the start.
 /// </summary>
 public class ShardedTrainingTests : IDisposable
 {
@@ -50,10 +50,12 @@ public class ShardedTrainingTests : IDisposable
     [InlineData("dense", 6)]
     [InlineData("sparse", 2)]
     [InlineData("sparse", 3)]
+    [InlineData("dense with dropout", 2)]
+    [InlineData("dense with dropout", 3)]
     public void Six_gradient_shards_train_the_same_model_bit_for_bit_on_any_rank_count_that_divides_them(string storage, int ranks)
     {
-        var data = storage == "dense" ? Learnable(150) : Sparse();
-        var settings = MiniBatches(shards: 6);
+        var data = storage == "sparse" ? Sparse() : Learnable(150);
+        var settings = MiniBatches(shards: 6, dropout: storage.EndsWith("dropout", StringComparison.Ordinal) ? 0.2f : 0);
 
         var alone = NetworkTrainer.Train(data, settings);
         var together = OnRanks(ranks, data, settings);
@@ -162,15 +164,26 @@ public class ShardedTrainingTests : IDisposable
     }
 
     [Fact]
-    public void Dropout_and_shards_that_the_ranks_cannot_share_are_refused_with_the_setting_named()
+    public void Shards_that_the_ranks_cannot_share_are_refused_with_the_setting_named()
     {
         var data = new InMemoryRowSource(Learnable(150));
 
-        var dropout = Assert.Throws<ArgumentException>(() => NetworkTrainer.Train(data, MiniBatches(shards: 2, dropout: 0.2f), new TrainingRunOptions()));
         var uneven = Assert.Throws<AggregateException>(() => ThreadCollective.Run(2, c => NetworkTrainer.Train(data, MiniBatches(shards: 3), new TrainingRunOptions { Collective = c })));
 
-        Assert.Equal("DropoutRates", dropout.ParamName);
         Assert.Contains("GradientShards is 3, which 2 ranks cannot share", uneven.InnerException!.Message);
+    }
+
+    [Fact]
+    public void Dropout_with_shards_draws_each_rows_masks_from_its_position_and_still_regularizes()
+    {
+        var data = Learnable(150);
+
+        var without = NetworkTrainer.Train(data, MiniBatches(shards: 2));
+        var with = NetworkTrainer.Train(data, MiniBatches(shards: 2, dropout: 0.3f));
+        var again = OnRanks(2, data, MiniBatches(shards: 2, dropout: 0.3f));
+
+        Assert.NotEqual(ParameterBits(without), ParameterBits(with));
+        Assert.All(again, result => Assert.Equal(ParameterBits(with), ParameterBits(result)));
     }
 
     private static double Accuracy(TrainingResult result, TrainingSet test)
