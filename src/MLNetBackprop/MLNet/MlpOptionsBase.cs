@@ -438,7 +438,8 @@ public abstract class MlpOptionsBase
     /// <c>MLNetBackprop.Mpi.MpiCluster.Start()</c> under <c>mpiexec -n 4</c>. Every rank runs the same pipeline on the
     /// same data view and reads its rows into memory; each global batch of <see cref="BatchSize"/> rows is split by row
     /// position (row p goes to rank p mod Size), every rank computes the gradient of its rows, one allreduce sums them,
-    /// and every rank takes the same update, so each ends with the same model. Rank 0 alone reports progress and
+    /// and every rank takes the same update, so each ends with the same model. Validation rows are split the same way
+    /// and their metrics summed, so every rank stops early on the same epoch. Rank 0 alone reports progress and
     /// writes <see cref="CheckpointPath"/> (on a file system every rank sees). A rank that fails aborts the whole job
     /// with its error. Dropout masks are drawn per row from its position, so any rank draws the same. Not combined with
     /// <see cref="MlpDataLoading.Streaming"/>.

@@ -41,6 +41,14 @@ internal sealed class ShardPlan
     /// <summary>The shard number of this rank's <paramref name="localShard"/>-th shard.</summary>
     public int ShardAt(int localShard) => Rank + localShard * Size;
 
+    /// <summary>The positions, in order, of the rows of this rank's <paramref name="localShard"/>-th shard among <paramref name="rowCount"/> rows.</summary>
+    public int[] RowsOf(int localShard, int rowCount)
+    {
+        var shard = ShardAt(localShard);
+        var count = Math.Max(0, (rowCount - shard + Shards - 1) / Shards);
+        return Enumerable.Range(0, count).Select(i => shard + i * Shards).ToArray();
+    }
+
     /// <summary>
     /// This rank's index of the shard row <paramref name="position"/> belongs to, or -1 when another rank computes it.
     /// </summary>

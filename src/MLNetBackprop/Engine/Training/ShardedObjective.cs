@@ -26,13 +26,7 @@ internal sealed class ShardedObjective
     {
         (_data, _settings, _layout, _workspace, _plan) = (data, settings, layout, workspace, plan);
         _reduction = new ShardReduction(plan, layout.ParameterCount, scalarWidth: 2);
-        _shardRows = new int[plan.LocalShardCount][];
-        for (var k = 0; k < plan.LocalShardCount; k++)
-        {
-            var shard = plan.ShardAt(k);
-            var count = (data.Set.RowCount - shard + plan.Shards - 1) / plan.Shards;
-            _shardRows[k] = Enumerable.Range(0, Math.Max(count, 0)).Select(i => shard + i * plan.Shards).ToArray();
-        }
+        _shardRows = Enumerable.Range(0, plan.LocalShardCount).Select(k => plan.RowsOf(k, data.Set.RowCount)).ToArray();
     }
 
     /// <summary>

@@ -24,6 +24,8 @@ internal sealed class TrainingLoop
     private readonly MiniBatchEpoch? _miniBatches;
     private readonly ShardedBatchEpoch? _shardedBatches;
     private readonly ShardPlan _plan;
+    private readonly ShardedValidation? _shardedValidation;
+    private readonly BatchWorkspace _workspace;
     private readonly TrainingCheckpoint? _checkpoint;
 
     /// <summary>Sets up a run that starts from <paramref name="parameters"/> and draws from <paramref name="random"/>.</summary>
@@ -42,7 +44,10 @@ internal sealed class TrainingLoop
         // A sharded run updates every parameter: a lazy region would need the features of every rank's rows.
         var workspace = new BatchWorkspace(layout, capacity, dropout,
             compactFirstLayerGradient: data.IsSparse && !lbfgs && settings.SparseUpdate == SparseUpdate.Lazy && !_plan.IsSharded);
+        _workspace = workspace;
         _wholeSet = new WholeSetPass(data, settings, layout, workspace);
+        if (_plan.IsSharded && run.Validation is InMemoryRowSource validationRows)
+            _shardedValidation = new ShardedValidation(validationRows, _wholeSet, _plan);
         if (!lbfgs && _plan.IsSharded)
             _shardedBatches = new ShardedBatchEpoch((InMemoryRowSource)data, settings, layout, workspace, _plan, dropout is not null, run.Cancellation);
         else if (!lbfgs)
@@ -138,7 +143,9 @@ internal sealed class TrainingLoop
         var monitored = loss;
         if (_run.Validation is { } validation)
         {
-            var (validationLoss, accuracy) = _wholeSet.Evaluate(validation, _state.Parameters);
+            var (validationLoss, accuracy) = _shardedValidation is not null
+                ? _shardedValidation.Evaluate(_state.Parameters, _workspace)
+                : _wholeSet.Evaluate(validation, _state.Parameters);
             report = report with { ValidationLoss = validationLoss, ValidationAccuracy = accuracy };
             monitored = _s.StoppingMetric == StoppingMetric.Accuracy ? accuracy ?? double.NaN : validationLoss;
         }

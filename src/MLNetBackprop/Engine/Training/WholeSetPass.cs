@@ -47,10 +47,23 @@ internal sealed class WholeSetPass(IRowSource data, TrainingSettings settings, N
     /// </summary>
     public (double Loss, double? Accuracy) Evaluate(IRowSource set, float[] parameters)
     {
-        var weighted = set.HasWeights;
+        Span<double> sums = stackalloc double[EvaluationSums];
+        sums.Clear();
+        using (var pass = set.StartInOrder(workspace))
+            AddEvaluation(pass, set.HasWeights, parameters, sums);
+        return Metrics(sums);
+    }
+
+    /// <summary>How many sums <see cref="AddEvaluation"/> keeps: weighted loss, weight, weighted correct rows.</summary>
+    public const int EvaluationSums = 3;
+
+    /// <summary>
+    /// Adds to <paramref name="sums"/> the weighted loss, the weight and the weight of correctly classified rows of
+    /// the batches of <paramref name="pass"/>, batch by batch in its order.
+    /// </summary>
+    public void AddEvaluation(IRowPass pass, bool weighted, float[] parameters, Span<double> sums)
+    {
         var outputs = layout.OutputCount;
-        double lossSum = 0, weightTotal = 0, correct = 0;
-        using var pass = set.StartInOrder(workspace);
         while (pass.Next(out var weightSum) is var rows and > 0)
         {
             if (!(weightSum > 0))
@@ -61,16 +74,21 @@ internal sealed class WholeSetPass(IRowSource data, TrainingSettings settings, N
             var loss = Losses.Evaluate(settings.Loss, settings.HuberDelta, output, workspace.Targets.AsSpan(0, rows),
                 weighted ? workspace.Weights.AsSpan(0, rows) : default, outputs,
                 workspace.PreActivationGradient(layout.LayerCount - 1));
-            lossSum += loss * weightSum;
-            weightTotal += weightSum;
+            sums[0] += loss * weightSum;
+            sums[1] += weightSum;
             for (var r = 0; r < rows; r++)
                 if (IsCorrect(output.Slice(r * outputs, outputs), workspace.Targets[r]))
-                    correct += workspace.Weights[r];
+                    sums[2] += workspace.Weights[r];
         }
-        if (!(weightTotal > 0))
+    }
+
+    /// <summary>The mean loss and (for classification) the accuracy from <see cref="AddEvaluation"/>'s sums.</summary>
+    public (double Loss, double? Accuracy) Metrics(ReadOnlySpan<double> sums)
+    {
+        if (!(sums[1] > 0))
             return (double.NaN, null);
-        var accuracy = settings.Loss is LossKind.SoftmaxCrossEntropy or LossKind.Logistic ? correct / weightTotal : (double?)null;
-        return (lossSum / weightTotal, accuracy);
+        var accuracy = settings.Loss is LossKind.SoftmaxCrossEntropy or LossKind.Logistic ? sums[2] / sums[1] : (double?)null;
+        return (sums[0] / sums[1], accuracy);
     }
 
     private bool IsCorrect(ReadOnlySpan<float> output, float target)

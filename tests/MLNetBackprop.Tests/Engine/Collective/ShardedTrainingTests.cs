@@ -112,11 +112,13 @@ public class ShardedTrainingTests : IDisposable
         {
             HiddenLayerSizes = overfitting.HiddenLayerSizes, Loss = overfitting.Loss, LearningRate = overfitting.LearningRate,
             L2 = overfitting.L2, BatchSize = overfitting.BatchSize, MaxEpochs = overfitting.MaxEpochs, Tolerance = overfitting.Tolerance,
-            EpochsWithoutImprovement = overfitting.EpochsWithoutImprovement, Seed = overfitting.Seed, GradientShards = 2,
+            EpochsWithoutImprovement = overfitting.EpochsWithoutImprovement, Seed = overfitting.Seed, GradientShards = 6,
         };
 
         var alone = NetworkTrainer.Train(new InMemoryRowSource(train), settings, new TrainingRunOptions { Validation = validation });
-        var together = OnRanks(2, train, settings, c => new TrainingRunOptions { Collective = c, Validation = validation });
+        // Each rank evaluates the validation rows of its own shards; the sums agree.
+        var together = OnRanks(2, train, settings, c => new TrainingRunOptions { Collective = c, Validation = validation })
+            .Concat(OnRanks(3, train, settings, c => new TrainingRunOptions { Collective = c, Validation = validation }));
 
         Assert.Equal(StopReason.NoImprovement, alone.StopReason);
         Assert.All(together, result =>

@@ -1,0 +1,39 @@
+using MLNetBackprop.Engine.Collective;
+using MLNetBackprop.Engine.RowSources;
+
+namespace MLNetBackprop.Engine.Training;
+
+/// <summary>
+/// The validation metrics of a sharded run, each rank evaluating the validation rows of its own shards (row p in shard
+/// p mod the shard count, as for training) and every rank getting the same totals, summed in shard order.
+/// </summary>
+internal sealed class ShardedValidation
+{
+    private readonly InMemoryRowSource _set;
+    private readonly WholeSetPass _evaluator;
+    private readonly ShardPlan _plan;
+    private readonly ShardReduction _reduction;
+    private readonly int[][] _shardRows;
+
+    /// <summary>Sets up the evaluation of <paramref name="set"/> with <paramref name="evaluator"/>'s workspace.</summary>
+    public ShardedValidation(InMemoryRowSource set, WholeSetPass evaluator, ShardPlan plan)
+    {
+        (_set, _evaluator, _plan) = (set, evaluator, plan);
+        _reduction = new ShardReduction(plan, 0, WholeSetPass.EvaluationSums);
+        _shardRows = Enumerable.Range(0, plan.LocalShardCount).Select(k => plan.RowsOf(k, set.Set.RowCount)).ToArray();
+    }
+
+    /// <summary>Weighted mean data loss and, for classification, weighted accuracy over every rank's rows.</summary>
+    public (double Loss, double? Accuracy) Evaluate(float[] parameters, BatchWorkspace workspace)
+    {
+        _reduction.ClearScalars();
+        for (var k = 0; k < _plan.LocalShardCount; k++)
+        {
+            using var pass = _set.StartRows(workspace, _shardRows[k]);
+            _evaluator.AddEvaluation(pass, _set.HasWeights, parameters, _reduction.Scalars(k));
+        }
+        Span<double> totals = stackalloc double[WholeSetPass.EvaluationSums];
+        _reduction.SumScalars(totals);
+        return _evaluator.Metrics(totals);
+    }
+}
