@@ -41,6 +41,17 @@ internal sealed class CommandLine
         return value ?? throw new CliException($"option --{name} needs a value");
     }
 
+    /// <summary>Whether the bare flag <c>--name</c> was given; a value after it is a mistake.</summary>
+    public bool Flag(string name)
+    {
+        _read.Add(name);
+        if (!_options.TryGetValue(name, out var value))
+            return false;
+        if (value is not null)
+            throw new CliException($"option --{name} takes no value, not '{value}'");
+        return true;
+    }
+
     public string RequiredText(string name) => Text(name) ?? throw new CliException($"option --{name} is required");
 
     public int? Integer(string name) => Parse<int>(name, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null, "an integer");

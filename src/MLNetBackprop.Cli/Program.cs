@@ -1,5 +1,4 @@
 using System.Globalization;
-using MLNetBackprop;
 using MLNetBackprop.Cli;
 using Defaults = MLNetBackprop.MlpOptionsBase.Defaults;
 
@@ -16,17 +15,10 @@ try
         _ => throw new CliException($"unknown command '{args[0]}'; run with --help"),
     };
 }
-catch (CliException ex)
+catch (Exception ex) when (CliError.Describe(ex) is (string message, int exitCode))
 {
-    Console.Error.WriteLine($"error: {ex.Message}");
-    return 2;
-}
-catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or FormatException
-    or TrainingDivergedException or UnauthorizedAccessException)
-{
-    // Library errors already say what is wrong and how to fix it: one line, no stack trace.
-    Console.Error.WriteLine($"error: {ex.Message}");
-    return 1;
+    Console.Error.WriteLine(message);
+    return exitCode;
 }
 
 static int ParseSeed(string text) => int.TryParse(text, out var seed) ? seed : throw new CliException($"--seed must be an integer, not '{text}'");
@@ -51,6 +43,10 @@ static int Usage()
             --separator C          column separator (default: tab for .tsv, else comma)
             --seed N               split and initialisation seed (default {CliDefaults.Seed})
             --model FILE           where to save the model (default {CliDefaults.ModelPath})
+            --distributed          train one model on all the processes of an MPI job (mpiexec -n 4 mlnet-backprop train ... --distributed;
+                                   needs MPICH: apt-get install mpich); rank 0 alone prints and saves the model
+            --gradient-shards N    sum each batch's gradient from N parts (default: one per process); the model depends on N,
+                                   not on the number of processes, which must divide N: N on one process gives the same model
 
         mlnet-backprop predict --model FILE --data FILE [--output FILE] [--separator C]
             scores every row of the data file (which needs the feature columns, not the label) and writes

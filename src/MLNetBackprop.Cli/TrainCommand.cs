@@ -7,8 +7,18 @@ internal static class TrainCommand
 {
     public static int Run(CommandLine options)
     {
+        var request = ReadRequest(options);
+        var distributed = options.Flag("distributed");
+        options.RejectUnknown();
+        if (request.TestFraction is <= 0 or >= 1)
+            throw new CliException($"--test-fraction must be between 0 and 1, not {request.TestFraction}");
+        return distributed ? DistributedTraining.Run(request, Train) : Train(request);
+    }
+
+    private static TrainingRequest ReadRequest(CommandLine options)
+    {
         var table = CsvTable.Inspect(options.RequiredText("data"), Separator(options));
-        var request = new TrainingRequest(
+        return new TrainingRequest(
             table,
             options.RequiredText("label"),
             ParseTask(options.Text("task")),
@@ -24,11 +34,13 @@ internal static class TrainCommand
             Tolerance = options.Number("tolerance"),
             CheckpointPath = options.Text("checkpoint"),
             CheckpointEveryEpochs = options.Integer("checkpoint-every"),
+            GradientShards = options.Integer("gradient-shards"),
         };
-        options.RejectUnknown();
-        if (request.TestFraction is <= 0 or >= 1)
-            throw new CliException($"--test-fraction must be between 0 and 1, not {request.TestFraction}");
+    }
 
+    /// <summary>Trains; alone or on rank 0 prints the report (the other ranks hold the same model and stay quiet).</summary>
+    private static int Train(TrainingRequest request)
+    {
         var display = new ProgressDisplay();
         TrainingOutcome outcome;
         try
@@ -39,12 +51,18 @@ internal static class TrainCommand
         {
             display.Finish();
         }
+        if (request.IsRoot)
+            Report(outcome, request.ModelPath);
+        return 0;
+    }
+
+    private static void Report(TrainingOutcome outcome, string? modelPath)
+    {
         Console.WriteLine($"task: {outcome.Task.ToString().ToLowerInvariant()}{(outcome.Note is null ? "" : $" ({outcome.Note})")}; " +
             $"{outcome.TrainRows} training rows, {outcome.TestRows} test rows; trained in {outcome.Seconds:F2} s");
         foreach (var (name, value) in outcome.Metrics)
             Console.WriteLine($"  test {name,-16} {value,9:F4}");
-        Console.WriteLine($"model saved to {request.ModelPath}");
-        return 0;
+        Console.WriteLine($"model saved to {modelPath}");
     }
 
     internal static char? Separator(CommandLine options) => options.Text("separator") switch

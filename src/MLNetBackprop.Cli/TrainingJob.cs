@@ -7,7 +7,8 @@ namespace MLNetBackprop.Cli;
 /// <summary>
 /// Trains an MLP on a CSV file: every column but the label is a feature (numbers are min-max normalized, text is
 /// one-hot encoded), the rows are split into training and test sets, and the model is evaluated and saved.
-/// The saved model reads the raw columns and needs no label.
+/// The saved model reads the raw columns and needs no label. On a cluster every rank runs all of this (training is
+/// collective; the evaluation is cheap and the same everywhere) and rank 0 alone saves the model.
 /// </summary>
 internal static class TrainingJob
 {
@@ -30,7 +31,7 @@ internal static class TrainingJob
         var model = ScoringPipeline(ml, table, features, task, request, progress).Fit(split.TrainSet);
         var seconds = clock.Elapsed.TotalSeconds;
         var metrics = Evaluate(ml, task, model.Transform(split.TestSet));
-        if (request.ModelPath is { } path)
+        if (request.ModelPath is { } path && request.IsRoot)
             ml.Model.Save(model, data.Schema, path);
         var note = task == TaskKind.Binary ? $"positive class: '{LabelPreparation.PositiveValue(values)}'" : null;
         return new TrainingOutcome(task, CountRows(split.TrainSet), CountRows(split.TestSet), metrics, seconds, note);
@@ -68,6 +69,8 @@ internal static class TrainingJob
         options.Tolerance = request.Tolerance ?? options.Tolerance;
         options.CheckpointPath = request.CheckpointPath;
         options.CheckpointEveryEpochs = request.CheckpointEveryEpochs ?? options.CheckpointEveryEpochs;
+        options.GradientShards = request.GradientShards;
+        options.Cluster = request.Cluster;
         return options;
     }
 

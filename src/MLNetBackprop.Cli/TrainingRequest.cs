@@ -21,4 +21,11 @@ internal sealed record TrainingRequest(
     public string? CheckpointPath { get; init; }
     /// <summary>Epochs between checkpoints.</summary>
     public int? CheckpointEveryEpochs { get; init; }
+    /// <summary>The trainer's GradientShards: the model depends on it, not on the number of processes.</summary>
+    public int? GradientShards { get; init; }
+    /// <summary>The processes training together (<c>--distributed</c>), or null to train alone.</summary>
+    public ITrainingCluster? Cluster { get; init; }
+
+    /// <summary>Whether this process prints and writes files: alone, or rank 0 of the cluster (the others hold the same model).</summary>
+    public bool IsRoot => Cluster is not { Rank: > 0 };
 }

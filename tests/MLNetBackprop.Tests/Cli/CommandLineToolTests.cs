@@ -1,18 +1,23 @@
 using System.Globalization;
 using MLNetBackprop.Cli;
+using MLNetBackprop.Tests.Mpi;
 using MLNetBackprop.Tests.TestSupport;
 using Defaults = MLNetBackprop.MlpOptionsBase.Defaults;
 
 namespace MLNetBackprop.Tests.Cli;
 
 /// <summary>The command-line tool, run as a user runs it: its own process, real files, exit codes.</summary>
+[Collection(MLNetBackprop.Tests.Mpi.MpiJob.Collection)] // one of its tests runs an mpiexec job
 public class CommandLineToolTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("mlp-cli-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static BuiltProgram.Result Cli(params string[] args) => BuiltProgram.Run("src/MLNetBackprop.Cli", "mlnet-backprop", args);
+    private const string CliProject = "src/MLNetBackprop.Cli";
+    private const string CliAssembly = "mlnet-backprop";
+
+    private static BuiltProgram.Result Cli(params string[] args) => BuiltProgram.Run(CliProject, CliAssembly, args);
 
     private static string Data(string file) => Path.Combine(BuiltProgram.RepositoryRoot, "data", file);
 
@@ -46,6 +51,36 @@ public class CommandLineToolTests : IDisposable
     }
 
     [Fact]
+    public void Distributed_training_on_two_processes_prints_once_and_gives_the_one_process_model_with_the_same_shards()
+    {
+        string[] training = ["train", "--data", Data("iris.csv"), "--label", "Label", "--epochs", "30", "--batch-size", "32",
+            "--gradient-shards", "2"];
+        var alone = Path.Combine(_folder, "alone.zip");
+        var together = Path.Combine(_folder, "together.zip");
+
+        var single = Cli([.. training, "--model", alone]);
+        var job = MpiJob.Run(2, CliProject, CliAssembly, [.. training, "--model", together, "--distributed"], TimeSpan.FromSeconds(120));
+
+        Assert.True(single.ExitCode == 0, single.Output + single.Error);
+        Assert.True(job.ExitCode == 0, job.ToString());
+        Assert.True(File.Exists(together), job.ToString());
+        // Rank 0 alone prints; rank 1 says nothing at all.
+        var lines = job.Output.Split('\n');
+        Assert.Single(lines, l => l.StartsWith("epoch    1/30", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.StartsWith("model saved to", StringComparison.Ordinal));
+        Assert.True(job.Error.Length == 0, job.ToString());
+        // The saved zips hold their entries' write times, so the models are compared by what they predict.
+        Assert.Equal(Predictions(alone), Predictions(together));
+    }
+
+    private static string Predictions(string model)
+    {
+        var run = Cli("predict", "--model", model, "--data", Data("iris.csv"));
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        return run.Output;
+    }
+
+    [Fact]
     public void Help_shows_every_default_from_the_constants_that_set_it()
     {
         var run = Cli("--help");
@@ -64,6 +99,8 @@ public class CommandLineToolTests : IDisposable
         Assert.Contains($"(default {Text(Defaults.CheckpointEveryEpochs)})", Line("--checkpoint-every"));
         Assert.Contains($"(default {Text(CliDefaults.Seed)})", Line("--seed"));
         Assert.Contains($"(default {CliDefaults.ModelPath})", Line("--model"));
+        Assert.Contains("mpiexec -n 4 mlnet-backprop train ... --distributed", Line("--distributed"));
+        Assert.Contains("the model depends on N,", Line("--gradient-shards"));
     }
 
     [Theory]
@@ -72,6 +109,7 @@ public class CommandLineToolTests : IDisposable
     [InlineData("comma-separated list of integers", "train", "--data", "@iris.csv", "--label", "Label", "--hidden", "10,x")]
     [InlineData("unknown option --bogus", "train", "--data", "@iris.csv", "--label", "Label", "--bogus", "1")]
     [InlineData("LearningRate", "train", "--data", "@iris.csv", "--label", "Label", "--learning-rate", "50")]
+    [InlineData("takes no value", "train", "--data", "@iris.csv", "--label", "Label", "--distributed", "yes")]
     [InlineData("unknown command", "frobnicate")]
     public void Mistakes_give_one_clear_line_and_a_non_zero_exit_code(string expected, params string[] args)
     {
