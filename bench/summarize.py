@@ -183,6 +183,10 @@ def distributed_tables():
         print()
         print(f"2 ranks x 1 thread against 1 rank x 1 thread: {ratio:.2f}x (target >= 1.6x), best of {len(rounds)} interleaved rounds "
               f"of {two['epochs']} epochs, seconds per epoch the median of the epochs after the first.")
+    quiet = pick("QUIET")
+    if quiet:
+        print(f"Before each run the machine was at most {max(int(q['busy_pct']) for q in quiet)} % busy (over 1 s); waited "
+              f"{sum(int(q['waited_s']) for q in quiet)} s in all for it, {sum(q['waited_s'] != '0' for q in quiet)} of {len(quiet)} runs waited.")
     hashes = {r["params_sha256"] for r in runs if r["shards"] == "2"}
     losses = {r["loss"] for r in runs if r["shards"] == "2"}
     if hashes:
