@@ -14,7 +14,7 @@ import sys
 PARAMETERS = 784 * 128 + 128 + 128 * 10 + 10
 BATCH = 200
 # One rank, one thread, batch 200: the best 1 x 1 step of bench/run.sh distributed (docs/benchmarks.md).
-STEP_MS = float(sys.argv[1]) if len(sys.argv) > 1 else 0.83
+STEP_MS = float(sys.argv[1]) if len(sys.argv) > 1 else 0.82
 NETWORKS = (("10 Gbit/s, 25 us", 10e9 / 8, 25e-6), ("100 Gbit/s, 5 us", 100e9 / 8, 5e-6))
 RANKS = (2, 4, 8, 16, 32, 64)
 
