@@ -13,6 +13,9 @@ if [ "${BENCH_ONLY:-}" = sparse-density ]; then exec "$(dirname "$0")/sparse-den
 # bench/run.sh streaming (or BENCH_ONLY=streaming): only rows in memory against rows streamed from .idv, bench/streaming.sh.
 if [ "${1:-}" = streaming ]; then shift; exec "$(dirname "$0")/streaming.sh" "$@"; fi
 if [ "${BENCH_ONLY:-}" = streaming ]; then exec "$(dirname "$0")/streaming.sh" "$@"; fi
+# bench/run.sh distributed (or BENCH_ONLY=distributed): only 1 rank against 2 MPI ranks on workload W, bench/distributed.sh.
+if [ "${1:-}" = distributed ]; then shift; exec "$(dirname "$0")/distributed.sh" "$@"; fi
+if [ "${BENCH_ONLY:-}" = distributed ]; then exec "$(dirname "$0")/distributed.sh" "$@"; fi
 cd "$(dirname "$0")/.."
 PART="${BENCH_ONLY:-fashion}"
 if [ "${1:-}" = text ]; then PART=text; shift; fi

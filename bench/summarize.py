@@ -144,6 +144,62 @@ if pick("STREAM"):
     sys.exit(0)
 
 
+def distributed_tables():
+    """bench/run.sh distributed: 1 rank x 1 and 2 threads against 2 MPI ranks x 1 thread, and the model check."""
+    for l in lines:
+        if l.startswith(("DATE", "MACHINE", "COMMIT", "LOAD_AFTER")):
+            print(l)
+    runs = pick("DIST ")
+    key = lambda r: (r["ranks"], r["threads"], r["shards"])
+    configs = list(dict.fromkeys(key(r) for r in runs))
+    best = {c: min((r for r in runs if key(r) == c), key=lambda r: float(r["s_per_epoch"])) for c in configs}
+    base = best.get(("1", "1", "1"))
+    # Each round's own ratio against that round's 1 x 1 run: a busy spell that spans a round cancels out of it.
+    rounds = [[] for _ in pick("ROUND")]
+    index = -1
+    for l in lines:
+        if l.startswith("ROUND"):
+            index += 1
+        elif l.startswith("DIST ") and index >= 0:
+            rounds[index].append(fields(l))
+    print()
+    print("| ranks x threads | gradient shards | s/epoch, best | s/epoch, every round | vs 1 x 1, best | vs 1 x 1, per round | step ms | allreduce ms/step | compute ms/step | allreduce alone ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for c in configs:
+        b = best[c]
+        every = ", ".join(r["s_per_epoch"] for r in runs if key(r) == c)
+        paired = []
+        for found in rounds:
+            one = [r for r in found if key(r) == ("1", "1", "1")]
+            this = [r for r in found if key(r) == c]
+            if one and this:
+                paired.append(f"{float(one[0]['s_per_epoch']) / float(this[0]['s_per_epoch']):.2f}")
+        ratio = f"{float(base['s_per_epoch']) / float(b['s_per_epoch']):.2f}" if base else "?"
+        print(f"| {c[0]} x {c[1]} | {c[2]} | {b['s_per_epoch']} | {every} | {ratio} | {', '.join(paired)} | {b['step_ms']} "
+              f"| {b['allreduce_ms_per_step']} | {b['compute_ms_per_step']} | {b['allreduce_alone_ms']} |")
+    two = best.get(("2", "1", "2"))
+    if base and two:
+        ratio = float(base["s_per_epoch"]) / float(two["s_per_epoch"])
+        print()
+        print(f"2 ranks x 1 thread against 1 rank x 1 thread: {ratio:.2f}x (target >= 1.6x), best of {len(rounds)} interleaved rounds "
+              f"of {two['epochs']} epochs, seconds per epoch the median of the epochs after the first.")
+    quiet = pick("QUIET")
+    if quiet:
+        print(f"Before each run the machine was at most {max(int(q['busy_pct']) for q in quiet)} % busy (over 1 s); waited "
+              f"{sum(int(q['waited_s']) for q in quiet)} s in all for it, {sum(q['waited_s'] != '0' for q in quiet)} of {len(quiet)} runs waited.")
+    hashes = {r["params_sha256"] for r in runs if r["shards"] == "2"}
+    losses = {r["loss"] for r in runs if r["shards"] == "2"}
+    if hashes:
+        verdict = "same" if len(hashes) == 1 else "differs"
+        print(f"Model of 2 ranks against 1 rank with GradientShards 2: {verdict} (parameter SHA-256 prefix "
+              f"{', '.join(sorted(hashes))}; final training loss {', '.join(sorted(losses))}).")
+
+
+if pick("DIST "):
+    distributed_tables()
+    sys.exit(0)
+
+
 for l in lines:
     if l.startswith(("DATE", "MACHINE", "COMMIT", "PEERS", "LOAD_AFTER")):
         print(l)

@@ -12,6 +12,7 @@ using MLNetBackprop.Engine.Kernels;
 //   score  <data dir>
 //   text   <debian-packages.tsv> <mlp|sdca|lightgbm|featurize|dense-epoch> [rows, dense-epoch only]   (one system per process)
 //   streaming save <data dir> <out dir> <repeats, e.g. 1,4,16> | train <.idv> <inmemory|streaming|auto> <epochs> | read <.idv> <passes>
+//   distributed <data dir> <epochs> <threads> <mpi|none> [gradient shards]   (workload W as one rank of an MPI job, or alone)
 //   bdn    [BenchmarkDotNet arguments]
 var command = args.Length > 0 ? args[0] : "";
 switch (command)
@@ -47,12 +48,15 @@ switch (command)
         return TextBenchmark.Run(args[1], args[2]) ? 0 : 1;
     case "streaming":
         return StreamingBenchmark.Run(args[1..]);
+    case "distributed":
+        return DistributedBenchmark.Run(args[1..]);
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(KernelMicrobenchmarks).Assembly).Run(args[1..]);
         break;
     default:
         Console.Error.WriteLine("usage: train <dir> <hidden> <epochs> <threads|0> | machine | kernels <threads> [level] | versus-openblas <threads> | profile <dir> <hidden> <threads> | score <dir> | " +
-            $"text <tsv> <{TextBenchmark.Systems}|dense-epoch> [rows] | streaming save|train|read ... | bdn [args]");
+            $"text <tsv> <{TextBenchmark.Systems}|dense-epoch> [rows] | streaming save|train|read ... | " +
+            "distributed <dir> <epochs> <threads> <mpi|none> [shards] | bdn [args]");
         return 2;
 }
 return 0;
