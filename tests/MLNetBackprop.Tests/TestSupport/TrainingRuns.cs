@@ -40,5 +40,13 @@ internal static class TrainingRuns
         return ReferenceNetwork.MeanLoss(LossKind.Logistic, 1, outputs.Select(v => (double)v).ToArray(), set.Targets, null, 1);
     }
 
+    // The share of rows of a two-class set whose logit has the sign of their class.
+    public static double Accuracy(TrainingResult result, TrainingSet test)
+    {
+        var outputs = new float[test.RowCount];
+        result.Network.PredictBatch(test.Features, outputs, test.RowCount);
+        return outputs.Select((o, r) => o > 0 == test.Targets[r] > 0.5f ? 1.0 : 0).Average();
+    }
+
     public static int[] Bits(float[] p) => p.Select(BitConverter.SingleToInt32Bits).ToArray();
 }

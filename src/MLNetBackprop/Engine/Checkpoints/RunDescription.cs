@@ -27,7 +27,13 @@ internal static class RunDescription
         items.Add($"rows={data.RowCount}x{data.FeatureCount}");
         // How rows are mixed decides the batches: a stream through a smaller buffer draws them differently, and keeps
         // no row order for the checkpoint to restore.
-        items.Add($"mixing={(data is StreamedRowSource { HoldsEveryRow: false } stream ? $"a buffer of {stream.ShuffleBufferRows} rows" : "every row")}");
+        // A rank's share is mixed through a buffer of its own, whose size as asked is the same on every rank.
+        items.Add($"mixing={data switch
+        {
+            RankRows { Local: StreamedRowSource share } => $"each rank's rows through a buffer of {share.ShuffleBufferRowsAsked} rows",
+            StreamedRowSource { HoldsEveryRow: false } stream => $"a buffer of {stream.ShuffleBufferRows} rows",
+            _ => "every row",
+        }}");
         items.Add($"data={data.Fingerprint:x16}");
         items.Add($"validation={(run.Validation is { } validation ? validation.Fingerprint.ToString("x16", CultureInfo.InvariantCulture) : "none")}");
         items.Add($"warm start={(run.InitialParameters is { } p ? CheckpointStore.HashData(new TrainingSet(p, new float[p.Length], null, 1)).ToString("x16", CultureInfo.InvariantCulture) : "none")}");

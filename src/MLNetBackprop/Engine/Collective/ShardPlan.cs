@@ -1,10 +1,10 @@
 namespace MLNetBackprop.Engine.Collective;
 
 /// <summary>
-/// How a run splits each global batch: into <see cref="Shards"/> gradient shards by row position (row p belongs to
-/// shard p mod <see cref="Shards"/>), and the shards among the ranks (shard m belongs to rank m mod <see cref="Size"/>,
-/// so row p to rank p mod <see cref="Size"/>). Each shard's gradient is computed whole on its rank, and the shards are
-/// summed in shard order on every rank, so the model depends on the shard count and not on the rank count.
+/// How a run splits each global batch: into <see cref="Shards"/> gradient shards by the rows' places (the row at place
+/// i of a batch, or of a pass in order, belongs to shard i mod <see cref="Shards"/>), and the shards among the ranks
+/// (shard m belongs to rank m mod <see cref="Size"/>). Each shard's gradient is computed whole on its rank, and the
+/// shards are summed in shard order on every rank, so the model depends on the shard count and not on the rank count.
 /// </summary>
 internal sealed class ShardPlan
 {
@@ -41,7 +41,7 @@ internal sealed class ShardPlan
     /// <summary>The shard number of this rank's <paramref name="localShard"/>-th shard.</summary>
     public int ShardAt(int localShard) => Rank + localShard * Size;
 
-    /// <summary>The positions, in order, of the rows of this rank's <paramref name="localShard"/>-th shard among <paramref name="rowCount"/> rows.</summary>
+    /// <summary>The places, in order, of the rows of this rank's <paramref name="localShard"/>-th shard among <paramref name="rowCount"/> rows.</summary>
     public int[] RowsOf(int localShard, int rowCount)
     {
         var shard = ShardAt(localShard);
@@ -50,11 +50,12 @@ internal sealed class ShardPlan
     }
 
     /// <summary>
-    /// This rank's index of the shard row <paramref name="position"/> belongs to, or -1 when another rank computes it.
+    /// This rank's index of the shard the row at place <paramref name="place"/> belongs to, or -1 when another rank
+    /// computes it.
     /// </summary>
-    public int LocalShardOf(long position)
+    public int LocalShardOf(long place)
     {
-        var shard = (int)(position % Shards);
+        var shard = (int)(place % Shards);
         return shard % Size == Rank ? shard / Size : -1;
     }
 }

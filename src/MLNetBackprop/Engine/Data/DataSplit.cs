@@ -35,32 +35,6 @@ internal static class DataSplit
             throw new ArgumentException(
                 $"Holding out {fraction} of {data.RowCount} rows leaves {(heldCount == 0 ? "no validation rows" : "no training rows")}; " +
                 "use more data or another fraction.", nameof(fraction));
-        return (Subset(data, held, false, data.RowCount - heldCount), Subset(data, held, true, heldCount));
-    }
-
-    private static TrainingSet Subset(TrainingSet data, bool[] held, bool which, int count)
-    {
-        var keep = which ? held : Array.ConvertAll(held, h => !h);
-        var targets = new float[count];
-        var weights = data.Weights is null ? null : new float[count];
-        var k = 0;
-        for (var r = 0; r < data.RowCount; r++)
-        {
-            if (!keep[r])
-                continue;
-            targets[k] = data.Targets[r];
-            if (weights is not null)
-                weights[k] = data.Weights![r];
-            k++;
-        }
-        if (data.SparseFeatures is { } sparse)
-            return new TrainingSet(sparse.Subset(keep), targets, weights);
-        var width = data.FeatureCount;
-        var features = new float[count * width];
-        k = 0;
-        for (var r = 0; r < data.RowCount; r++)
-            if (keep[r])
-                data.Features.AsSpan(r * width, width).CopyTo(features.AsSpan(k++ * width));
-        return new TrainingSet(features, targets, weights, width);
+        return (data.Subset(Array.ConvertAll(held, h => !h)), data.Subset(held));
     }
 }

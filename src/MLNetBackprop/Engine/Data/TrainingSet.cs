@@ -53,6 +53,36 @@ internal sealed class TrainingSet
     public TrainingSet WithTargets(float[] targets, float[]? weights)
         => SparseFeatures is { } sparse ? new TrainingSet(sparse, targets, weights) : new TrainingSet(Features!, targets, weights, FeatureCount);
 
+    /// <summary>The rows whose entry in <paramref name="keep"/> is true, in order, copied.</summary>
+    public TrainingSet Subset(ReadOnlySpan<bool> keep)
+    {
+        if (keep.Length != RowCount)
+            throw new ArgumentException($"keep has {keep.Length} entries for {RowCount} rows.", nameof(keep));
+        var count = 0;
+        foreach (var k in keep)
+            count += k ? 1 : 0;
+        var targets = new float[count];
+        var weights = Weights is null ? null : new float[count];
+        var next = 0;
+        for (var r = 0; r < RowCount; r++)
+        {
+            if (!keep[r])
+                continue;
+            targets[next] = Targets[r];
+            if (weights is not null)
+                weights[next] = Weights![r];
+            next++;
+        }
+        if (SparseFeatures is { } sparse)
+            return new TrainingSet(sparse.Subset(keep), targets, weights);
+        var features = new float[count * FeatureCount];
+        next = 0;
+        for (var r = 0; r < RowCount; r++)
+            if (keep[r])
+                Features.AsSpan(r * FeatureCount, FeatureCount).CopyTo(features.AsSpan(next++ * FeatureCount));
+        return new TrainingSet(features, targets, weights, FeatureCount);
+    }
+
     private static void CheckWeights(float[]? weights, float[] targets)
     {
         if (weights is not null && weights.Length != targets.Length)

@@ -7,5 +7,11 @@ internal interface IRowPass : IDisposable
     /// Gathers the next batch (up to the workspace's capacity) and returns its row count, 0 when the pass is over,
     /// with the sum of its example weights in <paramref name="weightSum"/>.
     /// </summary>
-    int Next(out double weightSum);
+    int Next(out double weightSum) => Next(int.MaxValue, out weightSum);
+
+    /// <summary>
+    /// Gathers the next batch of up to <paramref name="maxRows"/> rows (and the workspace's capacity), as
+    /// <see cref="Next(out double)"/> does.
+    /// </summary>
+    int Next(int maxRows, out double weightSum);
 }

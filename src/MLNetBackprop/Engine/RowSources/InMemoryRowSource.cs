@@ -56,9 +56,9 @@ internal sealed class InMemoryRowSource(TrainingSet set) : IRowSource
     {
         private int _next;
 
-        public int Next(out double weightSum)
+        public int Next(int maxRows, out double weightSum)
         {
-            var rows = Math.Min(workspace.Capacity, order.Length - _next);
+            var rows = Math.Min(Math.Min(workspace.Capacity, maxRows), order.Length - _next);
             weightSum = 0;
             if (rows == 0)
                 return 0;

@@ -74,10 +74,10 @@ internal sealed class ShuffledStreamPass : IRowPass
     }
 
     /// <inheritdoc/>
-    public int Next(out double weightSum)
+    public int Next(int maxRows, out double weightSum)
     {
         weightSum = 0;
-        var rows = Math.Min(_workspace.Capacity, _live);
+        var rows = Math.Min(Math.Min(_workspace.Capacity, maxRows), _live);
         if (rows == 0)
             return 0;
         if (_source.HoldsEveryRow)

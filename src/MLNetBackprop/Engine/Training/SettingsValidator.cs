@@ -22,7 +22,7 @@ internal static class SettingsValidator
         ValidateShape(settings);
         if (data.RowCount == 0)
             throw new ArgumentException("The training set has no rows.", nameof(data));
-        if (data is InMemoryRowSource rows)
+        if (((data as RankRows)?.Local ?? data) is InMemoryRowSource rows)
             ValidateData(rows.Set, settings);
         if (run is not null)
         {
@@ -99,16 +99,23 @@ internal static class SettingsValidator
             throw Bad(nameof(s.GradientShards), $"is {s.GradientShards}; it must be at least 1");
     }
 
-    // A sharded run draws the row order of rows held in memory.
+    // A sharded run reads every row in memory, or this rank's share of the rows, where each rank mixes its own rows
+    // and so computes one shard; validation rows are whole on every rank.
     private static void ValidateSharding(IRowSource data, TrainingSettings s, TrainingRunOptions run)
     {
-        var ranks = run.Collective?.Size ?? 1;
+        var (rank, ranks) = (run.Collective?.Rank ?? 0, run.Collective?.Size ?? 1);
         if (s.GradientShards % ranks != 0)
             throw Bad(nameof(s.GradientShards), $"is {s.GradientShards}, which {ranks} ranks cannot share; use a multiple of {ranks}");
+        if (data is RankRows share && (share.Rank, share.Size) != (rank, ranks))
+            throw new ArgumentException($"The rows are rank {share.Rank}'s share of {share.Size} ranks, but this is rank {rank} of {ranks}.", nameof(data));
+        if (run.Validation is RankRows)
+            throw new ArgumentException("The validation rows must be whole on every rank, not a rank's share.", nameof(run.Validation));
         if (s.GradientShards == 1)
             return;
-        if (data is not InMemoryRowSource)
-            throw new ArgumentException("Training on several ranks or gradient shards needs its rows in memory; streamed rows are not supported there yet.", nameof(data));
+        if (data is not (InMemoryRowSource or RankRows))
+            throw new ArgumentException("Training on several ranks or gradient shards needs its rows in memory, or each rank's share of a stream.", nameof(data));
+        if (data is RankRows && s.GradientShards != ranks)
+            throw Bad(nameof(s.GradientShards), $"is {s.GradientShards}, but a rank's share of the rows is one shard: use {ranks}, the number of ranks");
     }
 
     private static void ValidateData(TrainingSet data, TrainingSettings s)

@@ -3,20 +3,28 @@ using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Randomness;
-using MLNetBackprop.Engine.RowSources;
 
 namespace MLNetBackprop.Engine.Training;
 
 /// <summary>
-/// One pass over rows in memory in global mini-batches split into gradient shards (<see cref="ShardPlan"/>): every
-/// rank draws the same row order, gathers its own rows of each batch shard by shard, and takes the same update from
-/// the shard-ordered sum of the shard gradients. The update is <see cref="MiniBatchEpoch"/>'s, over every parameter.
+/// One pass over the rows in global mini-batches split into gradient shards (<see cref="ShardPlan"/>), every rank
+/// taking the same update from the shard-ordered sum of the shard gradients; the update is
+/// <see cref="MiniBatchEpoch"/>'s, over every parameter.
+/// <list type="bullet">
+/// <item>Every row in memory: every rank draws the same order of the whole set; the row at place i of a batch is in
+/// shard i mod the shard count, and each rank gathers the rows of its own shards, so the model depends on the shard
+/// count and not on the rank count, and the ranks share every batch evenly.</item>
+/// <item>A rank's share of the rows (streamed, or in memory): each rank mixes its own rows (with a generator drawn from
+/// the run's, and its rank) as one shard, and each batch takes from every rank its part, the shares spread evenly over
+/// the epoch's batches.</item>
+/// </list>
 /// </summary>
 internal sealed class ShardedBatchEpoch
 {
     private const int LossSum = 0, Cancelled = 1;
+    private const long RowMix = unchecked((long)0xD6E8FEB86659FD93UL), RankMix = unchecked((long)0x9E3779B97F4A7C15UL);
 
-    private readonly InMemoryRowSource _data;
+    private readonly ShardedRows _data;
     private readonly TrainingSettings _settings;
     private readonly NetworkLayout _layout;
     private readonly BatchWorkspace _workspace;
@@ -24,20 +32,21 @@ internal sealed class ShardedBatchEpoch
     private readonly ShardReduction _gradients;
     private readonly ShardReduction _weights;
     private readonly CancellationToken _cancellation;
-    private readonly int[] _rows;
+    private readonly int[] _positions;
     private readonly int[] _bounds;
     private readonly double[] _lossSums;
     private readonly SeededRandom? _dropout;
     private readonly long[] _rowKeys;
+    private readonly bool _weighted;
 
     /// <summary>Sets up epochs over <paramref name="data"/> with <paramref name="workspace"/>'s batches.</summary>
-    public ShardedBatchEpoch(InMemoryRowSource data, TrainingSettings settings, NetworkLayout layout, BatchWorkspace workspace,
+    public ShardedBatchEpoch(ShardedRows data, bool weighted, TrainingSettings settings, NetworkLayout layout, BatchWorkspace workspace,
         ShardPlan plan, bool dropout, CancellationToken cancellation)
     {
-        (_data, _settings, _layout, _workspace, _plan, _cancellation) = (data, settings, layout, workspace, plan, cancellation);
+        (_data, _weighted, _settings, _layout, _workspace, _plan, _cancellation) = (data, weighted, settings, layout, workspace, plan, cancellation);
         _gradients = new ShardReduction(plan, layout.ParameterCount, scalarWidth: 2);
         _weights = new ShardReduction(plan, 0, scalarWidth: 1);
-        _rows = new int[settings.BatchSize];
+        _positions = new int[settings.BatchSize];
         _bounds = new int[plan.LocalShardCount + 1];
         _lossSums = new double[plan.LocalShardCount];
         _dropout = dropout ? new SeededRandom(0) : null;
@@ -52,6 +61,18 @@ internal sealed class ShardedBatchEpoch
     {
         state.Optimizer!.LearningRate = rate;
         var decay = _settings.WeightDecay > 0 ? 1f - rate * _settings.WeightDecay : 1f;
+        var (lossSum, rowsCounted, cancelled) = _data.InMemory is not null
+            ? RunInMemory(state, epoch, rate, decay)
+            : RunShare(state, epoch, rate, decay);
+        if (cancelled)
+            return null;
+        return rowsCounted > 0 ? lossSum / rowsCounted
+            : throw new ArgumentException("Every batch of the epoch has example weights summing to zero; nothing can be learned.", "data");
+    }
+
+    // Consecutive stretches of the run's order of the whole set; each rank gathers its own rows.
+    private (double LossSum, long Rows, bool Cancelled) RunInMemory(TrainingState state, int epoch, float rate, float decay)
+    {
         if (_settings.Shuffle)
             state.Random.Shuffle(state.Order);
         double lossSum = 0;
@@ -60,88 +81,124 @@ internal sealed class ShardedBatchEpoch
         for (var start = 0; start < order.Length; start += _settings.BatchSize)
         {
             var batch = order.AsSpan(start, Math.Min(_settings.BatchSize, order.Length - start));
-            var (loss, cancelled) = Update(state, batch, epoch, rate, decay);
+            GatherLocalRows(batch);
+            var (loss, cancelled) = Update(state, batch.Length, epoch, rate, decay, RowKeys(state, byPosition: true));
             if (loss is { } value)
-            {
-                lossSum += value * batch.Length;
-                rowsCounted += batch.Length;
-            }
+                (lossSum, rowsCounted) = (lossSum + value * batch.Length, rowsCounted + batch.Length);
             if (cancelled)
-                return null;
+                return (lossSum, rowsCounted, true);
         }
-        return rowsCounted > 0 ? lossSum / rowsCounted
-            : throw new ArgumentException("Every batch of the epoch has example weights summing to zero; nothing can be learned.", "data");
+        return (lossSum, rowsCounted, false);
     }
 
-    // One update from the global batch `batch` (row positions); its loss, or null when its weights sum to zero, and
-    // whether any rank has been cancelled.
-    private (double? Loss, bool Cancelled) Update(TrainingState state, ReadOnlySpan<int> batch, int epoch, float rate, float decay)
+    // As many batches as the whole set gives; batch k takes this rank's k-th part of its own mixed rows.
+    private (double LossSum, long Rows, bool Cancelled) RunShare(TrainingState state, int epoch, float rate, float decay)
     {
-        GatherLocalRows(batch);
-        var rowKeys = DropoutKeys(state);
-        var weighted = _data.HasWeights;
-        var weightSum = weighted ? GlobalWeightSum() : batch.Length;
-        var scalars = (Span<double>)stackalloc double[2];
+        var stream = _data.Share!;
+        var random = new SeededRandom(unchecked((long)state.Random.NextUInt64()) ^ ((_plan.Rank + 1L) * RankMix));
+        var order = Enumerable.Range(0, stream.OrderLength).ToArray();
+        var batches = (int)((_data.RowCount + _settings.BatchSize - 1) / _settings.BatchSize);
+        double lossSum = 0;
+        long rowsCounted = 0;
+        using var pass = stream.StartEpoch(_workspace, order, random, _settings.Shuffle, _cancellation);
+        for (var k = 0; k < batches; k++)
+        {
+            var wanted = PartOf(_plan.Rank, k, batches);
+            var rows = wanted == 0 ? 0 : pass.Next(wanted, out _);
+            if (rows != wanted && !_cancellation.IsCancellationRequested)
+                throw new InvalidOperationException($"Rank {_plan.Rank}'s rows gave {rows} rows for batch {k + 1} where {wanted} were due; every pass must give the same rows.");
+            (_bounds[0], _bounds[1]) = (0, rows);
+            var globalRows = 0;
+            for (var rank = 0; rank < _plan.Size; rank++)
+                globalRows += PartOf(rank, k, batches);
+            var (loss, cancelled) = Update(state, globalRows, epoch, rate, decay, RowKeys(state, byPosition: false));
+            if (loss is { } value)
+                (lossSum, rowsCounted) = (lossSum + value * globalRows, rowsCounted + globalRows);
+            if (cancelled)
+                return (lossSum, rowsCounted, true);
+        }
+        return (lossSum, rowsCounted, false);
+    }
+
+    // Rank `rank`'s rows in batch k of `batches`: its share spread evenly, so every rank finishes on the last batch.
+    private int PartOf(int rank, int k, int batches)
+    {
+        var share = RankRowsCount(rank);
+        return (int)((k + 1) * share / batches - k * share / batches);
+    }
+
+    private long RankRowsCount(int rank) => RowSources.RankRows.CountOf(_data.RowCount, rank, _plan.Size);
+
+    // One update from the gathered rows of a global batch of `globalRows` rows; its loss, or null when the batch's
+    // weights sum to zero, and whether any rank has been cancelled.
+    private (double? Loss, bool Cancelled) Update(TrainingState state, int globalRows, int epoch, float rate, float decay, ReadOnlySpan<long> rowKeys)
+    {
+        var weightSum = _weighted ? GlobalWeightSum() : globalRows;
+        Span<double> scalars = stackalloc double[2];
+        _gradients.ClearScalars();
+        _gradients.Scalars(0)[Cancelled] = _cancellation.IsCancellationRequested ? 1 : 0;
         if (!(weightSum > 0))
         {
             // Nothing to learn from this batch; the ranks still agree on cancellation.
-            _gradients.ClearScalars();
-            _gradients.Scalars(0)[Cancelled] = _cancellation.IsCancellationRequested ? 1 : 0;
             _gradients.SumScalars(scalars);
             return (null, scalars[Cancelled] > 0);
         }
         ShardedBackpropagation.LossAndGradients(state.Parameters, _workspace, _bounds, weightSum, _settings.Loss,
-            _settings.HuberDelta, weighted, _gradients, _lossSums, _dropout, rowKeys);
-        _gradients.ClearScalars();
+            _settings.HuberDelta, _weighted, _gradients, _lossSums, _dropout, rowKeys);
         for (var k = 0; k < _plan.LocalShardCount; k++)
             _gradients.Scalars(k)[LossSum] = _lossSums[k];
-        _gradients.Scalars(0)[Cancelled] = _cancellation.IsCancellationRequested ? 1 : 0;
         _gradients.SumSlots(_workspace.Gradient);
         _gradients.SumScalars(scalars);
         var loss = scalars[LossSum] / weightSum;
         if (_settings.L2 != 0)
-            loss += L2Penalty.Apply(_layout, state.Parameters, _workspace.Gradient, _settings.L2, batch.Length);
+            loss += L2Penalty.Apply(_layout, state.Parameters, _workspace.Gradient, _settings.L2, globalRows);
         if (!double.IsFinite(loss))
             throw Divergence.At(epoch, "the loss", loss, rate);
+        Step(state, decay);
+        return (loss, scalars[Cancelled] > 0);
+    }
+
+    // Clipping, weight decay and the optimizer step over every parameter.
+    private void Step(TrainingState state, float decay)
+    {
         ReadOnlySpan<ParameterRange> every = [new ParameterRange(0, _layout.ParameterCount)];
         if (_settings.GradientClipNorm > 0)
             GradientClipping.ClipByGlobalNorm(_workspace.Gradient, _settings.GradientClipNorm, every);
         if (decay != 1f)
             WeightDecay.ScaleWeights(_layout, state.Parameters, decay, [_layout.Weights(0)]);
         state.Optimizer!.Step(state.Parameters, _workspace.Gradient, every);
-        return (loss, scalars[Cancelled] > 0);
     }
 
-    // Gathers this rank's rows of the batch into the workspace, shard after shard and in batch order within a shard,
-    // and sets the shard bounds.
+    // Gathers this rank's rows of the batch (positions in the whole set; the row at place i is in shard i mod the
+    // shard count) into the workspace, shard after shard and in batch order within a shard, and sets the shard bounds.
     private void GatherLocalRows(ReadOnlySpan<int> batch)
     {
         var counts = _bounds.AsSpan();
         counts.Clear();
-        foreach (var position in batch)
-            if (_plan.LocalShardOf(position) is var k and >= 0)
+        for (var i = 0; i < batch.Length; i++)
+            if (_plan.LocalShardOf(i) is var k and >= 0)
                 counts[k + 1]++;
         for (var k = 1; k < counts.Length; k++)
             counts[k] += counts[k - 1];
         Span<int> next = stackalloc int[_plan.LocalShardCount];
         counts[..^1].CopyTo(next);
-        foreach (var position in batch)
-            if (_plan.LocalShardOf(position) is var k and >= 0)
-                _rows[next[k]++] = position;
+        for (var i = 0; i < batch.Length; i++)
+            if (_plan.LocalShardOf(i) is var k and >= 0)
+                _positions[next[k]++] = batch[i];
         if (_bounds[^1] > 0)
-            _workspace.Gather(_data.Set, _rows.AsSpan(0, _bounds[^1]));
+            _workspace.Gather(_data.InMemory!.Set, _positions.AsSpan(0, _bounds[^1]));
     }
 
     // With dropout, a key per gathered row from the run's generator (one draw per batch, the same on every rank) and
-    // the row's position, so its masks are the same whichever rank computes it.
-    private ReadOnlySpan<long> DropoutKeys(TrainingState state)
+    // the row's position in the whole set (in memory: the same whichever rank computes it) or its rank and place.
+    private ReadOnlySpan<long> RowKeys(TrainingState state, bool byPosition)
     {
         if (_dropout is null)
             return default;
         var batchKey = unchecked((long)state.Random.NextUInt64());
         var rows = _bounds[^1];
         for (var i = 0; i < rows; i++)
-            _rowKeys[i] = batchKey ^ (_rows[i] * unchecked((long)0xD6E8FEB86659FD93UL));
+            _rowKeys[i] = byPosition ? batchKey ^ (_positions[i] * RowMix) : batchKey ^ ((_plan.Rank + 1L) * RankMix) ^ (i * RowMix);
         return _rowKeys.AsSpan(0, rows);
     }
 

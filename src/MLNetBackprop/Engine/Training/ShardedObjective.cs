@@ -1,19 +1,20 @@
 using MLNetBackprop.Engine.Collective;
 using MLNetBackprop.Engine.Model;
-using MLNetBackprop.Engine.RowSources;
 
 namespace MLNetBackprop.Engine.Training;
 
 /// <summary>
-/// L-BFGS's objective over rows in memory split into gradient shards (<see cref="ShardPlan"/>): each rank passes over
-/// the rows of its own shards, and every rank gets the same loss and gradient from the shard-ordered sums, one
-/// allreduce per evaluation. Within a shard it sums as <see cref="WholeSetPass.LossAndGradient"/> does.
+/// L-BFGS's objective over rows split into gradient shards (<see cref="ShardPlan"/>): each rank passes over the rows of
+/// its own shards (every row in memory) or its share of the rows (one shard per rank), and every rank gets the same loss and
+/// gradient from the shard-ordered sums, one allreduce per evaluation. Within a shard it sums as
+/// <see cref="WholeSetPass.LossAndGradient"/> does.
 /// </summary>
 internal sealed class ShardedObjective
 {
     private const int LossSum = 0, WeightSum = 1;
 
-    private readonly InMemoryRowSource _data;
+    private readonly ShardedRows _data;
+    private readonly bool _weighted;
     private readonly TrainingSettings _settings;
     private readonly NetworkLayout _layout;
     private readonly BatchWorkspace _workspace;
@@ -22,11 +23,12 @@ internal sealed class ShardedObjective
     private readonly int[][] _shardRows;
 
     /// <summary>Sets up the objective over <paramref name="data"/>, a workspace-full of rows at a time.</summary>
-    public ShardedObjective(InMemoryRowSource data, TrainingSettings settings, NetworkLayout layout, BatchWorkspace workspace, ShardPlan plan)
+    public ShardedObjective(ShardedRows data, bool weighted, TrainingSettings settings, NetworkLayout layout, BatchWorkspace workspace, ShardPlan plan)
     {
-        (_data, _settings, _layout, _workspace, _plan) = (data, settings, layout, workspace, plan);
+        (_data, _weighted, _settings, _layout, _workspace, _plan) = (data, weighted, settings, layout, workspace, plan);
         _reduction = new ShardReduction(plan, layout.ParameterCount, scalarWidth: 2);
-        _shardRows = Enumerable.Range(0, plan.LocalShardCount).Select(k => plan.RowsOf(k, data.Set.RowCount)).ToArray();
+        _shardRows = data.InMemory is null ? []
+            : Enumerable.Range(0, plan.LocalShardCount).Select(k => plan.RowsOf(k, checked((int)data.RowCount))).ToArray();
     }
 
     /// <summary>
@@ -56,12 +58,12 @@ internal sealed class ShardedObjective
         var slot = _reduction.Slot(k);
         slot.Clear();
         var scalars = _reduction.Scalars(k);
-        using var pass = _data.StartRows(_workspace, _shardRows[k]);
+        using var pass = _data.InMemory is { } inMemory ? inMemory.StartRows(_workspace, _shardRows[k]) : _data.Share!.StartInOrder(_workspace);
         while (pass.Next(out var weightSum) is var rows and > 0)
         {
             if (!(weightSum > 0))
                 continue;
-            var loss = Backpropagation.LossAndGradient(parameters, _workspace, rows, _settings.Loss, _settings.HuberDelta, 0f, _data.HasWeights);
+            var loss = Backpropagation.LossAndGradient(parameters, _workspace, rows, _settings.Loss, _settings.HuberDelta, 0f, _weighted);
             scalars[LossSum] += weightSum * loss;
             scalars[WeightSum] += weightSum;
             var scale = (float)weightSum;

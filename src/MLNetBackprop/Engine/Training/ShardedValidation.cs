@@ -10,15 +10,16 @@ namespace MLNetBackprop.Engine.Training;
 internal sealed class ShardedValidation
 {
     private readonly InMemoryRowSource _set;
+    private readonly bool _weighted;
     private readonly WholeSetPass _evaluator;
     private readonly ShardPlan _plan;
     private readonly ShardReduction _reduction;
     private readonly int[][] _shardRows;
 
-    /// <summary>Sets up the evaluation of <paramref name="set"/> with <paramref name="evaluator"/>'s workspace.</summary>
+    /// <summary>Sets up the evaluation of the validation rows <paramref name="set"/> with <paramref name="evaluator"/>'s workspace.</summary>
     public ShardedValidation(InMemoryRowSource set, WholeSetPass evaluator, ShardPlan plan)
     {
-        (_set, _evaluator, _plan) = (set, evaluator, plan);
+        (_set, _weighted, _evaluator, _plan) = (set, set.HasWeights, evaluator, plan);
         _reduction = new ShardReduction(plan, 0, WholeSetPass.EvaluationSums);
         _shardRows = Enumerable.Range(0, plan.LocalShardCount).Select(k => plan.RowsOf(k, set.Set.RowCount)).ToArray();
     }
@@ -30,7 +31,7 @@ internal sealed class ShardedValidation
         for (var k = 0; k < _plan.LocalShardCount; k++)
         {
             using var pass = _set.StartRows(workspace, _shardRows[k]);
-            _evaluator.AddEvaluation(pass, _set.HasWeights, parameters, _reduction.Scalars(k));
+            _evaluator.AddEvaluation(pass, _weighted, parameters, _reduction.Scalars(k));
         }
         Span<double> totals = stackalloc double[WholeSetPass.EvaluationSums];
         _reduction.SumScalars(totals);

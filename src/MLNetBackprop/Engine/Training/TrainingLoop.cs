@@ -46,14 +46,17 @@ internal sealed class TrainingLoop
             compactFirstLayerGradient: data.IsSparse && !lbfgs && settings.SparseUpdate == SparseUpdate.Lazy && !_plan.IsSharded);
         _workspace = workspace;
         _wholeSet = new WholeSetPass(data, settings, layout, workspace);
+        // A validation set in memory is split among the ranks like the training rows; a streamed one is evaluated
+        // whole on every rank, which gives every rank the same figures too.
         if (_plan.IsSharded && run.Validation is InMemoryRowSource validationRows)
             _shardedValidation = new ShardedValidation(validationRows, _wholeSet, _plan);
-        if (!lbfgs && _plan.IsSharded)
-            _shardedBatches = new ShardedBatchEpoch((InMemoryRowSource)data, settings, layout, workspace, _plan, dropout is not null, run.Cancellation);
+        var sharded = _plan.IsSharded ? ShardedRows.Of(data) : null;
+        if (!lbfgs && sharded is not null)
+            _shardedBatches = new ShardedBatchEpoch(sharded, data.HasWeights, settings, layout, workspace, _plan, dropout is not null, run.Cancellation);
         else if (!lbfgs)
             _miniBatches = new MiniBatchEpoch(data, settings, layout, workspace, dropout is not null, run.Cancellation);
-        LbfgsOptimizer.Objective objective = _plan.IsSharded
-            ? new ShardedObjective((InMemoryRowSource)data, settings, layout, workspace, _plan).LossAndGradient
+        LbfgsOptimizer.Objective objective = sharded is not null
+            ? new ShardedObjective(sharded, data.HasWeights, settings, layout, workspace, _plan).LossAndGradient
             : _wholeSet.LossAndGradient;
         var higherIsBetter = run.Validation is not null && settings.StoppingMetric == StoppingMetric.Accuracy;
         _state = new TrainingState(parameters, random, data.OrderLength,

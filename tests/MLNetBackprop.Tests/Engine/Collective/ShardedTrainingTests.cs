@@ -187,11 +187,4 @@ public class ShardedTrainingTests : IDisposable
         Assert.NotEqual(ParameterBits(without), ParameterBits(with));
         Assert.All(again, result => Assert.Equal(ParameterBits(with), ParameterBits(result)));
     }
-
-    private static double Accuracy(TrainingResult result, TrainingSet test)
-    {
-        var outputs = new float[test.RowCount];
-        result.Network.PredictBatch(test.Features, outputs, test.RowCount);
-        return outputs.Select((o, r) => o > 0 == test.Targets[r] > 0.5f ? 1.0 : 0).Average();
-    }
 }
