@@ -11,8 +11,9 @@ using MLNetBackprop.Mpi;
 internal static class TrainingProbe
 {
     /// <summary>
-    /// <c>train &lt;data folder&gt; &lt;dense|sparse|lbfgs&gt; &lt;gradient shards&gt; [&lt;checkpoint&gt; [&lt;stop after epoch&gt;]]</c>:
-    /// trains and prints "scores HASH after N epochs"; <c>mismatch &lt;data folder&gt;</c>: rank 1 asks for another hidden
+    /// <c>train &lt;data folder&gt; &lt;dense|sparse|lbfgs|stream&gt; &lt;gradient shards|default&gt; [&lt;checkpoint&gt; [&lt;stop after epoch&gt;]]</c>:
+    /// trains (stream: each rank streams its share through a small shuffle buffer) and prints "scores HASH after N
+    /// epochs, accuracy A" (on the training rows); <c>mismatch &lt;data folder&gt;</c>: rank 1 asks for another hidden
     /// layer size (the job must abort, naming the difference).
     /// </summary>
     public static bool Run(MpiCluster cluster, string[] args)
@@ -20,7 +21,7 @@ internal static class TrainingProbe
         var ml = new MLContext(seed: 1);
         var folder = args[1];
         var kind = args[0] == "mismatch" ? "dense" : args[2];
-        var shards = args[0] == "mismatch" ? cluster.Size : int.Parse(args[3], CultureInfo.InvariantCulture);
+        int? shards = args[0] == "mismatch" || args[3] == "default" ? null : int.Parse(args[3], CultureInfo.InvariantCulture);
         using var cancel = new CancellationTokenSource();
         var stopAfter = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : int.MaxValue;
         var options = new MlpMulticlassTrainer.Options
@@ -31,6 +32,8 @@ internal static class TrainingProbe
             Tolerance = 0,
             Seed = 7,
             Optimizer = kind == "lbfgs" ? MlpOptimizer.Lbfgs : MlpOptimizer.Adam,
+            DataLoading = kind == "stream" ? MlpDataLoading.Streaming : MlpDataLoading.InMemory,
+            ShuffleBufferSize = kind == "stream" ? 256 : null,
             Cluster = cluster,
             GradientShards = shards,
             CheckpointPath = args.Length > 4 ? args[4] : null,
@@ -43,10 +46,12 @@ internal static class TrainingProbe
         };
         var (data, pipeline) = kind == "sparse" ? Packages(ml, folder) : Digits(ml, folder);
         var model = pipeline.Append(ml.MulticlassClassification.Trainers.Mlp(options)).Fit(data);
-        var scores = model.Transform(data).GetColumn<float[]>("Score").ToArray();
+        var scored = model.Transform(data);
+        var scores = scored.GetColumn<float[]>("Score").ToArray();
+        var accuracy = ml.MulticlassClassification.Evaluate(scored).MicroAccuracy;
         var epochs = ((MulticlassPredictionTransformer<MlpMulticlassModelParameters>)model.LastTransformer).Model.TrainingHistory.Count;
         if (cluster.IsRoot)
-            Console.WriteLine($"scores {Hash(scores):x16} after {epochs} epochs");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scores {Hash(scores):x16} after {epochs} epochs, accuracy {accuracy:F3}"));
         return true;
     }
 

@@ -23,6 +23,7 @@ internal sealed class CursorRowReader : IRowReader
     private float _target;
     private float _weight = 1;
     private DataViewRowId _id;
+    private long _usable;
 
     /// <summary>Opens the cursor, in random order when <paramref name="shuffleSeed"/> is given and the view can shuffle.</summary>
     public CursorRowReader(CursorRowStream stream, int? shuffleSeed)
@@ -77,6 +78,8 @@ internal sealed class CursorRowReader : IRowReader
                 throw new InvalidOperationException(
                     $"Example weight column '{_stream.Columns.Weight!.Value.Name}' has the value {_weight} in row {Row} of the {_stream.Description} data; " +
                     "weights must be finite and non-negative.");
+            if (_stream.Share is { } share && !share.Holds(_usable++))
+                continue;
             var labels = _stream.Labels;
             var indices = _vector.IsDense ? default : _vector.GetIndices();
             rows.Set(slot, indices, _vector.GetValues(), labels.Target(_target), labels.Weight(_target, _weight));

@@ -6,7 +6,8 @@ namespace MLNetBackprop.MLNet;
 /// <summary>
 /// The rows of an <c>IDataView</c> as the engine's <see cref="IRowStream"/>: every pass opens a cursor over the
 /// trainer's columns (<see cref="CursorRowReader"/>), keeps the rows of <see cref="Side"/> of
-/// <see cref="Selection"/>, skips the rows ML.NET's trainers skip, checks the rest and maps their labels.
+/// <see cref="Selection"/>, skips the rows ML.NET's trainers skip, checks the rest, keeps this rank's
+/// <see cref="Share"/> of them and maps their labels.
 /// </summary>
 internal sealed record CursorRowStream(IDataView View, RowColumns Columns, string Description) : IRowStream
 {
@@ -15,6 +16,9 @@ internal sealed record CursorRowStream(IDataView View, RowColumns Columns, strin
 
     /// <summary>The side of <see cref="Selection"/> a pass yields.</summary>
     public RowSide Side { get; init; } = RowSide.All;
+
+    /// <summary>The rank whose rows a pass yields, for a cluster; null for every rank's.</summary>
+    public RankShare? Share { get; init; }
 
     /// <summary>What each row's label and weight become.</summary>
     public LabelMap Labels { get; init; } = LabelMap.None;
@@ -26,7 +30,8 @@ internal sealed record CursorRowStream(IDataView View, RowColumns Columns, strin
     public bool HasWeights => Columns.Weight is not null || Labels.GivesWeights;
 
     /// <inheritdoc/>
-    public bool CanShuffle => View.CanShuffle;
+    /// <remarks>A rank's share is chosen by the rows' places in the view's order, which a shuffled cursor would change.</remarks>
+    public bool CanShuffle => View.CanShuffle && Share is null;
 
     /// <inheritdoc/>
     public IRowReader Open(int? shuffleSeed) => OpenReader(shuffleSeed);

@@ -436,23 +436,28 @@ public abstract class MlpOptionsBase
     /// <summary>
     /// The processes training this model together (data parallelism), for example
     /// <c>MLNetBackprop.Mpi.MpiCluster.Start()</c> under <c>mpiexec -n 4</c>. Every rank runs the same pipeline on the
-    /// same data view and reads its rows into memory; each global batch of <see cref="BatchSize"/> rows is split by row
-    /// position (row p goes to rank p mod Size), every rank computes the gradient of its rows, one allreduce sums them,
-    /// and every rank takes the same update, so each ends with the same model. Validation rows are split the same way
-    /// and their metrics summed, so every rank stops early on the same epoch. Rank 0 alone reports progress and
-    /// writes <see cref="CheckpointPath"/> (on a file system every rank sees). A rank that fails aborts the whole job
-    /// with its error. Dropout masks are drawn per row from its position, so any rank draws the same. Not combined with
-    /// <see cref="MlpDataLoading.Streaming"/>.
+    /// same data view. Rows in memory are held whole by every rank: every rank draws the same shuffled batches of
+    /// <see cref="BatchSize"/> rows, and the row at place i of a batch is computed by rank i mod Size. Streamed rows
+    /// (<see cref="MlpDataLoading.Streaming"/>) are split: each rank keeps the rows at places p mod Size = Rank of the
+    /// view, mixes them through a shuffle buffer of its own, and gives each batch its part. Every rank computes the
+    /// gradient of its rows, one allreduce sums them, and every rank takes the same update, so each ends with the same
+    /// model. Validation rows in memory are split the same way and their metrics summed, so every rank stops early on
+    /// the same epoch. Rank 0 alone reports progress and writes <see cref="CheckpointPath"/> (on a file system every
+    /// rank sees). A rank that fails aborts the whole job with its error. Dropout masks are drawn per row, so any rank
+    /// draws the same.
     /// Default <c>null</c>: this process trains alone.
     /// </summary>
     public ITrainingCluster? Cluster { get; set; }
 
     /// <summary>
-    /// The number of parts each global batch's gradient is summed from, in a fixed order: row p of the data belongs to
-    /// part p mod GradientShards, and part m is computed on rank m mod the cluster's size. The model depends on this
-    /// number, not on the number of ranks: with GradientShards 6, training on 1, 2, 3 or 6 ranks gives the same model
-    /// bit for bit. In [1, 1024] and a multiple of the cluster's size. Default <c>null</c>: the cluster's size (1
-    /// without one), the fastest choice.
+    /// The number of parts each global batch's gradient is summed from, in a fixed order: the row at place i of a batch
+    /// belongs to part i mod GradientShards, and part m is computed on rank m mod the cluster's size. With rows in
+    /// memory the model depends on this number, not on the number of ranks: with GradientShards 6, training on 1, 2, 3
+    /// or 6 ranks gives the same model bit for bit, at the cost of an allreduce of GradientShards times the parameters
+    /// per step (the parameters alone for 2 on 2 ranks). In [1, 1024] and a multiple of the cluster's size; when
+    /// streaming on a cluster, its size (each rank's share is one part). Default <c>null</c>: one part per rank, summed
+    /// over the ranks by one allreduce of the parameters in MPI's order: the fastest, and the model depends on the
+    /// number of ranks (the same for the same rank count).
     /// </summary>
     public int? GradientShards { get; set; }
 

@@ -55,6 +55,8 @@ internal static class MlpOptionsMapping
             Shuffle = options.Shuffle,
             Seed = seed,
             GradientShards = options.ResolveGradientShards(),
+            // One process always sums in shard order; a cluster only when GradientShards asks for it.
+            SumShardsInOrder = options.GradientShards is not null || options.Cluster is null,
             SparseUpdate = ToEngine(options.SparseUpdate),
         };
 

@@ -136,17 +136,17 @@ internal static class MlpOptionsValidator
     private const int MaxLayerWidth = 1 << 20;
     private const int MaxEpochs = 1_000_000;
 
-    // A cluster's ranks share every batch by row position, which needs the rows in memory; the shards must divide
-    // among the ranks.
+    // The shards must divide among the ranks; a rank's streamed share is one shard.
     private static void ValidateCluster(MlpOptionsBase o)
     {
         if (o.GradientShards is { } shards && shards is < 1 or > 1024)
             throw Invalid(nameof(o.GradientShards), shards, "[1, 1024], or null for one per rank");
-        var sharded = o.ResolveGradientShards() > 1;
         if (o.Cluster is { } cluster && o.ResolveGradientShards() % cluster.Size != 0)
             throw Invalid(nameof(o.GradientShards), o.ResolveGradientShards(), $"a multiple of the cluster's size ({cluster.Size})");
-        if (sharded && o.DataLoading == MlpDataLoading.Streaming)
-            throw new ArgumentException("Option DataLoading is Streaming, which a Cluster of several ranks (or GradientShards above 1) does not support yet; use InMemory or Auto.", nameof(o.DataLoading));
+        if (o.DataLoading == MlpDataLoading.Streaming && o.Cluster is { Size: > 1 } streamed && o.ResolveGradientShards() != streamed.Size)
+            throw Invalid(nameof(o.GradientShards), o.ResolveGradientShards(), $"the cluster's size ({streamed.Size}) or null when streaming: each rank streams its own share of the rows as one shard");
+        if (o.DataLoading == MlpDataLoading.Streaming && o.Cluster is null && o.ResolveGradientShards() > 1)
+            throw Invalid(nameof(o.GradientShards), o.ResolveGradientShards(), "1 or null when streaming without a Cluster");
     }
 
     private static ArgumentException Invalid(string option, object value, string validRange)

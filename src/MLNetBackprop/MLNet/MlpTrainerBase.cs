@@ -192,7 +192,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         TrainingRows train, TrainingRows? validation, Network? initialNetwork, LossKind loss, int outputCount, int seed, float huberDelta = 1f)
     {
         var epochs = _options.ResolveEpochs(RowCountForRules(train));
-        var rows = train.ToRowSource();
+        var rows = train.ToRowSource(_options.Cluster?.Rank ?? 0, _options.Cluster?.Size ?? 1);
         var settings = MlpOptionsMapping.ToTrainingSettings(_options, rows, loss, outputCount, epochs, seed, huberDelta,
             initialNetwork?.Layout.HiddenSizes);
         var layout = new NetworkLayout(train.FeatureCount, settings.HiddenLayerSizes, outputCount, settings.HiddenActivation);

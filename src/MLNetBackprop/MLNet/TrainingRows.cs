@@ -48,10 +48,21 @@ internal sealed class TrainingRows
         ? new TrainingRows(map.Apply(set), null, null, Labels, IsSparse, 0)
         : new TrainingRows(null, _stream! with { Labels = map }, _summary, Labels, IsSparse, _shuffleBufferRows);
 
-    /// <summary>The engine's source of these rows.</summary>
-    public IRowSource ToRowSource() => Set is { } set
-        ? new InMemoryRowSource(set)
-        : new StreamedRowSource(_stream!, _summary!.Rows, IsSparse, _stream!.Labels.Fingerprint(_summary.Fingerprint), _shuffleBufferRows);
+    /// <summary>
+    /// The engine's source of these rows. For rank <paramref name="rank"/> of a cluster of <paramref name="ranks"/>,
+    /// streamed rows are the rank's share (every rank holds rows in memory whole and computes its part of each batch).
+    /// </summary>
+    public IRowSource ToRowSource(int rank = 0, int ranks = 1)
+    {
+        if (Set is { } set)
+            return new InMemoryRowSource(set);
+        var fingerprint = _stream!.Labels.Fingerprint(_summary!.Fingerprint);
+        if (ranks == 1)
+            return new StreamedRowSource(_stream, _summary.Rows, IsSparse, fingerprint, _shuffleBufferRows);
+        var share = new StreamedRowSource(_stream with { Share = new RankShare(rank, ranks) }, RankRows.CountOf(_summary.Rows, rank, ranks),
+            IsSparse, fingerprint, _shuffleBufferRows);
+        return new RankRows(share, rank, ranks, _summary.Rows, fingerprint);
+    }
 
     /// <summary>
     /// How the rows are held, for the log: storage, density and size, since they decide training's speed and memory;

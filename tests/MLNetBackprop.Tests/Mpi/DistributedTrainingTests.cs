@@ -7,7 +7,8 @@ namespace MLNetBackprop.Tests.Mpi;
 /// An ML.NET pipeline trained by a job of 1 to 3 processes under MPICH (the probe's train mode, a trainer with
 /// Options.Cluster = MpiCluster.Start()): with 6 gradient shards every rank count gives the same model, for dense and
 /// sparse rows and L-BFGS; a checkpoint written by rank 0 resumes on the next launch; ranks that disagree abort the job
-/// naming the difference. The model is identified by a hash of its scores on every row.
+/// naming the difference; ranks that each stream their share train one model that learns. The model is identified by a
+/// hash of its scores on every row.
 /// </summary>
 [Collection(MpiJob.Collection)]
 public sealed partial class DistributedTrainingTests
@@ -21,6 +22,27 @@ public sealed partial class DistributedTrainingTests
         var hashes = Enumerable.Range(1, 3).Select(ranks => ScoresOf(MpiJob.Run(ranks, "train", ShippedData.Folder, kind, "6"))).ToArray();
 
         Assert.All(hashes, hash => Assert.Equal(hashes[0], hash));
+    }
+
+    [Fact]
+    public void By_default_three_ranks_sum_in_MPIs_order_agree_after_every_epoch_and_repeat_their_model()
+    {
+        var first = ScoresOf(MpiJob.Run(3, "train", ShippedData.Folder, "dense", "default"));
+        var again = ScoresOf(MpiJob.Run(3, "train", ShippedData.Folder, "dense", "default"));
+
+        Assert.Equal(first, again);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Ranks_that_each_stream_their_share_of_the_rows_learn_as_well_as_one_process_in_memory(int ranks)
+    {
+        var streamed = MpiJob.Run(ranks, "train", ShippedData.Folder, "stream", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var inMemory = MpiJob.Run(1, "train", ShippedData.Folder, "dense", "1");
+
+        ScoresOf(streamed);
+        Assert.True(AccuracyOf(streamed) > AccuracyOf(inMemory) - 0.05, $"{streamed}\n{inMemory}");
     }
 
     [Fact]
@@ -50,6 +72,9 @@ public sealed partial class DistributedTrainingTests
         Assert.Matches(@"rank \d: training failed: InvalidOperationException", job.Error);
     }
 
+    private static double AccuracyOf(MpiJob.Result job)
+        => double.Parse(AccuracyLine().Match(job.Output).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
     // The scores' hash that rank 0 printed, once.
     private static string ScoresOf(MpiJob.Result job)
     {
@@ -61,4 +86,7 @@ public sealed partial class DistributedTrainingTests
 
     [GeneratedRegex(@"scores ([0-9a-f]{16}) after \d+ epochs")]
     private static partial Regex ScoresLine();
+
+    [GeneratedRegex(@"accuracy ([0-9.]+)")]
+    private static partial Regex AccuracyLine();
 }

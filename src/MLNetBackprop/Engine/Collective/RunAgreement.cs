@@ -55,6 +55,24 @@ internal static class RunAgreement
             "Rank 0 writes the checkpoint; put CheckpointPath on a file system every rank shares, or delete the file to start afresh.");
     }
 
+    /// <summary>
+    /// Checks after epoch <paramref name="epoch"/> that every rank holds the same parameters, by their
+    /// <paramref name="hash"/>: the collective's sums must have reached every rank alike.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The ranks' parameters differ.</exception>
+    public static void CheckSameParameters(ICollective collective, ulong hash, int epoch)
+    {
+        // Two 32-bit halves per rank: exact in doubles.
+        var halves = new double[2 * collective.Size];
+        (halves[2 * collective.Rank], halves[2 * collective.Rank + 1]) = (hash >> 32, (uint)hash);
+        collective.AllReduceSum(halves);
+        for (var r = 1; r < collective.Size; r++)
+            if (halves[2 * r] != halves[0] || halves[2 * r + 1] != halves[1])
+                throw new InvalidOperationException(
+                    $"After epoch {epoch} rank {r}'s parameters differ from rank 0's: the collective's sums reached the ranks with " +
+                    "different bits. Set GradientShards (to the number of ranks, or a multiple) to sum the gradients in a fixed order on every rank.");
+    }
+
     /// <summary>Whether any rank passes true; every rank gets the same answer.</summary>
     public static bool Any(ICollective collective, bool mine) => RanksWhere(collective, mine).Length > 0;
 

@@ -10,15 +10,23 @@ internal sealed class ShardPlan
 {
     /// <summary>
     /// A plan for <paramref name="shards"/> shards (a positive multiple of the rank count, as the settings' validation
-    /// ensures) over <paramref name="collective"/> (null: this process alone).
+    /// ensures) over <paramref name="collective"/> (null: this process alone), summed
+    /// <paramref name="inShardOrder"/> or each rank's first.
     /// </summary>
-    public ShardPlan(ICollective? collective, int shards)
+    public ShardPlan(ICollective? collective, int shards, bool inShardOrder = true)
     {
         Collective = collective;
         Rank = collective?.Rank ?? 0;
         Size = collective?.Size ?? 1;
         Shards = shards;
+        InShardOrder = inShardOrder;
     }
+
+    /// <summary>
+    /// Whether gradients are summed shard by shard in shard order on every rank (the model then depends on the shard
+    /// count, not on the rank count), rather than each rank's shards first and then the ranks in the collective's order.
+    /// </summary>
+    public bool InShardOrder { get; }
 
     /// <summary>The job's collective, or null when this process trains alone.</summary>
     public ICollective? Collective { get; }

@@ -3,10 +3,12 @@ using System.Numerics.Tensors;
 namespace MLNetBackprop.Engine.Collective;
 
 /// <summary>
-/// The sums of a sharded run, identical bit for bit on every rank and for every rank count: each shard's values sit
-/// in a slot of their own, and the total adds the slots in shard order starting from zero. Across ranks the slots of
-/// other ranks' shards are zero, so the allreduce only moves each slot to every rank (x + 0 = x) and its order of
-/// addition cannot change a bit; two shards on two ranks need no padding, since a + b = b + a.
+/// The sums of a sharded run. In shard order (<see cref="ShardPlan.InShardOrder"/>), identical bit for bit on every rank
+/// and for every rank count: each shard's values sit in a slot of their own, and the total adds the slots in shard order
+/// starting from zero. Across ranks the slots of other ranks' shards are zero, so the allreduce only moves each slot to
+/// every rank (x + 0 = x) and its order of addition cannot change a bit; two shards on two ranks need no padding, since
+/// a + b = b + a. Otherwise each rank adds its own slots and one allreduce of a vector adds the ranks. Scalars are
+/// always summed in shard order (a few values).
 /// </summary>
 internal sealed class ShardReduction
 {
@@ -29,8 +31,8 @@ internal sealed class ShardReduction
         _scalars = new double[plan.Shards * scalarWidth];
     }
 
-    // One rank, or a shard per rank on two ranks, needs no zero slots for the other ranks' shards.
-    private bool PadsVectors => _plan.Size > 1 && !(_plan.Size == 2 && _plan.Shards == 2);
+    // Zero slots for the other ranks' shards: only to sum in shard order across more than two shards or ranks.
+    private bool PadsVectors => _plan.Size > 1 && _plan.InShardOrder && !(_plan.Size == 2 && _plan.Shards == 2);
 
     /// <summary>The vector slot of this rank's <paramref name="localShard"/>-th shard.</summary>
     public Span<float> Slot(int localShard)
@@ -53,7 +55,9 @@ internal sealed class ShardReduction
     {
         if (_plan.Collective is { Size: > 1 } collective && !PadsVectors)
         {
-            Slot(0).CopyTo(total);
+            total.Clear();
+            for (var k = 0; k < _plan.LocalShardCount; k++)
+                TensorPrimitives.Add(total, Slot(k), total);
             collective.AllReduceSum(total);
             // (0 + a) + b, as the shard-order sum below gives: only a zero's sign can differ, and adding +0 settles it.
             TensorPrimitives.Add(total, 0f, total);

@@ -40,7 +40,7 @@ internal sealed class TrainingLoop
         var lbfgs = settings.Optimizer == OptimizerKind.Lbfgs;
         // L-BFGS passes over the whole set, so it takes larger chunks than a mini-batch.
         var capacity = (int)Math.Min(lbfgs ? Math.Max(settings.BatchSize, 1024) : settings.BatchSize, data.RowCount);
-        _plan = new ShardPlan(run.Collective, settings.GradientShards);
+        _plan = new ShardPlan(run.Collective, settings.GradientShards, settings.SumShardsInOrder);
         // A sharded run updates every parameter: a lazy region would need the features of every rank's rows.
         var workspace = new BatchWorkspace(layout, capacity, dropout,
             compactFirstLayerGradient: data.IsSparse && !lbfgs && settings.SparseUpdate == SparseUpdate.Lazy && !_plan.IsSharded);
@@ -81,6 +81,8 @@ internal sealed class TrainingLoop
             if (RunEpoch(epoch, rate) is not (var loss, var converged))
                 return Finish(StopReason.Cancelled);
             CheckParameters(epoch, rate);
+            if (_run.Collective is { Size: > 1 } collective)
+                RunAgreement.CheckSameParameters(collective, ParameterHash(), epoch);
             var seconds = (clock.Elapsed - epochStart).TotalSeconds;
             var report = Record(epoch, loss, rate, elapsedBefore + clock.Elapsed, seconds);
             var stop = StopAfter(epoch, converged);
@@ -125,6 +127,13 @@ internal sealed class TrainingLoop
         if (!double.IsFinite(loss))
             throw Divergence.At(epoch, "the loss", loss, rate);
         return (loss, converged);
+    }
+
+    private ulong ParameterHash()
+    {
+        var hash = new DataFingerprint();
+        hash.Add(_state.Parameters);
+        return hash.Value;
     }
 
     // A finite loss can still come with an overflowing gradient; never hand back a non-finite model.

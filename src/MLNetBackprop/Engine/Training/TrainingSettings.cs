@@ -101,4 +101,12 @@ internal sealed class TrainingSettings
     /// and a multiple of the number of ranks. Default 1: the batch's gradient in one sum.
     /// </summary>
     public int GradientShards { get; init; } = 1;
+    /// <summary>
+    /// Whether the shards' gradients are summed in shard order on every rank, so that the model depends on
+    /// <see cref="GradientShards"/> and not on the number of ranks, at the cost of an allreduce of
+    /// <see cref="GradientShards"/> × the parameters (two shards on two ranks need no more than the parameters).
+    /// Otherwise each rank adds up its own shards and one allreduce of the parameters sums the ranks in the
+    /// collective's order: as fast as data parallelism gets, and the model depends on the number of ranks. Default true.
+    /// </summary>
+    public bool SumShardsInOrder { get; init; } = true;
 }

@@ -74,6 +74,39 @@ public class ShardedTrainingTests : IDisposable
     }
 
     [Fact]
+    public void Without_shard_order_each_rank_sends_only_the_parameters_and_every_rank_ends_with_the_same_model()
+    {
+        var data = Learnable(150);
+        var settings = new TrainingSettings
+        {
+            HiddenLayerSizes = [16, 8], Loss = LossKind.Logistic, LearningRate = 0.01f, BatchSize = 24, MaxEpochs = 4,
+            Tolerance = 0, Seed = 3, GradientShards = 3, SumShardsInOrder = false,
+        };
+        var longest = new int[3];
+
+        var results = ThreadCollective.Run(3, c => NetworkTrainer.Train(new InMemoryRowSource(data), settings,
+            new TrainingRunOptions { Collective = new LengthRecorder(c, longest) }));
+
+        var parameters = results[0].Network.Parameters.Length;
+        Assert.All(longest, length => Assert.Equal(parameters, length));
+        Assert.All(results, r => Assert.Equal(ParameterBits(results[0]), ParameterBits(r)));
+    }
+
+    // The longest float vector each rank allreduces.
+    private sealed class LengthRecorder(ICollective inner, int[] longest) : ICollective
+    {
+        public int Rank => inner.Rank;
+        public int Size => inner.Size;
+        public void AllReduceSum(Span<float> values)
+        {
+            longest[Rank] = Math.Max(longest[Rank], values.Length);
+            inner.AllReduceSum(values);
+        }
+        public void AllReduceSum(Span<double> values) => inner.AllReduceSum(values);
+        public void Broadcast(Span<byte> data, int root) => inner.Broadcast(data, root);
+    }
+
+    [Fact]
     public void Sharded_training_learns_as_well_as_one_sum_per_batch()
     {
         var data = Learnable(600, seed: 21);
