@@ -11,8 +11,9 @@ using MLNetBackprop.Mpi;
 internal static class TrainingProbe
 {
     /// <summary>
-    /// <c>train &lt;data folder&gt; &lt;dense|sparse|lbfgs|stream&gt; &lt;gradient shards|default&gt; [&lt;checkpoint&gt; [&lt;stop after epoch&gt;]]</c>:
-    /// trains (stream: each rank streams its share through a small shuffle buffer) and prints "scores HASH after N
+    /// <c>train &lt;data folder&gt; &lt;dense|sparse|lbfgs|stream&gt; &lt;gradient shards|default&gt; [&lt;checkpoint&gt; [&lt;N|fail-N&gt;]]</c>:
+    /// trains (stream: each rank streams its share through a small shuffle buffer; N: cancelled after epoch N; fail-N:
+    /// rank 0 throws after epoch N, which aborts the job) and prints "scores HASH after N
     /// epochs, accuracy A" (on the training rows); <c>mismatch &lt;data folder&gt;</c>: rank 1 asks for another hidden
     /// layer size (the job must abort, naming the difference).
     /// </summary>
@@ -23,7 +24,10 @@ internal static class TrainingProbe
         var kind = args[0] == "mismatch" ? "dense" : args[2];
         int? shards = args[0] == "mismatch" || args[3] == "default" ? null : int.Parse(args[3], CultureInfo.InvariantCulture);
         using var cancel = new CancellationTokenSource();
-        var stopAfter = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : int.MaxValue;
+        // "N": cancel after epoch N; "fail-N": throw on rank 0 after epoch N (a fault mid-training: the job aborts).
+        var stop = args.Length > 5 ? args[5] : null;
+        var failing = stop?.StartsWith("fail-", StringComparison.Ordinal) == true;
+        var stopAfter = stop is null ? int.MaxValue : int.Parse(failing ? stop[5..] : stop, CultureInfo.InvariantCulture);
         var options = new MlpMulticlassTrainer.Options
         {
             HiddenLayerSizes = [args[0] == "mismatch" && cluster.Rank == 1 ? 32 : 16],
@@ -40,6 +44,8 @@ internal static class TrainingProbe
             CancellationToken = cancel.Token,
             Progress = new Reporter(report =>
             {
+                if (report.Epoch >= stopAfter && failing)
+                    throw new InvalidOperationException($"a fault after epoch {report.Epoch}");
                 if (report.Epoch >= stopAfter)
                     cancel.Cancel();
             }),

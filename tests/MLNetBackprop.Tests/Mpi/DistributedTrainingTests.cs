@@ -63,6 +63,21 @@ public sealed partial class DistributedTrainingTests
     }
 
     [Fact]
+    public void A_job_aborted_by_a_fault_mid_training_resumes_from_its_last_checkpoint_to_the_uninterrupted_model()
+    {
+        var checkpoint = Path.Combine(Directory.CreateTempSubdirectory("mlp-mpi-").FullName, "run.ckpt");
+        var uninterrupted = ScoresOf(MpiJob.Run(1, "train", ShippedData.Folder, "dense", "2"));
+
+        var failed = MpiJob.Run(2, "train", ShippedData.Folder, "dense", "2", checkpoint, "fail-3");
+        Assert.True(failed.ExitCode != 0, failed.ToString());
+        Assert.Contains("training failed: InvalidOperationException: a fault after epoch 3", failed.Error, StringComparison.Ordinal);
+        Assert.True(File.Exists(checkpoint), "the checkpoint of epoch 3 outlives the fault");
+        var resumed = MpiJob.Run(2, "train", ShippedData.Folder, "dense", "2", checkpoint);
+
+        Assert.Equal(uninterrupted, ScoresOf(resumed));
+    }
+
+    [Fact]
     public void Ranks_with_different_options_abort_the_job_naming_the_difference()
     {
         var job = MpiJob.Run(2, "mismatch", ShippedData.Folder);
