@@ -44,7 +44,7 @@ internal sealed class ShardedBatchEpoch
         ShardPlan plan, bool dropout, CancellationToken cancellation)
     {
         (_data, _weighted, _settings, _layout, _workspace, _plan, _cancellation) = (data, weighted, settings, layout, workspace, plan, cancellation);
-        _gradients = new ShardReduction(plan, layout.ParameterCount, scalarWidth: 2);
+        _gradients = new ShardReduction(plan, layout.ParameterCount, scalarWidth: 2, total: workspace.Gradient);
         _weights = new ShardReduction(plan, 0, scalarWidth: 1);
         _positions = new int[settings.BatchSize];
         _bounds = new int[plan.LocalShardCount + 1];
