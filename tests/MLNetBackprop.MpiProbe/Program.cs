@@ -18,9 +18,19 @@ if (args.Length == 0 || (args.Length != 1 && args[0] is not ("train" or "mismatc
 }
 
 using var cluster = MpiCluster.Start();
-// The trainer aborts the job itself when training fails on a rank.
+// The trainer aborts the job itself when training fails on a rank; the probe's own steps around it abort here.
 if (args[0] is "train" or "mismatch")
-    return TrainingProbe.Run(cluster, args) ? 0 : 1;
+{
+    try
+    {
+        return TrainingProbe.Run(cluster, args) ? 0 : 1;
+    }
+    catch (Exception ex)
+    {
+        cluster.Abort(3, $"{ex.GetType().Name}: {ex.Message}");
+        return 3;
+    }
+}
 try
 {
     var ok = args[0] switch

@@ -11,8 +11,9 @@ using MLNetBackprop.Mpi;
 internal static class TrainingProbe
 {
     /// <summary>
-    /// <c>train &lt;data folder&gt; &lt;dense|sparse|lbfgs|stream&gt; &lt;gradient shards|default&gt; [&lt;checkpoint&gt; [&lt;N|fail-N&gt;]]</c>:
-    /// trains (stream: each rank streams its share through a small shuffle buffer; N: cancelled after epoch N; fail-N:
+    /// <c>train &lt;data folder&gt; &lt;dense|sparse|lbfgs|stream|perrank&gt; &lt;gradient shards|default&gt; [&lt;checkpoint&gt; [&lt;N|fail-N&gt;]]</c>:
+    /// trains (stream: each rank streams its share through a small shuffle buffer; perrank: each rank's view is its own
+    /// contiguous part of the rows, ClusterData ViewPerRank; N: cancelled after epoch N; fail-N:
     /// rank 0 throws after epoch N, which aborts the job) and prints "scores HASH after N
     /// epochs, accuracy A" (on the training rows); <c>mismatch &lt;data folder&gt;</c>: rank 1 asks for another hidden
     /// layer size (the job must abort, naming the difference).
@@ -37,6 +38,7 @@ internal static class TrainingProbe
             Seed = 7,
             Optimizer = kind == "lbfgs" ? MlpOptimizer.Lbfgs : MlpOptimizer.Adam,
             DataLoading = kind == "stream" ? MlpDataLoading.Streaming : MlpDataLoading.InMemory,
+            ClusterData = kind == "perrank" ? MlpClusterData.ViewPerRank : MlpClusterData.SameView,
             ShuffleBufferSize = kind == "stream" ? 256 : null,
             Cluster = cluster,
             GradientShards = shards,
@@ -50,8 +52,15 @@ internal static class TrainingProbe
                     cancel.Cancel();
             }),
         };
-        var (data, pipeline) = kind == "sparse" ? Packages(ml, folder) : Digits(ml, folder);
-        var model = pipeline.Append(ml.MulticlassClassification.Trainers.Mlp(options)).Fit(data);
+        var (data, pipeline) = kind switch
+        {
+            "sparse" => Packages(ml, folder),
+            "perrank" => PreparedDigits(ml, folder),
+            _ => Digits(ml, folder),
+        };
+        // perrank: each rank trains on its own contiguous part of the rows, as if it had a file of its own.
+        var view = kind == "perrank" ? PartOf(ml, data, cluster.Rank, cluster.Size) : data;
+        var model = pipeline.Append(ml.MulticlassClassification.Trainers.Mlp(options)).Fit(view);
         var scored = model.Transform(data);
         var scores = scored.GetColumn<float[]>("Score").ToArray();
         var accuracy = ml.MulticlassClassification.Evaluate(scored).MicroAccuracy;
@@ -68,6 +77,24 @@ internal static class TrainingProbe
             separatorChar: ',', hasHeader: true);
         return (data, ml.Transforms.Conversion.MapValueToKey("Label", "Digit")
             .Append(ml.Transforms.NormalizeMinMax("Features", "Pixels")));
+    }
+
+    // Digits normalized and keyed once, by transforms fitted on every row, so that every rank's part means the same.
+    private static (IDataView, IEstimator<ITransformer>) PreparedDigits(MLContext ml, string folder)
+    {
+        var (raw, preparation) = Digits(ml, folder);
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label", "Digit", keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
+            .Append(ml.Transforms.NormalizeMinMax("Features", "Pixels"));
+        _ = preparation;
+        var prepared = keyed.Fit(raw).Transform(raw);
+        return (prepared, new EstimatorChain<ITransformer>());
+    }
+
+    private static IDataView PartOf(MLContext ml, IDataView data, int rank, int size)
+    {
+        var rows = data.GetRowCount() ?? data.GetColumn<float>("Digit").LongCount();
+        var first = ml.Data.TakeRows(data, (rank + 1) * rows / size);
+        return rank == 0 ? first : ml.Data.SkipRows(first, rank * rows / size);
     }
 
     // Sparse rows: FeaturizeText's n-grams of the package summaries.

@@ -24,6 +24,21 @@ internal sealed class LabelMoments
         SquaredDeviations += weight * delta * (value - Mean);
     }
 
+    /// <summary>
+    /// Adds the moments of other values of weight <paramref name="weightSum"/>, mean <paramref name="mean"/> and
+    /// weighted squared deviations <paramref name="squaredDeviations"/> (Chan et al.'s pairwise update).
+    /// </summary>
+    public void Add(double weightSum, double mean, double squaredDeviations)
+    {
+        if (!(weightSum > 0))
+            return;
+        var total = WeightSum + weightSum;
+        var delta = mean - Mean;
+        SquaredDeviations += squaredDeviations + delta * delta * WeightSum * weightSum / total;
+        Mean += delta * weightSum / total;
+        WeightSum = total;
+    }
+
     /// <summary>Weighted standard deviation (0 without weight).</summary>
     public double StandardDeviation => WeightSum > 0 ? Math.Sqrt(Math.Max(0, SquaredDeviations) / WeightSum) : 0;
 }

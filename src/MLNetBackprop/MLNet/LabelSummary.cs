@@ -44,6 +44,34 @@ internal sealed class LabelSummary
     }
 
     /// <summary>The summary of rows in memory.</summary>
+    /// <summary>The summary as numbers, for <see cref="Merge"/>: rows, weight, rows and weight per class, moments.</summary>
+    public double[] ToValues() =>
+        [Rows, WeightSum, .. ClassRows.Select(c => (double)c), .. ClassWeights, Moments.WeightSum, Moments.Mean, Moments.SquaredDeviations];
+
+    /// <summary>
+    /// The summary of the rows of <paramref name="parts"/> summaries of <paramref name="classCount"/> classes laid out
+    /// one after another by <see cref="ToValues"/>, merged in order.
+    /// </summary>
+    public static LabelSummary Merge(ReadOnlySpan<double> values, int classCount, int parts)
+    {
+        var merged = new LabelSummary(classCount);
+        var width = values.Length / parts;
+        for (var p = 0; p < parts; p++)
+        {
+            var part = values.Slice(p * width, width);
+            merged.Rows += (long)part[0];
+            merged.WeightSum += part[1];
+            for (var c = 0; c < classCount; c++)
+            {
+                merged.ClassRows[c] += (long)part[2 + c];
+                merged.ClassWeights[c] += part[2 + classCount + c];
+            }
+            merged.Moments.Add(part[^3], part[^2], part[^1]);
+        }
+        return merged;
+    }
+
+    /// <summary>The summary of every row of <paramref name="rows"/>.</summary>
     public static LabelSummary Of(TrainingSet rows, int classCount)
     {
         var summary = new LabelSummary(classCount);

@@ -147,6 +147,9 @@ public abstract class MlpOptionsBase
 
         /// <summary>Default <see cref="MlpOptionsBase.DataLoading"/>: <see cref="MlpDataLoading.Auto"/>.</summary>
         public const MlpDataLoading DataLoading = MlpDataLoading.Auto;
+
+        /// <summary>Default <see cref="MlpOptionsBase.ClusterData"/>: <see cref="MlpClusterData.SameView"/>.</summary>
+        public const MlpClusterData ClusterData = MlpClusterData.SameView;
         /// <summary>
         /// The share of the memory .NET may use that <see cref="MlpDataLoading.Auto"/> lets the rows take in memory:
         /// 0.5, leaving the rest for the model, its optimizer state, the validation rows and the pipeline.
@@ -448,6 +451,15 @@ public abstract class MlpOptionsBase
     /// Default <c>null</c>: this process trains alone.
     /// </summary>
     public ITrainingCluster? Cluster { get; set; }
+
+    /// <summary>
+    /// Where each rank of <see cref="Cluster"/> finds its rows. Default <see cref="MlpClusterData.SameView"/>: every rank
+    /// reads the same view. With <see cref="MlpClusterData.ViewPerRank"/> each rank's view (and validation view) holds
+    /// its own part of the rows: the ranks agree on the row count, the label statistics and the automatic options,
+    /// each mixes and trains on its own rows (a hold-out comes out of each rank's rows), every batch takes each
+    /// rank's part in proportion to its rows, and <see cref="GradientShards"/> must be the number of ranks or null.
+    /// </summary>
+    public MlpClusterData ClusterData { get; set; } = Defaults.ClusterData;
 
     /// <summary>
     /// The number of parts each global batch's gradient is summed from, in a fixed order: the row at place i of a batch

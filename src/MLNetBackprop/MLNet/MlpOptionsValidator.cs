@@ -136,17 +136,22 @@ internal static class MlpOptionsValidator
     private const int MaxLayerWidth = 1 << 20;
     private const int MaxEpochs = 1_000_000;
 
-    // The shards must divide among the ranks; a rank's streamed share is one shard.
+    // The shards must divide among the ranks; a rank's streamed share, or its own view's rows, is one shard.
     private static void ValidateCluster(MlpOptionsBase o)
     {
+        RequireDefined(o.ClusterData, nameof(o.ClusterData));
+        if (o.ClusterData == MlpClusterData.ViewPerRank && o.Cluster is null)
+            throw new ArgumentException("Option ClusterData is ViewPerRank, which needs a Cluster: set Cluster (e.g. MpiCluster.Start()) or use SameView.", nameof(o.ClusterData));
+        if (o.ClusterData == MlpClusterData.ViewPerRank && o.Cluster is { Size: > 1 } own && o.ResolveGradientShards() != own.Size)
+            throw Invalid(nameof(o.GradientShards), o.ResolveGradientShards(), $"the cluster's size ({own.Size}) or null with ClusterData ViewPerRank: each rank's own rows are one shard");
         if (o.GradientShards is { } shards && shards is < 1 or > 1024)
             throw Invalid(nameof(o.GradientShards), shards, "[1, 1024], or null for one per rank");
         if (o.Cluster is { } cluster && o.ResolveGradientShards() % cluster.Size != 0)
             throw Invalid(nameof(o.GradientShards), o.ResolveGradientShards(), $"a multiple of the cluster's size ({cluster.Size})");
-        if (o.DataLoading == MlpDataLoading.Streaming && o.Cluster is { Size: > 1 } streamed && o.ResolveGradientShards() != streamed.Size)
-            throw Invalid(nameof(o.GradientShards), o.ResolveGradientShards(), $"the cluster's size ({streamed.Size}) or null when streaming: each rank streams its own share of the rows as one shard");
-        if (o.DataLoading == MlpDataLoading.Streaming && o.Cluster is null && o.ResolveGradientShards() > 1)
-            throw Invalid(nameof(o.GradientShards), o.ResolveGradientShards(), "1 or null when streaming without a Cluster");
+        var ranks = o.Cluster?.Size ?? 1;
+        if (o.DataLoading == MlpDataLoading.Streaming && o.ResolveGradientShards() != ranks)
+            throw Invalid(nameof(o.GradientShards), o.ResolveGradientShards(),
+                $"the number of ranks ({ranks}) or null when streaming: each rank streams its own share of the rows as one shard");
     }
 
     private static ArgumentException Invalid(string option, object value, string validRange)

@@ -113,8 +113,11 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         var seed = AgreedSeed(_options.Seed ?? Host.Rand.Next());
         var classCount = ClassCount(columns.Label);
         var validation = trainContext.ValidationSet is { } validationSet ? ValidationStream(validationSet, columns.Label) : null;
-        var loader = new RowLoader(channel, _options, classCount, stratify: _labelKind != LabelKind.Single, seed);
+        var agreement = _options is { ClusterData: MlpClusterData.ViewPerRank, Cluster: { Size: > 1 } cluster } ? new RankAgreement(cluster) : null;
+        var loader = new RowLoader(channel, _options, classCount, stratify: _labelKind != LabelKind.Single, seed, agreement);
         var (train, validationRows) = loader.Load(new CursorRowStream(trainContext.TrainingSet.Data, columns, "training"), validation);
+        if (agreement is not null)
+            (train, validationRows) = AgreeOnRows(agreement, train, validationRows);
         // The automatic rules saw the rows before any were held out.
         var rowsBeforeHoldOut = train.RowCount + (trainContext.ValidationSet is null ? validationRows?.RowCount ?? 0 : 0);
         ReportAutomaticChoices(channel, train, rowsBeforeHoldOut, trainContext.ValidationSet is not null, trainContext.InitialPredictor is not null);
@@ -123,6 +126,16 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             initial = trainContext.InitialPredictor as TModel
                 ?? throw new ArgumentException($"The initial model is a {trainContext.InitialPredictor.GetType().Name}; warm start needs a {typeof(TModel).Name}.", "initialModel");
         return TrainModel(channel, new TrainingInputs(train, validationRows, columns.Label, classCount, seed, initial));
+    }
+
+    // Ranks whose views hold their own rows agree on the counts and label statistics of every rank's rows, and on
+    // whether there are validation rows at all.
+    private static (TrainingRows Train, TrainingRows? Validation) AgreeOnRows(RankAgreement agreement, TrainingRows train, TrainingRows? validation)
+    {
+        var validating = agreement.Gather([validation is null ? 0 : 1]);
+        if (validating.Distinct().Count() > 1)
+            throw new InvalidOperationException("Some ranks have validation rows and others none: give every rank a validation view, or none.");
+        return (train.AgreedAcross(agreement), validation?.AgreedAcross(agreement));
     }
 
     // Every rank trains with rank 0's seed, so that a seed drawn from an MLContext without one still agrees.

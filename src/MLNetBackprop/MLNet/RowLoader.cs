@@ -8,20 +8,34 @@ namespace MLNetBackprop.MLNet;
 /// Reads a trainer's training and validation rows as <see cref="MlpOptionsBase.DataLoading"/> says: into memory
 /// (failing clearly when they cannot fit), or streamed after a first pass that counts, checks and summarises them; and
 /// holds out <see cref="MlpOptionsBase.ValidationFraction"/> of the training rows when no validation set is given.
-/// Logs each choice with its figures.
+/// Logs each choice with its figures. With an <paramref name="agreement"/> (ranks whose views hold their own rows), the
+/// automatic validation fraction follows every rank's rows, and the ranks hold rows out together or not at all.
 /// </summary>
-internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int classCount, bool stratify, int seed)
+internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int classCount, bool stratify, int seed,
+    RankAgreement? agreement = null)
 {
     /// <summary>The training rows, and validation rows from <paramref name="validation"/> or held out of the training rows.</summary>
     public (TrainingRows Train, TrainingRows? Validation) Load(CursorRowStream train, CursorRowStream? validation)
     {
         if (TryInMemory(train, sparse: null) is not { } rows)
             return LoadStreamed(train, validation);
+        var (rowCount, sparse) = RulesSee(rows.RowCount, rows.IsSparse);
         if (validation is not null)
             return (TrainingRows.InMemory(rows, classCount), ReadValidation(validation, rows.IsSparse));
-        var fraction = options.ResolveValidationFraction(rows.RowCount, rows.IsSparse);
+        var fraction = options.ResolveValidationFraction(rowCount, sparse);
         return fraction > 0 ? HoldOut(rows, fraction) : (TrainingRows.InMemory(rows, classCount), null);
     }
+
+    // The row count and sparseness the automatic rules see: this view's, or every rank's rows and rank 0's choice.
+    private (int Rows, bool Sparse) RulesSee(long rows, bool sparse)
+    {
+        if (agreement is null)
+            return ((int)Math.Min(int.MaxValue, rows), sparse);
+        return ((int)Math.Min(int.MaxValue, agreement.Counts(rows).Sum()), agreement.Root(sparse));
+    }
+
+    // Whether every rank can hold rows out (each alone when there are no ranks).
+    private bool EveryRankCan(bool mine) => agreement?.All(mine) ?? mine;
 
     // Bytes of the rows already read into memory: Auto's share covers the training and validation rows together.
     private long _inMemoryBytes;
@@ -89,22 +103,28 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
 
     private (TrainingRows Train, TrainingRows? Validation) HoldOut(TrainingSet rows, float fraction)
     {
+        (TrainingSet Train, TrainingSet Validation)? split = null;
+        ArgumentException? problem = null;
         try
         {
-            var split = DataSplit.HoldOut(rows, fraction, stratify, seed);
-            channel.Info($"Held out {split.Validation.RowCount} of {rows.RowCount} rows for validation.");
-            return (TrainingRows.InMemory(split.Train, classCount), TrainingRows.InMemory(split.Validation, classCount));
-        }
-        catch (ArgumentException e) when (options.ValidationFraction is null)
-        {
-            // An automatic choice must not fail a run the user configured nothing for: train without a validation set.
-            channel.Info($"No validation set (automatic ValidationFraction {fraction}): {e.Message}");
-            return (TrainingRows.InMemory(rows, classCount), null);
+            split = DataSplit.HoldOut(rows, fraction, stratify, seed);
         }
         catch (ArgumentException e)
         {
-            throw new InvalidOperationException($"Option ValidationFraction is {fraction}: {e.Message}", e);
+            problem = e;
         }
+        if (!EveryRankCan(problem is null))
+            problem ??= new ArgumentException("Another rank's rows leave no rows on one side of the split; give every rank more rows or another fraction.");
+        if (problem is not null)
+        {
+            if (options.ValidationFraction is not null)
+                throw new InvalidOperationException($"Option ValidationFraction is {fraction}: {problem.Message}", problem);
+            // An automatic choice must not fail a run the user configured nothing for: train without a validation set.
+            channel.Info($"No validation set (automatic ValidationFraction {fraction}): {problem.Message}");
+            return (TrainingRows.InMemory(rows, classCount), null);
+        }
+        channel.Info($"Held out {split!.Value.Validation.RowCount} of {rows.RowCount} rows for validation.");
+        return (TrainingRows.InMemory(split.Value.Train, classCount), TrainingRows.InMemory(split.Value.Validation, classCount));
     }
 
     // Streaming: one first pass counts, checks and summarises the rows (and, when rows may be held out for validation,
@@ -120,19 +140,24 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
         ReportSkippedRows(reader, train.Description);
         CheckUsable(all, reader, train.Description);
         var sparse = all.IsSparse;
-        var bufferRows = ShuffleBufferRows(all, train.FeatureCount, train.CanShuffle);
+        var (rowCount, rulesSparse) = RulesSee(all.Rows, sparse);
+        // Ranks sharing one view take their rows by place in the view's order, which a shuffled cursor would change.
+        var viewShuffles = train.CanShuffle && options is not { Cluster.Size: > 1, ClusterData: MlpClusterData.SameView };
+        var bufferRows = ShuffleBufferRows(all, train.FeatureCount, viewShuffles);
         var order = options.Shuffle
             ? string.Create(CultureInfo.InvariantCulture,
-                $"through a shuffle buffer of {Math.Min(bufferRows, all.Rows):N0} rows{(train.CanShuffle && bufferRows < all.Rows ? " from a cursor in random order" : "")}")
+                $"through a shuffle buffer of {Math.Min(bufferRows, all.Rows):N0} rows{(viewShuffles && bufferRows < all.Rows ? " from a cursor in random order" : "")}")
             : "in order";
         channel.Info(string.Create(CultureInfo.InvariantCulture,
             $"Streaming the {train.Description} data: {all.Rows:N0} rows read in a first pass; each epoch reads them again {order}."));
         if (validation is not null)
             return (TrainingRows.Streamed(train, all, sparse, bufferRows), ReadValidation(validation, sparse));
-        var fraction = options.ResolveValidationFraction((int)Math.Min(int.MaxValue, all.Rows), sparse);
-        if (fraction > 0 && (kept.Rows == 0 || heldOut.Rows == 0))
+        var fraction = options.ResolveValidationFraction(rowCount, rulesSparse);
+        if (fraction > 0 && !EveryRankCan(kept.Rows > 0 && heldOut.Rows > 0))
         {
-            var problem = $"holding out {fraction} of {all.Rows} rows by row id leaves {(heldOut.Rows == 0 ? "no validation rows" : "no training rows")}";
+            var problem = kept.Rows > 0 && heldOut.Rows > 0
+                ? $"holding out {fraction} of another rank's rows by row id leaves no rows on one side"
+                : $"holding out {fraction} of {all.Rows} rows by row id leaves {(heldOut.Rows == 0 ? "no validation rows" : "no training rows")}";
             if (options.ValidationFraction is not null)
                 throw new InvalidOperationException($"Option ValidationFraction is {fraction}: {problem}; use more data or another fraction.");
             channel.Info($"No validation set (automatic ValidationFraction {fraction}): {problem}.");

@@ -13,6 +13,7 @@ internal sealed class TrainingRows
     private readonly CursorRowStream? _stream;
     private readonly StreamSummary? _summary;
     private readonly int _shuffleBufferRows;
+    private readonly bool _storedSparse;
 
     private TrainingRows(TrainingSet? set, CursorRowStream? stream, StreamSummary? summary, LabelSummary labels, bool sparse, int shuffleBufferRows)
     {
@@ -21,6 +22,7 @@ internal sealed class TrainingRows
         _summary = summary;
         Labels = labels;
         IsSparse = sparse;
+        _storedSparse = sparse;
         _shuffleBufferRows = shuffleBufferRows;
     }
 
@@ -34,26 +36,60 @@ internal sealed class TrainingRows
 
     // The rows when they are held in memory, else null.
     private TrainingSet? Set { get; }
-    /// <summary>Number of rows.</summary>
-    public long RowCount => Set?.RowCount ?? _summary!.Rows;
+    /// <summary>Number of rows: this view's, or every rank's once they agreed (<see cref="AgreedAcross"/>).</summary>
+    public long RowCount => _rowsPerRank?.Sum() ?? LocalRowCount;
+    private long LocalRowCount => Set?.RowCount ?? _summary!.Rows;
+
+    // Every rank's row count and the ranks' agreement, when the rows are one rank's own part of the data.
+    private long[]? _rowsPerRank;
+    private RankAgreement? _agreement;
     /// <summary>Number of features per row.</summary>
     public int FeatureCount => Set?.FeatureCount ?? _stream!.FeatureCount;
-    /// <summary>Whether the rows are trained on as sparse rows.</summary>
-    public bool IsSparse { get; }
-    /// <summary>The labels' summary (before any <see cref="LabelMap"/>).</summary>
-    public LabelSummary Labels { get; }
+    /// <summary>Whether the rows are trained on as sparse rows (on a cluster that agreed, as rank 0's are).</summary>
+    public bool IsSparse { get; private set; }
+    /// <summary>The labels' summary (before any <see cref="LabelMap"/>; on a cluster that agreed, of every rank's rows).</summary>
+    public LabelSummary Labels { get; private set; }
+
+    /// <summary>
+    /// The same rows as one rank's own part of the data (<see cref="MlpClusterData.ViewPerRank"/>), with the row count,
+    /// label summary and sparseness every rank agrees on.
+    /// </summary>
+    public TrainingRows AgreedAcross(RankAgreement agreement)
+    {
+        var agreed = (TrainingRows)MemberwiseClone();
+        agreed._agreement = agreement;
+        agreed._rowsPerRank = agreement.Counts(LocalRowCount);
+        agreed.Labels = agreement.Merge(Labels);
+        agreed.IsSparse = agreement.Root(IsSparse);
+        return agreed;
+    }
 
     /// <summary>The same rows with their labels and weights mapped by <paramref name="map"/>.</summary>
-    public TrainingRows WithLabels(LabelMap map) => Set is { } set
-        ? new TrainingRows(map.Apply(set), null, null, Labels, IsSparse, 0)
-        : new TrainingRows(null, _stream! with { Labels = map }, _summary, Labels, IsSparse, _shuffleBufferRows);
+    public TrainingRows WithLabels(LabelMap map)
+    {
+        var mapped = Set is { } set
+            ? new TrainingRows(map.Apply(set), null, null, Labels, _storedSparse, 0)
+            : new TrainingRows(null, _stream! with { Labels = map }, _summary, Labels, _storedSparse, _shuffleBufferRows);
+        (mapped._rowsPerRank, mapped._agreement, mapped.IsSparse) = (_rowsPerRank, _agreement, IsSparse);
+        return mapped;
+    }
 
     /// <summary>
     /// The engine's source of these rows. For rank <paramref name="rank"/> of a cluster of <paramref name="ranks"/>,
     /// streamed rows are the rank's share (every rank holds rows in memory whole and computes its part of each batch).
     /// </summary>
+    /// <remarks>
+    /// Rows that are one rank's own part (<see cref="AgreedAcross"/>) are that rank's <see cref="RankRows"/>, with a
+    /// fingerprint of every rank's rows (a collective call: every rank asks at the same point).
+    /// </remarks>
     public IRowSource ToRowSource(int rank = 0, int ranks = 1)
     {
+        if (_agreement is { } agreement)
+        {
+            var local = Set is { } own ? new InMemoryRowSource(own)
+                : (IRowSource)new StreamedRowSource(_stream!, _summary!.Rows, _storedSparse, _stream!.Labels.Fingerprint(_summary.Fingerprint), _shuffleBufferRows);
+            return new RankRows(local, agreement.Rank, _rowsPerRank!, agreement.Combine(local.Fingerprint), IsSparse);
+        }
         if (Set is { } set)
             return new InMemoryRowSource(set);
         var fingerprint = _stream!.Labels.Fingerprint(_summary!.Fingerprint);
@@ -61,7 +97,7 @@ internal sealed class TrainingRows
             return new StreamedRowSource(_stream, _summary.Rows, IsSparse, fingerprint, _shuffleBufferRows);
         var share = new StreamedRowSource(_stream with { Share = new RankShare(rank, ranks) }, RankRows.CountOf(_summary.Rows, rank, ranks),
             IsSparse, fingerprint, _shuffleBufferRows);
-        return new RankRows(share, rank, ranks, _summary.Rows, fingerprint);
+        return RankRows.Interleaved(share, rank, ranks, _summary.Rows, fingerprint);
     }
 
     /// <summary>

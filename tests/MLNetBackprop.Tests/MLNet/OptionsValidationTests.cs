@@ -58,8 +58,10 @@ public class OptionsValidationTests
         { "WeightDecay", o => { o.Optimizer = MlpOptimizer.Lbfgs; o.WeightDecay = 0.1f; }, "Lbfgs" },
         { "GradientShards", o => o.GradientShards = 0, "[1, 1024], or null for one per rank" },
         { "GradientShards", o => { o.Cluster = new TwoRanks(); o.GradientShards = 3; }, "a multiple of the cluster's size (2)" },
-        { "GradientShards", o => { o.Cluster = new TwoRanks(); o.DataLoading = MlpDataLoading.Streaming; o.GradientShards = 4; }, "the cluster's size (2) or null when streaming" },
-        { "GradientShards", o => { o.DataLoading = MlpDataLoading.Streaming; o.GradientShards = 2; }, "1 or null when streaming without a Cluster" },
+        { "GradientShards", o => { o.Cluster = new TwoRanks(); o.DataLoading = MlpDataLoading.Streaming; o.GradientShards = 4; }, "the number of ranks (2) or null when streaming" },
+        { "GradientShards", o => { o.DataLoading = MlpDataLoading.Streaming; o.GradientShards = 2; }, "the number of ranks (1) or null when streaming" },
+        { "ClusterData", o => o.ClusterData = MlpClusterData.ViewPerRank, "needs a Cluster" },
+        { "GradientShards", o => { o.Cluster = new TwoRanks(); o.ClusterData = MlpClusterData.ViewPerRank; o.GradientShards = 4; }, "the cluster's size (2) or null with ClusterData ViewPerRank" },
     };
 
     // A cluster that only tells its size: the options are refused before any collective call.

@@ -7,8 +7,8 @@ namespace MLNetBackprop.Tests.Mpi;
 /// An ML.NET pipeline trained by a job of 1 to 3 processes under MPICH (the probe's train mode, a trainer with
 /// Options.Cluster = MpiCluster.Start()): with 6 gradient shards every rank count gives the same model, for dense and
 /// sparse rows and L-BFGS; a checkpoint written by rank 0 resumes on the next launch; ranks that disagree abort the job
-/// naming the difference; ranks that each stream their share train one model that learns. The model is identified by a
-/// hash of its scores on every row.
+/// naming the difference; ranks that each stream their share, or read views of their own rows, train one model that
+/// learns. The model is identified by a hash of its scores on every row.
 /// </summary>
 [Collection(MpiJob.Collection)]
 public sealed partial class DistributedTrainingTests
@@ -34,11 +34,13 @@ public sealed partial class DistributedTrainingTests
     }
 
     [Theory]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void Ranks_that_each_stream_their_share_of_the_rows_learn_as_well_as_one_process_in_memory(int ranks)
+    [InlineData("stream", 2)]
+    [InlineData("stream", 3)]
+    [InlineData("perrank", 2)]
+    [InlineData("perrank", 3)]
+    public void Ranks_that_stream_their_share_or_read_views_of_their_own_learn_as_well_as_one_process_in_memory(string kind, int ranks)
     {
-        var streamed = MpiJob.Run(ranks, "train", ShippedData.Folder, "stream", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var streamed = MpiJob.Run(ranks, "train", ShippedData.Folder, kind, ranks.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var inMemory = MpiJob.Run(1, "train", ShippedData.Folder, "dense", "1");
 
         ScoresOf(streamed);

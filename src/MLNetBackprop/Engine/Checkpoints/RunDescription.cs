@@ -20,17 +20,22 @@ internal static class RunDescription
             Array a => "[" + string.Join(",", a.Cast<object>().Select(Format)) + "]",
             _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null",
         };
+        // Settings added since checkpoints were first written are left out at their defaults, so that those files still
+        // describe the runs that wrote them.
         var items = typeof(TrainingSettings).GetProperties()
+            .Where(p => !(p.Name == nameof(TrainingSettings.GradientShards) && settings.GradientShards == 1))
+            .Where(p => !(p.Name == nameof(TrainingSettings.SumShardsInOrder) && settings.SumShardsInOrder))
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .Select(p => $"{p.Name}={Format(p.GetValue(settings))}")
             .ToList();
         items.Add($"rows={data.RowCount}x{data.FeatureCount}");
         // How rows are mixed decides the batches: a stream through a smaller buffer draws them differently, and keeps
         // no row order for the checkpoint to restore.
-        // A rank's share is mixed through a buffer of its own, whose size as asked is the same on every rank.
+        // Each rank mixes its share itself, in memory or streamed as it chose (ranks given their own rows of different
+        // sizes may choose differently), so the description names neither.
         items.Add($"mixing={data switch
         {
-            RankRows { Local: StreamedRowSource share } => $"each rank's rows through a buffer of {share.ShuffleBufferRowsAsked} rows",
+            RankRows => "each rank its own rows",
             StreamedRowSource { HoldsEveryRow: false } stream => $"a buffer of {stream.ShuffleBufferRows} rows",
             _ => "every row",
         }}");

@@ -31,12 +31,9 @@ internal sealed class StreamedRowSource : IRowSource
         RowCount = rowCount;
         IsSparse = sparse;
         Fingerprint = fingerprint;
-        ShuffleBufferRowsAsked = shuffleBufferRows;
         ShuffleBufferRows = (int)Math.Min(shuffleBufferRows, rowCount);
     }
 
-    /// <summary>The shuffle buffer's rows as asked, before <see cref="ShuffleBufferRows"/> caps them at the row count.</summary>
-    public int ShuffleBufferRowsAsked { get; }
 
     /// <summary>The stream read.</summary>
     public IRowStream Stream { get; }

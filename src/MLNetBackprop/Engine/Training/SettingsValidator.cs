@@ -100,18 +100,22 @@ internal static class SettingsValidator
     }
 
     // A sharded run reads every row in memory, or this rank's share of the rows, where each rank mixes its own rows
-    // and so computes one shard; validation rows are whole on every rank.
+    // and so computes one shard.
     private static void ValidateSharding(IRowSource data, TrainingSettings s, TrainingRunOptions run)
     {
         var (rank, ranks) = (run.Collective?.Rank ?? 0, run.Collective?.Size ?? 1);
         if (s.GradientShards % ranks != 0)
             throw Bad(nameof(s.GradientShards), $"is {s.GradientShards}, which {ranks} ranks cannot share; use a multiple of {ranks}");
-        if (data is RankRows share && (share.Rank, share.Size) != (rank, ranks))
-            throw new ArgumentException($"The rows are rank {share.Rank}'s share of {share.Size} ranks, but this is rank {rank} of {ranks}.", nameof(data));
-        if (run.Validation is RankRows)
-            throw new ArgumentException("The validation rows must be whole on every rank, not a rank's share.", nameof(run.Validation));
+        foreach (var (source, name) in new[] { (data, nameof(data)), (run.Validation, nameof(run.Validation)) })
+            if (source is RankRows share && (share.Rank, share.Size) != (rank, ranks))
+                throw new ArgumentException($"The rows are rank {share.Rank}'s share of {share.Size} ranks, but this is rank {rank} of {ranks}.", name);
+        if (run.Validation is RankRows && s.GradientShards != ranks)
+            throw Bad(nameof(s.GradientShards), $"is {s.GradientShards}, but a rank's share of the validation rows is one shard: use {ranks}, the number of ranks");
         if (s.GradientShards == 1)
             return;
+        var parameters = new NetworkLayout(data.FeatureCount, s.HiddenLayerSizes, s.OutputCount, s.HiddenActivation).ParameterCount;
+        if ((long)s.GradientShards * parameters > Array.MaxLength)
+            throw Bad(nameof(s.GradientShards), $"is {s.GradientShards}: a slot of {parameters:N0} parameters per shard is more than an array holds; use fewer shards");
         if (data is not (InMemoryRowSource or RankRows))
             throw new ArgumentException("Training on several ranks or gradient shards needs its rows in memory, or each rank's share of a stream.", nameof(data));
         if (data is RankRows && s.GradientShards != ranks)

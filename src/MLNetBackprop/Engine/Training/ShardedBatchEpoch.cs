@@ -22,7 +22,8 @@ namespace MLNetBackprop.Engine.Training;
 internal sealed class ShardedBatchEpoch
 {
     private const int LossSum = 0, Cancelled = 1;
-    private const long RowMix = unchecked((long)0xD6E8FEB86659FD93UL), RankMix = unchecked((long)0x9E3779B97F4A7C15UL);
+    // Odd constants of their own (the layer's is Backpropagation's), so that no rank's, row's and layer's keys cancel.
+    private const long RowMix = unchecked((long)0xD6E8FEB86659FD93UL), RankMix = unchecked((long)0xC2B2AE3D27D4EB4FUL);
 
     private readonly ShardedRows _data;
     private readonly TrainingSettings _settings;
@@ -120,14 +121,17 @@ internal sealed class ShardedBatchEpoch
         return (lossSum, rowsCounted, false);
     }
 
-    // Rank `rank`'s rows in batch k of `batches`: its share spread evenly, so every rank finishes on the last batch.
+    // Rank `rank`'s rows in batch k of `batches`. Rows split by position: its rows among the batch's places of the whole
+    // set, so every batch has BatchSize rows as in memory. Rows given to each rank: its share in proportion to its
+    // rows, so every rank finishes on the last batch (a batch may then differ from BatchSize by up to the rank count).
     private int PartOf(int rank, int k, int batches)
     {
-        var share = RankRowsCount(rank);
-        return (int)((k + 1) * share / batches - k * share / batches);
+        var (start, end) = ((long)k * _settings.BatchSize, Math.Min((long)(k + 1) * _settings.BatchSize, _data.RowCount));
+        if (_data.ByPosition)
+            return (int)(RowSources.RankRows.CountOf(end, rank, _plan.Size) - RowSources.RankRows.CountOf(start, rank, _plan.Size));
+        var share = _data.RowsPerRank[rank];
+        return (int)(end * share / _data.RowCount - start * share / _data.RowCount);
     }
-
-    private long RankRowsCount(int rank) => RowSources.RankRows.CountOf(_data.RowCount, rank, _plan.Size);
 
     // One update from the gathered rows of a global batch of `globalRows` rows; its loss, or null when the batch's
     // weights sum to zero, and whether any rank has been cancelled.
@@ -149,13 +153,16 @@ internal sealed class ShardedBatchEpoch
             _gradients.Scalars(k)[LossSum] = _lossSums[k];
         _gradients.SumSlots(_workspace.Gradient);
         _gradients.SumScalars(scalars);
+        // A rank was cancelled: no rank takes this update, as one process stops before its next batch.
+        if (scalars[Cancelled] > 0)
+            return (null, true);
         var loss = scalars[LossSum] / weightSum;
         if (_settings.L2 != 0)
             loss += L2Penalty.Apply(_layout, state.Parameters, _workspace.Gradient, _settings.L2, globalRows);
         if (!double.IsFinite(loss))
             throw Divergence.At(epoch, "the loss", loss, rate);
         Step(state, decay);
-        return (loss, scalars[Cancelled] > 0);
+        return (loss, false);
     }
 
     // Clipping, weight decay and the optimizer step over every parameter.

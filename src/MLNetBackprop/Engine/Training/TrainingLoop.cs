@@ -46,10 +46,10 @@ internal sealed class TrainingLoop
             compactFirstLayerGradient: data.IsSparse && !lbfgs && settings.SparseUpdate == SparseUpdate.Lazy && !_plan.IsSharded);
         _workspace = workspace;
         _wholeSet = new WholeSetPass(data, settings, layout, workspace);
-        // A validation set in memory is split among the ranks like the training rows; a streamed one is evaluated
-        // whole on every rank, which gives every rank the same figures too.
-        if (_plan.IsSharded && run.Validation is InMemoryRowSource validationRows)
-            _shardedValidation = new ShardedValidation(validationRows, _wholeSet, _plan);
+        // Validation rows in memory are split among the ranks like the training rows, and a rank's share is its own;
+        // a whole streamed set is evaluated whole on every rank, which gives every rank the same figures too.
+        if (_plan.IsSharded && run.Validation is InMemoryRowSource or RankRows)
+            _shardedValidation = new ShardedValidation(ShardedRows.Of(run.Validation), run.Validation.HasWeights, _wholeSet, _plan);
         var sharded = _plan.IsSharded ? ShardedRows.Of(data) : null;
         if (!lbfgs && sharded is not null)
             _shardedBatches = new ShardedBatchEpoch(sharded, data.HasWeights, settings, layout, workspace, _plan, dropout is not null, run.Cancellation);
@@ -65,8 +65,9 @@ internal sealed class TrainingLoop
             new LearningRateSchedule(settings, higherIsBetter), new ImprovementTracker(settings.Tolerance, higherIsBetter),
             keepBest: run.Validation is not null);
         _checkpoint = TrainingCheckpoint.For(data, settings, run, writes: _plan.IsRoot);
+        // Whether a rank checkpoints decides whether it takes part in the resume check: the ranks must agree on it.
         if (run.Collective is { Size: > 1 } collective)
-            RunAgreement.CheckSameRun(collective, RunDescription.Of(data, settings, run));
+            RunAgreement.CheckSameRun(collective, $"{RunDescription.Of(data, settings, run)}; checkpoints={(run.CheckpointPath is null ? "none" : "kept")}");
     }
 
     /// <summary>Trains epoch by epoch until a stopping rule, the epoch limit or cancellation ends the run.</summary>

@@ -32,7 +32,7 @@ public class RankShareTrainingTests : IDisposable
     private static TrainingSet ShareOf(TrainingSet set, int rank, int size)
         => set.Subset(Enumerable.Range(0, set.RowCount).Select(p => p % size == rank).ToArray());
 
-    private static RankRows Share(TrainingSet set, ICollective rank, string storage, int bufferRows = 16) => new(
+    private static RankRows Share(TrainingSet set, ICollective rank, string storage, int bufferRows = 16) => RankRows.Interleaved(
         storage == "streamed" ? new TrainingSetStream(ShareOf(set, rank.Rank, rank.Size)).Source(bufferRows)
             : new InMemoryRowSource(ShareOf(set, rank.Rank, rank.Size)),
         rank.Rank, rank.Size, set.RowCount, CheckpointStore.HashData(set));
