@@ -27,6 +27,14 @@ internal static class TrainingRuns
         return new TrainingSet(x, y, TestData.Uniform(rows, 0.5f, 1.5f, seed + 1), width);
     }
 
+    // Sparse rows at 5% density, classed by whether their first half outweighs their second, with example weights.
+    public static TrainingSet Sparse(int rows = 150, int width = 120)
+    {
+        var x = TestData.SparseMatrix(rows, width, 0.05, 12);
+        var y = Enumerable.Range(0, rows).Select(r => x.AsSpan(r * width, width / 2).ToArray().Sum() > x.AsSpan(r * width + width / 2, width / 2).ToArray().Sum() ? 1f : 0f).ToArray();
+        return new TrainingSet(SparseRows.FromDense(x, width), y, TestData.Uniform(rows, 0.5f, 1.5f, 13));
+    }
+
     public static TrainingSettings Overfitting(int maxEpochs = 60, float tolerance = 0) => new()
     {
         HiddenLayerSizes = [64], Loss = LossKind.Logistic, LearningRate = 0.03f, L2 = 0, BatchSize = 8,

@@ -59,6 +59,17 @@ public class RankShareTrainingTests : IDisposable
     }
 
     [Fact]
+    public void Sparse_rows_streamed_in_shares_train_one_model_on_every_rank()
+    {
+        var data = Sparse(rows: 200);
+
+        var results = OnShares(3, data, MiniBatches(3), "streamed");
+
+        Assert.True(data.IsSparse);
+        Assert.All(results, r => Assert.Equal(ParameterBits(results[0]), ParameterBits(r)));
+    }
+
+    [Fact]
     public void Shares_streamed_through_small_buffers_learn_as_well_as_the_whole_set_in_memory()
     {
         var data = Learnable(600, seed: 21);

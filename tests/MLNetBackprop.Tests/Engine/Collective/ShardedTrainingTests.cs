@@ -21,13 +21,6 @@ public class ShardedTrainingTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static TrainingSet Sparse(int rows = 150, int width = 120)
-    {
-        var x = TestData.SparseMatrix(rows, width, 0.05, 12);
-        var y = Enumerable.Range(0, rows).Select(r => x.AsSpan(r * width, width / 2).ToArray().Sum() > x.AsSpan(r * width + width / 2, width / 2).ToArray().Sum() ? 1f : 0f).ToArray();
-        return new TrainingSet(SparseRows.FromDense(x, width), y, TestData.Uniform(rows, 0.5f, 1.5f, 13));
-    }
-
     // Adam mini-batches with clipping, weight decay and L2; 150 rows in batches of 24 leave a short last batch, and
     // split unevenly among 4 or 3 ranks.
     private static TrainingSettings MiniBatches(int shards, int epochs = 5, int[]? hidden = null, float dropout = 0) => new()
