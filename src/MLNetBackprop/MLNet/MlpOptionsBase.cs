@@ -469,7 +469,7 @@ public abstract class MlpOptionsBase
     /// per step (the parameters alone for 2 on 2 ranks). In [1, 1024] and a multiple of the cluster's size; when
     /// streaming on a cluster, its size (each rank's share is one part). Default <c>null</c>: one part per rank, summed
     /// over the ranks by one allreduce of the parameters in MPI's order: the fastest, and the model depends on the
-    /// number of ranks (the same for the same rank count).
+    /// number of ranks (the same for the same rank count); L-BFGS always sums its parts in a fixed order.
     /// </summary>
     public int? GradientShards { get; set; }
 

@@ -55,8 +55,11 @@ internal sealed class TrainingLoop
             _shardedBatches = new ShardedBatchEpoch(sharded, data.HasWeights, settings, layout, workspace, _plan, dropout is not null, run.Cancellation);
         else if (!lbfgs)
             _miniBatches = new MiniBatchEpoch(data, settings, layout, workspace, dropout is not null, run.Cancellation);
+        // L-BFGS always sums in shard order: its line search must take the same branches on every rank, and a pass over
+        // the data dwarfs the padded allreduce.
         LbfgsOptimizer.Objective objective = sharded is not null
-            ? new ShardedObjective(sharded, data.HasWeights, settings, layout, workspace, _plan).LossAndGradient
+            ? new ShardedObjective(sharded, data.HasWeights, settings, layout, workspace,
+                new ShardPlan(run.Collective, settings.GradientShards, inShardOrder: true)).LossAndGradient
             : _wholeSet.LossAndGradient;
         var higherIsBetter = run.Validation is not null && settings.StoppingMetric == StoppingMetric.Accuracy;
         _state = new TrainingState(parameters, random, data.OrderLength,

@@ -106,7 +106,8 @@ internal sealed class TrainingSettings
     /// <see cref="GradientShards"/> and not on the number of ranks, at the cost of an allreduce of
     /// <see cref="GradientShards"/> × the parameters (two shards on two ranks need no more than the parameters).
     /// Otherwise each rank adds up its own shards and one allreduce of the parameters sums the ranks in the
-    /// collective's order: as fast as data parallelism gets, and the model depends on the number of ranks. Default true.
+    /// collective's order: as fast as data parallelism gets, and the model depends on the number of ranks. Mini-batch
+    /// optimizers only: L-BFGS always sums in shard order. Default true.
     /// </summary>
     public bool SumShardsInOrder { get; init; } = true;
 }
