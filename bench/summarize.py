@@ -283,12 +283,24 @@ print()
 print(f"Allocations per mini-batch (steady state): {ours['alloc_bytes_per_batch']} bytes; peak working set "
       f"{ours['peak_working_set_mb']} MB with {ours['train_data_mb']} MB of float32 training data "
       f"(limit 2x data + 200 MB = {2 * int(ours['train_data_mb']) + 200} MB).")
-peak = sorted(pick("PEAK"), key=lambda p: -float(p["one_core_gflops"]))
+# The peak of the level the kernels use (the CPU line names it); older logs have one PEAK line without a level.
+cpu = (pick("CPU") or [{}])[0]
+kernel_level = cpu.get("kernels")
+peak = sorted([p for p in pick("PEAK") if p.get("level", kernel_level) == kernel_level] or pick("PEAK"),
+              key=lambda p: -float(p["one_core_gflops"]))
+levels = {}
+for p in pick("PEAK"):
+    if "level" in p and float(p["one_core_gflops"]) > float(levels.get(p["level"], {"one_core_gflops": 0})["one_core_gflops"]):
+        levels[p["level"]] = p
 for b in sorted(pick("BANDWIDTH"), key=lambda b: -float(b["two_cores_gb_per_s"]))[:1]:
     print()
     print(f"Memory read bandwidth: {b['one_core_gb_per_s']} GB/s on one core, {b['two_cores_gb_per_s']} GB/s on both together.")
 print()
-print(f"Kernels, GFLOP/s (measured FMA peak: {peak[0]['one_core_gflops'] if peak else '?'} GFLOP/s on one core, {peak[0].get('two_core_gflops', '?') if peak else '?'} on both together):")
+if cpu:
+    print(f"CPU: {cpu.get('model', '?').strip(chr(34))}; the kernels use {kernel_level}. FMA peak per level, GFLOP/s on one core / both: "
+          + ", ".join(f"{name} {p['one_core_gflops']} / {p['two_core_gflops']}" for name, p in levels.items()) + ".")
+    print()
+print(f"Kernels, GFLOP/s (measured FMA peak{f' at {kernel_level}' if kernel_level else ''}: {peak[0]['one_core_gflops'] if peak else '?'} GFLOP/s on one core, {peak[0].get('two_core_gflops', '?') if peak else '?'} on both together):")
 print()
 forced = sorted({k["simd"] for k in pick("KERNEL") if k["simd"].startswith("openblas-")})
 extra = "".join(f" {f} 1 thread | {f} 2 threads |" for f in forced)

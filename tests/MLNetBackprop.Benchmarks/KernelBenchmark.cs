@@ -18,10 +18,10 @@ internal static class KernelBenchmark
     ];
 
     /// <summary>
-    /// Measured FMA peak of <paramref name="cores"/> cores together: 16 independent 512-bit FMA chains per thread,
+    /// Measured FMA peak of <paramref name="cores"/> cores together at <paramref name="level"/> (<see cref="FmaPeak"/>),
     /// all threads started at once (on a shared host two cores need not reach twice one core's figure).
     /// </summary>
-    public static double PeakGflops(int cores)
+    public static double PeakGflops(int cores, SimdLevel level)
     {
         var best = 0.0;
         for (var sample = 0; sample < 10; sample++)
@@ -33,7 +33,7 @@ internal static class KernelBenchmark
             {
                 ready.SignalAndWait();
                 Interlocked.CompareExchange(ref start, Stopwatch.GetTimestamp(), 0);
-                flops[core] = FmaPeak.Run(2_000_000);
+                flops[core] = FmaPeak.Run(level, 2_000_000);
             })).ToList();
             threads.ForEach(t => t.Start());
             threads.ForEach(t => t.Join());
@@ -43,10 +43,26 @@ internal static class KernelBenchmark
     }
 
     /// <summary>The FMA peak and memory bandwidth of one core and of two: the ceilings the other figures are read against.</summary>
+    /// <remarks>
+    /// Prints the CPU and the level the kernels use, then the peak at every level the CPU runs natively, so that each
+    /// level's kernels are read against their own ceiling.
+    /// </remarks>
     public static void Machine()
     {
-        Console.WriteLine($"PEAK one_core_gflops={PeakGflops(1):F1} two_core_gflops={PeakGflops(2):F1}");
+        Console.WriteLine($"CPU model=\"{CpuModel()}\" kernels={SimdSelection.Best} levels={string.Join(',', FmaPeak.Levels())}");
+        foreach (var level in FmaPeak.Levels())
+            Console.WriteLine($"PEAK level={level} one_core_gflops={PeakGflops(1, level):F1} two_core_gflops={PeakGflops(2, level):F1}");
         MemoryBandwidth.Run();
+    }
+
+    // The CPU's model name as Linux gives it, or the architecture elsewhere.
+    private static string CpuModel()
+    {
+        const string cpuInfo = "/proc/cpuinfo";
+        var name = File.Exists(cpuInfo)
+            ? File.ReadLines(cpuInfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            : null;
+        return name ?? System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
     }
 
     /// <summary>
