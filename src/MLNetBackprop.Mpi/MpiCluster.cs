@@ -25,6 +25,7 @@ namespace MLNetBackprop.Mpi;
 public sealed class MpiCluster : ITrainingCluster, IDisposable
 {
     private static readonly Lock StartGate = new();
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromMilliseconds(300);
     private static MpiCluster? _live;
 
     private readonly Lock _gate = new();
@@ -128,7 +129,8 @@ public sealed class MpiCluster : ITrainingCluster, IDisposable
     }
 
     /// <summary>
-    /// Ends the whole job: writes "rank R: <paramref name="message"/>" to standard error, then calls <c>MPI_Abort</c>, which
+    /// Ends the whole job: writes "rank R: <paramref name="message"/>" to standard error, waits a moment for
+    /// <c>mpiexec</c> to forward it, then calls <c>MPI_Abort</c>, which
     /// stops every rank; <c>mpiexec</c> then exits non-zero. Never returns. Use it when one rank cannot go on (the others
     /// would wait for it forever in their next collective call).
     /// </summary>
@@ -140,6 +142,9 @@ public sealed class MpiCluster : ITrainingCluster, IDisposable
         Console.Out.Flush();
         Console.Error.WriteLine($"rank {Rank}: {message}");
         Console.Error.Flush();
+        // mpiexec forwards each rank's output through a pipe; once the abort kills the job, what it has not forwarded
+        // yet is lost, the message included. A moment's wait lets it through.
+        Thread.Sleep(AbortGrace);
         // Not under the lock: another thread may be blocked in a collective call, and the abort must still go out.
         if (!_disposed)
             _ = MpiNative.Abort(MpiNative.CommWorld, errorCode);
