@@ -46,21 +46,13 @@ internal sealed class TrainingLoop
             compactFirstLayerGradient: data.IsSparse && !lbfgs && settings.SparseUpdate == SparseUpdate.Lazy && !_plan.IsSharded);
         _workspace = workspace;
         _wholeSet = new WholeSetPass(data, settings, layout, workspace);
-        // Validation rows in memory are split among the ranks like the training rows, and a rank's share is its own;
-        // a whole streamed set is evaluated whole on every rank, which gives every rank the same figures too.
-        if (_plan.IsSharded && run.Validation is InMemoryRowSource or RankRows)
-            _shardedValidation = new ShardedValidation(ShardedRows.Of(run.Validation), run.Validation.HasWeights, _wholeSet, _plan);
+        _shardedValidation = SplitValidation();
         var sharded = _plan.IsSharded ? ShardedRows.Of(data) : null;
         if (!lbfgs && sharded is not null)
             _shardedBatches = new ShardedBatchEpoch(sharded, data.HasWeights, settings, layout, workspace, _plan, dropout is not null, run.Cancellation);
         else if (!lbfgs)
             _miniBatches = new MiniBatchEpoch(data, settings, layout, workspace, dropout is not null, run.Cancellation);
-        // L-BFGS always sums in shard order: its line search must take the same branches on every rank, and a pass over
-        // the data dwarfs the padded allreduce.
-        LbfgsOptimizer.Objective objective = sharded is not null
-            ? new ShardedObjective(sharded, data.HasWeights, settings, layout, workspace,
-                new ShardPlan(run.Collective, settings.GradientShards, inShardOrder: true)).LossAndGradient
-            : _wholeSet.LossAndGradient;
+        var objective = LbfgsObjective(sharded, workspace);
         var higherIsBetter = run.Validation is not null && settings.StoppingMetric == StoppingMetric.Accuracy;
         _state = new TrainingState(parameters, random, data.OrderLength,
             lbfgs ? null : MiniBatchOptimizer.Create(settings, layout.ParameterCount),
@@ -68,9 +60,28 @@ internal sealed class TrainingLoop
             new LearningRateSchedule(settings, higherIsBetter), new ImprovementTracker(settings.Tolerance, higherIsBetter),
             keepBest: run.Validation is not null);
         _checkpoint = TrainingCheckpoint.For(data, settings, run, writes: _plan.IsRoot);
-        // Whether a rank checkpoints decides whether it takes part in the resume check: the ranks must agree on it.
-        if (run.Collective is { Size: > 1 } collective)
-            RunAgreement.CheckSameRun(collective, $"{RunDescription.Of(data, settings, run)}; checkpoints={(run.CheckpointPath is null ? "none" : "kept")}");
+        CheckRanksAgree();
+    }
+
+    // Validation rows in memory are split among the ranks like the training rows, and a rank's share is its own; a
+    // whole streamed set is evaluated whole on every rank, which gives every rank the same figures too.
+    private ShardedValidation? SplitValidation() => _plan.IsSharded && _run.Validation is InMemoryRowSource or RankRows
+        ? new ShardedValidation(ShardedRows.Of(_run.Validation), _run.Validation.HasWeights, _wholeSet, _plan)
+        : null;
+
+    // L-BFGS's objective. Sharded, it always sums in shard order: its line search must take the same branches on every
+    // rank, and a pass over the data dwarfs the padded allreduce.
+    private LbfgsOptimizer.Objective LbfgsObjective(ShardedRows? sharded, BatchWorkspace workspace) => sharded is not null
+        ? new ShardedObjective(sharded, _data.HasWeights, _s, _layout, workspace,
+            new ShardPlan(_run.Collective, _s.GradientShards, inShardOrder: true)).LossAndGradient
+        : _wholeSet.LossAndGradient;
+
+    // The ranks of a job must describe the same run; whether a rank checkpoints decides whether it takes part in the
+    // resume check, so they must agree on that too.
+    private void CheckRanksAgree()
+    {
+        if (_run.Collective is { Size: > 1 } collective)
+            RunAgreement.CheckSameRun(collective, $"{RunDescription.Of(_data, _s, _run)}; checkpoints={(_run.CheckpointPath is null ? "none" : "kept")}");
     }
 
     /// <summary>Trains epoch by epoch until a stopping rule, the epoch limit or cancellation ends the run.</summary>
