@@ -1,4 +1,5 @@
 using MLNetBackprop.Engine.Checkpoints;
+using MLNetBackprop.Engine.Collective;
 
 namespace MLNetBackprop.MLNet;
 
@@ -9,19 +10,15 @@ namespace MLNetBackprop.MLNet;
 /// </summary>
 internal sealed class RankAgreement(ITrainingCluster cluster)
 {
+    private readonly ClusterCollective _collective = new(cluster);
+
     /// <summary>This rank.</summary>
     public int Rank => cluster.Rank;
     /// <summary>The number of ranks.</summary>
     public int Size => cluster.Size;
 
     /// <summary>Every rank's <paramref name="mine"/>, in rank order.</summary>
-    public double[] Gather(ReadOnlySpan<double> mine)
-    {
-        var all = new double[mine.Length * cluster.Size];
-        mine.CopyTo(all.AsSpan(cluster.Rank * mine.Length));
-        cluster.AllReduceSum(all);
-        return all;
-    }
+    public double[] Gather(ReadOnlySpan<double> mine) => RunAgreement.Gather(_collective, mine);
 
     /// <summary>Every rank's row count, in rank order.</summary>
     public long[] Counts(long mine) => Array.ConvertAll(Gather([mine]), c => (long)c);
@@ -35,10 +32,12 @@ internal sealed class RankAgreement(ITrainingCluster cluster)
     /// <summary>One fingerprint of every rank's <paramref name="mine"/>, in rank order.</summary>
     public ulong Combine(ulong mine)
     {
-        var halves = Gather([mine >> 32, (uint)mine]);
         var combined = new DataFingerprint();
-        foreach (var half in halves)
-            combined.Add((uint)half);
+        foreach (var hash in RunAgreement.GatherHashes(_collective, mine))
+        {
+            combined.Add((uint)(hash >> 32));
+            combined.Add((uint)hash);
+        }
         return combined.Value;
     }
 

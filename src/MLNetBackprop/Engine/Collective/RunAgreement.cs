@@ -45,9 +45,7 @@ internal static class RunAgreement
     /// <exception cref="InvalidOperationException">The ranks found different checkpoints.</exception>
     public static void CheckSameResume(ICollective collective, int epochsResumed, string path)
     {
-        var epochs = new double[collective.Size];
-        epochs[collective.Rank] = epochsResumed;
-        collective.AllReduceSum(epochs);
+        var epochs = Gather(collective, [epochsResumed]);
         if (epochs.All(e => e == epochs[0]))
             return;
         throw new InvalidOperationException(
@@ -62,12 +60,9 @@ internal static class RunAgreement
     /// <exception cref="InvalidOperationException">The ranks' parameters differ.</exception>
     public static void CheckSameParameters(ICollective collective, ulong hash, int epoch)
     {
-        // Two 32-bit halves per rank: exact in doubles.
-        var halves = new double[2 * collective.Size];
-        (halves[2 * collective.Rank], halves[2 * collective.Rank + 1]) = (hash >> 32, (uint)hash);
-        collective.AllReduceSum(halves);
+        var hashes = GatherHashes(collective, hash);
         for (var r = 1; r < collective.Size; r++)
-            if (halves[2 * r] != halves[0] || halves[2 * r + 1] != halves[1])
+            if (hashes[r] != hashes[0])
                 throw new InvalidOperationException(
                     $"After epoch {epoch} rank {r}'s parameters differ from rank 0's: the collective's sums reached the ranks with " +
                     "different bits. Set GradientShards (to the number of ranks, or a multiple) to sum the gradients in a fixed order on every rank.");
@@ -76,11 +71,27 @@ internal static class RunAgreement
     /// <summary>Whether any rank passes true; every rank gets the same answer.</summary>
     public static bool Any(ICollective collective, bool mine) => RanksWhere(collective, mine).Length > 0;
 
+    /// <summary>Every rank's <paramref name="mine"/>, in rank order; every rank gets the same array.</summary>
+    public static double[] Gather(ICollective collective, ReadOnlySpan<double> mine)
+    {
+        // Each rank's values in a slot of their own, the others zero: the sum moves them, exactly, to every rank.
+        var all = new double[mine.Length * collective.Size];
+        mine.CopyTo(all.AsSpan(collective.Rank * mine.Length));
+        collective.AllReduceSum(all);
+        return all;
+    }
+
+    /// <summary>Every rank's <paramref name="mine"/> (a 64-bit hash), in rank order.</summary>
+    public static ulong[] GatherHashes(ICollective collective, ulong mine)
+    {
+        // Two 32-bit halves per rank: exact in doubles.
+        var halves = Gather(collective, [mine >> 32, (uint)mine]);
+        return Enumerable.Range(0, collective.Size).Select(r => ((ulong)halves[2 * r] << 32) | (ulong)halves[2 * r + 1]).ToArray();
+    }
+
     private static int[] RanksWhere(ICollective collective, bool mine)
     {
-        var flags = new double[collective.Size];
-        flags[collective.Rank] = mine ? 1 : 0;
-        collective.AllReduceSum(flags);
+        var flags = Gather(collective, [mine ? 1 : 0]);
         return Enumerable.Range(0, flags.Length).Where(r => flags[r] > 0).ToArray();
     }
 

@@ -57,6 +57,9 @@ internal sealed class ShardPlan
         return Enumerable.Range(0, count).Select(i => shard + i * Shards).ToArray();
     }
 
+    /// <summary>The places of the rows of each of this rank's shards among <paramref name="rowCount"/> rows (<see cref="RowsOf"/>).</summary>
+    public int[][] LocalShardRows(int rowCount) => Enumerable.Range(0, LocalShardCount).Select(k => RowsOf(k, rowCount)).ToArray();
+
     /// <summary>
     /// This rank's index of the shard the row at place <paramref name="place"/> belongs to, or -1 when another rank
     /// computes it.

@@ -20,7 +20,7 @@ internal sealed class MiniBatchEpoch(IRowSource data, TrainingSettings settings,
     public double? Run(TrainingState state, int epoch, float rate)
     {
         state.Optimizer!.LearningRate = rate;
-        var decay = settings.WeightDecay > 0 ? 1f - rate * settings.WeightDecay : 1f;
+        var decay = DecayFactor(settings, rate);
         double lossSum = 0;
         long rowsCounted = 0;
         using var pass = data.StartEpoch(workspace, state.Order, state.Random, settings.Shuffle, cancellation);
@@ -59,14 +59,23 @@ internal sealed class MiniBatchEpoch(IRowSource data, TrainingSettings settings,
         return loss;
     }
 
-    // Clipping, weight decay and the optimizer step over the parameters being updated: all of them, or a lazy region
-    // (whose gradient is zero outside it, so clipping there gives the dense result), with its first-layer weights.
     private void Step(TrainingState state, float decay, ReadOnlySpan<ParameterRange> ranges, ReadOnlySpan<ParameterRange> firstLayerWeights)
+        => Step(settings, layout, state, workspace.Gradient, decay, ranges, firstLayerWeights);
+
+    /// <summary>
+    /// Clipping, weight decay and the optimizer step over the parameters being updated: all of them, or a lazy region
+    /// (whose gradient is zero outside it, so clipping there gives the dense result), with its first-layer weights.
+    /// </summary>
+    public static void Step(TrainingSettings settings, NetworkLayout layout, TrainingState state, float[] gradient, float decay,
+        ReadOnlySpan<ParameterRange> ranges, ReadOnlySpan<ParameterRange> firstLayerWeights)
     {
         if (settings.GradientClipNorm > 0)
-            GradientClipping.ClipByGlobalNorm(workspace.Gradient, settings.GradientClipNorm, ranges);
+            GradientClipping.ClipByGlobalNorm(gradient, settings.GradientClipNorm, ranges);
         if (decay != 1f)
             WeightDecay.ScaleWeights(layout, state.Parameters, decay, firstLayerWeights);
-        state.Optimizer!.Step(state.Parameters, workspace.Gradient, ranges);
+        state.Optimizer!.Step(state.Parameters, gradient, ranges);
     }
+
+    /// <summary>What decoupled weight decay multiplies the weights by at learning rate <paramref name="rate"/> (1 for none).</summary>
+    public static float DecayFactor(TrainingSettings settings, float rate) => settings.WeightDecay > 0 ? 1f - rate * settings.WeightDecay : 1f;
 }

@@ -61,7 +61,7 @@ internal sealed class ShardedBatchEpoch
     public double? Run(TrainingState state, int epoch, float rate)
     {
         state.Optimizer!.LearningRate = rate;
-        var decay = _settings.WeightDecay > 0 ? 1f - rate * _settings.WeightDecay : 1f;
+        var decay = MiniBatchEpoch.DecayFactor(_settings, rate);
         var (lossSum, rowsCounted, cancelled) = _data.InMemory is not null
             ? RunInMemory(state, epoch, rate, decay)
             : RunShare(state, epoch, rate, decay);
@@ -161,19 +161,8 @@ internal sealed class ShardedBatchEpoch
             loss += L2Penalty.Apply(_layout, state.Parameters, _workspace.Gradient, _settings.L2, globalRows);
         if (!double.IsFinite(loss))
             throw Divergence.At(epoch, "the loss", loss, rate);
-        Step(state, decay);
+        MiniBatchEpoch.Step(_settings, _layout, state, _workspace.Gradient, decay, [new ParameterRange(0, _layout.ParameterCount)], [_layout.Weights(0)]);
         return (loss, false);
-    }
-
-    // Clipping, weight decay and the optimizer step over every parameter.
-    private void Step(TrainingState state, float decay)
-    {
-        ReadOnlySpan<ParameterRange> every = [new ParameterRange(0, _layout.ParameterCount)];
-        if (_settings.GradientClipNorm > 0)
-            GradientClipping.ClipByGlobalNorm(_workspace.Gradient, _settings.GradientClipNorm, every);
-        if (decay != 1f)
-            WeightDecay.ScaleWeights(_layout, state.Parameters, decay, [_layout.Weights(0)]);
-        state.Optimizer!.Step(state.Parameters, _workspace.Gradient, every);
     }
 
     // Gathers this rank's rows of the batch (positions in the whole set; the row at place i is in shard i mod the

@@ -1,5 +1,4 @@
 using MLNetBackprop.Engine.Collective;
-using MLNetBackprop.Engine.Model;
 
 namespace MLNetBackprop.Engine.Training;
 
@@ -11,24 +10,23 @@ namespace MLNetBackprop.Engine.Training;
 /// </summary>
 internal sealed class ShardedObjective
 {
-    private const int LossSum = 0, WeightSum = 1;
-
     private readonly ShardedRows _data;
     private readonly bool _weighted;
-    private readonly TrainingSettings _settings;
-    private readonly NetworkLayout _layout;
+    private readonly WholeSetPass _pass;
     private readonly BatchWorkspace _workspace;
     private readonly ShardPlan _plan;
     private readonly ShardReduction _reduction;
     private readonly int[][] _shardRows;
 
-    /// <summary>Sets up the objective over <paramref name="data"/>, a workspace-full of rows at a time.</summary>
-    public ShardedObjective(ShardedRows data, bool weighted, TrainingSettings settings, NetworkLayout layout, BatchWorkspace workspace, ShardPlan plan)
+    /// <summary>
+    /// Sets up the objective over <paramref name="data"/>, a workspace-full of rows at a time, with
+    /// <paramref name="pass"/>'s sums over <paramref name="workspace"/>.
+    /// </summary>
+    public ShardedObjective(ShardedRows data, bool weighted, WholeSetPass pass, BatchWorkspace workspace, ShardPlan plan, int parameterCount)
     {
-        (_data, _weighted, _settings, _layout, _workspace, _plan) = (data, weighted, settings, layout, workspace, plan);
-        _reduction = new ShardReduction(plan, layout.ParameterCount, scalarWidth: 2);
-        _shardRows = data.InMemory is null ? []
-            : Enumerable.Range(0, plan.LocalShardCount).Select(k => plan.RowsOf(k, checked((int)data.RowCount))).ToArray();
+        (_data, _weighted, _pass, _workspace, _plan) = (data, weighted, pass, workspace, plan);
+        _reduction = new ShardReduction(plan, parameterCount, WholeSetPass.ObjectiveSums);
+        _shardRows = data.InMemory is null ? [] : plan.LocalShardRows(checked((int)data.RowCount));
     }
 
     /// <summary>
@@ -39,37 +37,15 @@ internal sealed class ShardedObjective
     {
         _reduction.ClearScalars();
         for (var k = 0; k < _plan.LocalShardCount; k++)
-            AccumulateShard(parameters, k);
-        Span<double> totals = stackalloc double[2];
+        {
+            var slot = _reduction.Slot(k);
+            slot.Clear();
+            using var pass = _data.InMemory is { } inMemory ? inMemory.StartRows(_workspace, _shardRows[k]) : _data.Share!.StartInOrder(_workspace);
+            _pass.AddLossAndGradient(pass, _weighted, parameters, slot, _reduction.Scalars(k));
+        }
+        Span<double> totals = stackalloc double[WholeSetPass.ObjectiveSums];
         _reduction.SumSlots(gradient);
         _reduction.SumScalars(totals);
-        var inverse = (float)(1 / totals[WeightSum]);
-        for (var i = 0; i < gradient.Length; i++)
-            gradient[i] *= inverse;
-        var value = totals[LossSum] / totals[WeightSum];
-        if (_settings.L2 != 0)
-            value += L2Penalty.Apply(_layout, parameters, gradient, _settings.L2, _data.RowCount);
-        return value;
-    }
-
-    // Shard k's weighted gradient, loss and weight sums over its rows, chunk by chunk in row order.
-    private void AccumulateShard(float[] parameters, int k)
-    {
-        var slot = _reduction.Slot(k);
-        slot.Clear();
-        var scalars = _reduction.Scalars(k);
-        using var pass = _data.InMemory is { } inMemory ? inMemory.StartRows(_workspace, _shardRows[k]) : _data.Share!.StartInOrder(_workspace);
-        while (pass.Next(out var weightSum) is var rows and > 0)
-        {
-            if (!(weightSum > 0))
-                continue;
-            var loss = Backpropagation.LossAndGradient(parameters, _workspace, rows, _settings.Loss, _settings.HuberDelta, 0f, _weighted);
-            scalars[LossSum] += weightSum * loss;
-            scalars[WeightSum] += weightSum;
-            var scale = (float)weightSum;
-            var g = _workspace.Gradient;
-            for (var i = 0; i < slot.Length; i++)
-                slot[i] += scale * g[i];
-        }
+        return _pass.FinishObjective(parameters, gradient, totals, _data.RowCount);
     }
 }

@@ -22,9 +22,7 @@ internal sealed class ShardedValidation
     {
         (_rows, _weighted, _evaluator, _plan) = (rows, weighted, evaluator, plan);
         _reduction = new ShardReduction(plan, 0, WholeSetPass.EvaluationSums);
-        _shardRows = rows.InMemory is { } set
-            ? Enumerable.Range(0, plan.LocalShardCount).Select(k => plan.RowsOf(k, set.Set.RowCount)).ToArray()
-            : [];
+        _shardRows = rows.InMemory is { } set ? plan.LocalShardRows(set.Set.RowCount) : [];
     }
 
     /// <summary>Weighted mean data loss and, for classification, weighted accuracy over every rank's rows.</summary>

@@ -72,8 +72,8 @@ internal sealed class TrainingLoop
     // L-BFGS's objective. Sharded, it always sums in shard order: its line search must take the same branches on every
     // rank, and a pass over the data dwarfs the padded allreduce.
     private LbfgsOptimizer.Objective LbfgsObjective(ShardedRows? sharded, BatchWorkspace workspace) => sharded is not null
-        ? new ShardedObjective(sharded, _data.HasWeights, _s, _layout, workspace,
-            new ShardPlan(_run.Collective, _s.GradientShards, inShardOrder: true)).LossAndGradient
+        ? new ShardedObjective(sharded, _data.HasWeights, _wholeSet, workspace,
+            new ShardPlan(_run.Collective, _s.GradientShards, inShardOrder: true), _layout.ParameterCount).LossAndGradient
         : _wholeSet.LossAndGradient;
 
     // The ranks of a job must describe the same run; whether a rank checkpoints decides whether it takes part in the

@@ -17,27 +17,48 @@ internal sealed class WholeSetPass(IRowSource data, TrainingSettings settings, N
     public double LossAndGradient(float[] parameters, float[] gradient)
     {
         Array.Clear(gradient);
-        var weighted = data.HasWeights;
-        double total = 0, totalWeight = 0;
-        using var pass = data.StartInOrder(workspace);
+        Span<double> sums = stackalloc double[ObjectiveSums];
+        sums.Clear();
+        using (var pass = data.StartInOrder(workspace))
+            AddLossAndGradient(pass, data.HasWeights, parameters, gradient, sums);
+        return FinishObjective(parameters, gradient, sums, data.RowCount);
+    }
+
+    /// <summary>How many sums <see cref="AddLossAndGradient"/> keeps: weighted loss and weight.</summary>
+    public const int ObjectiveSums = 2;
+
+    /// <summary>
+    /// Adds to <paramref name="gradient"/> each batch's gradient (no penalty) of <paramref name="pass"/> times its
+    /// weight, and to <paramref name="sums"/> its weighted loss and its weight, batch by batch in the pass's order.
+    /// </summary>
+    public void AddLossAndGradient(IRowPass pass, bool weighted, float[] parameters, Span<float> gradient, Span<double> sums)
+    {
         while (pass.Next(out var weightSum) is var rows and > 0)
         {
             if (!(weightSum > 0))
                 continue;
             var loss = Backpropagation.LossAndGradient(parameters, workspace, rows, settings.Loss, settings.HuberDelta, 0f, weighted);
-            total += weightSum * loss;
-            totalWeight += weightSum;
+            sums[0] += weightSum * loss;
+            sums[1] += weightSum;
             var scale = (float)weightSum;
             var g = workspace.Gradient;
             for (var i = 0; i < gradient.Length; i++)
                 gradient[i] += scale * g[i];
         }
-        var inverse = (float)(1 / totalWeight);
+    }
+
+    /// <summary>
+    /// The objective from <see cref="AddLossAndGradient"/>'s sums over all <paramref name="rowCount"/> rows: the
+    /// gradient divided by the weight, and the mean loss, each with the L2 penalty.
+    /// </summary>
+    public double FinishObjective(float[] parameters, float[] gradient, ReadOnlySpan<double> sums, long rowCount)
+    {
+        var inverse = (float)(1 / sums[1]);
         for (var i = 0; i < gradient.Length; i++)
             gradient[i] *= inverse;
-        var value = total / totalWeight;
+        var value = sums[0] / sums[1];
         if (settings.L2 != 0)
-            value += L2Penalty.Apply(layout, parameters, gradient, settings.L2, data.RowCount);
+            value += L2Penalty.Apply(layout, parameters, gradient, settings.L2, rowCount);
         return value;
     }
 
