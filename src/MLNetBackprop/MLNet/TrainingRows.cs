@@ -86,19 +86,24 @@ internal sealed class TrainingRows
     {
         if (_agreement is { } agreement)
         {
-            var local = Set is { } own ? new InMemoryRowSource(own)
-                : (IRowSource)new StreamedRowSource(_stream!, _summary!.Rows, _storedSparse, _stream!.Labels.Fingerprint(_summary.Fingerprint), _shuffleBufferRows);
+            var local = AllRows();
             return new RankRows(local, agreement.Rank, _rowsPerRank!, agreement.Combine(local.Fingerprint), IsSparse);
         }
-        if (Set is { } set)
-            return new InMemoryRowSource(set);
-        var fingerprint = _stream!.Labels.Fingerprint(_summary!.Fingerprint);
-        if (ranks == 1)
-            return new StreamedRowSource(_stream, _summary.Rows, IsSparse, fingerprint, _shuffleBufferRows);
-        var share = new StreamedRowSource(_stream with { Share = new RankShare(rank, ranks) }, RankRows.CountOf(_summary.Rows, rank, ranks),
-            IsSparse, fingerprint, _shuffleBufferRows);
+        if (Set is not null || ranks == 1)
+            return AllRows();
+        var fingerprint = StreamFingerprint;
+        var share = new StreamedRowSource(_stream! with { Share = new RankShare(rank, ranks) }, RankRows.CountOf(_summary!.Rows, rank, ranks),
+            _storedSparse, fingerprint, _shuffleBufferRows);
         return RankRows.Interleaved(share, rank, ranks, _summary.Rows, fingerprint);
     }
+
+    // Every row of this view, in memory or streamed.
+    private IRowSource AllRows() => Set is { } set
+        ? new InMemoryRowSource(set)
+        : new StreamedRowSource(_stream!, _summary!.Rows, _storedSparse, StreamFingerprint, _shuffleBufferRows);
+
+    // The streamed rows' fingerprint, their labels as mapped included.
+    private ulong StreamFingerprint => _stream!.Labels.Fingerprint(_summary!.Fingerprint);
 
     /// <summary>
     /// How the rows are held, for the log: storage, density and size, since they decide training's speed and memory;
