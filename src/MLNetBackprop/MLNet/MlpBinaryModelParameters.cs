@@ -22,8 +22,8 @@ public sealed class MlpBinaryModelParameters : MlpModelParametersBase<float>, IV
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "MLPBINRY",
-        verWrittenCur: 0x00010002, // 0x00010002: training history after the model
-        verReadableCur: 0x00010002,
+        verWrittenCur: 0x00010003, // 0x00010002: training history after the model; 0x00010003: the network's input scaling
+        verReadableCur: 0x00010003,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(MlpBinaryModelParameters).Assembly.FullName);

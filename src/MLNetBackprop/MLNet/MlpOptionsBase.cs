@@ -372,6 +372,16 @@ public abstract class MlpOptionsBase
     public float? ValidationFraction { get; set; }
 
     /// <summary>
+    /// The model's own preprocessing of its features (see <see cref="MlpInputScaling"/>). Default <c>null</c>,
+    /// automatic: <see cref="MlpInputScaling.Robust"/> for dense rows, <see cref="MlpInputScaling.None"/> for sparse
+    /// rows (text, one-hot), whose featurizers already normalize them.
+    /// </summary>
+    public MlpInputScaling? InputScaling { get; set; }
+
+    /// <summary>The input scaling in effect for rows held sparse or dense.</summary>
+    internal MlpInputScaling ResolveInputScaling(bool sparse) => InputScaling ?? (sparse ? MlpInputScaling.None : MlpInputScaling.Robust);
+
+    /// <summary>
     /// How a mini-batch of sparse rows updates the first-layer weights of features absent from it (see
     /// <see cref="MlpSparseUpdate"/>). Default <see cref="MlpSparseUpdate.Lazy"/>.
     /// </summary>

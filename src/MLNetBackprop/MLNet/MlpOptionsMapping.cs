@@ -58,7 +58,16 @@ internal static class MlpOptionsMapping
             // One process always sums in shard order; a cluster only when GradientShards asks for it.
             SumShardsInOrder = options.GradientShards is not null || options.Cluster is null,
             SparseUpdate = ToEngine(options.SparseUpdate),
+            InputScaling = ToEngine(options.ResolveInputScaling(rows.IsSparse)),
         };
+
+    /// <summary>The engine's input scaling for <paramref name="scaling"/>.</summary>
+    public static InputScalingKind ToEngine(MlpInputScaling scaling) => scaling switch
+    {
+        MlpInputScaling.None => InputScalingKind.None,
+        MlpInputScaling.Robust => InputScalingKind.Robust,
+        _ => throw Undefined(scaling),
+    };
 
     /// <summary>The engine's sparse update rule for <paramref name="update"/>.</summary>
     public static SparseUpdate ToEngine(MlpSparseUpdate update) => update switch

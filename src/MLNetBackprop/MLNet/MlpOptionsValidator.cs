@@ -35,6 +35,8 @@ internal static class MlpOptionsValidator
                     throw Invalid($"{nameof(o.HiddenLayerSizes)}[{i}]", sizes[i], $"[1, {MaxLayerWidth}]");
         RequireDefined(o.Activation, nameof(o.Activation));
         RequireDefined(o.Optimizer, nameof(o.Optimizer));
+        if (o.InputScaling is { } scaling)
+            RequireDefined(scaling, nameof(o.InputScaling));
         if (o.LearningRate is { } rate)
             RequireRange(rate, nameof(o.LearningRate), 0, false, 10, true, "(0, 10], or null for automatic");
         RequireRange(o.Momentum, nameof(o.Momentum), 0, true, 1, false, "[0, 1)");

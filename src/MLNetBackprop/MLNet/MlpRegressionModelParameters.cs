@@ -20,8 +20,8 @@ public sealed class MlpRegressionModelParameters : MlpModelParametersBase<float>
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "MLPREGRS",
-        verWrittenCur: 0x00010002, // 0x00010002: training history after the model
-        verReadableCur: 0x00010002,
+        verWrittenCur: 0x00010003, // 0x00010002: training history after the model; 0x00010003: the network's input scaling
+        verReadableCur: 0x00010003,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(MlpRegressionModelParameters).Assembly.FullName);

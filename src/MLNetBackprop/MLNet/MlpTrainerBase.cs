@@ -219,6 +219,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         {
             Validation = validation?.ToRowSource(),
             InitialParameters = initialNetwork?.Parameters.ToArray(),
+            InitialScaling = initialNetwork?.Scaling,
             Cancellation = _options.CancellationToken,
             CheckpointPath = _options.CheckpointPath,
             CheckpointInterval = _options.CheckpointEveryEpochs,

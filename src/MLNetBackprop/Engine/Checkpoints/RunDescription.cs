@@ -25,6 +25,7 @@ internal static class RunDescription
         var items = typeof(TrainingSettings).GetProperties()
             .Where(p => !(p.Name == nameof(TrainingSettings.GradientShards) && settings.GradientShards == 1))
             .Where(p => !(p.Name == nameof(TrainingSettings.SumShardsInOrder) && settings.SumShardsInOrder))
+            .Where(p => !(p.Name == nameof(TrainingSettings.InputScaling) && settings.InputScaling == InputScalingKind.None))
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .Select(p => $"{p.Name}={Format(p.GetValue(settings))}")
             .ToList();

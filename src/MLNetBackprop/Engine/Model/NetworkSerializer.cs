@@ -6,13 +6,17 @@ namespace MLNetBackprop.Engine.Model;
 
 /// <summary>
 /// Binary persistence of a <see cref="Network"/>: format version, input count, hidden layer count, hidden sizes,
-/// output count, hidden activation, parameter count, then the parameters; all little-endian int32/float32.
-/// Reading validates every value before it sizes an allocation, since model files may come from anywhere.
+/// output count, hidden activation, parameter count, the parameters, then (from version 2) an int32 that is 1 when an
+/// <see cref="InputScaling"/> follows and 0 when not; all little-endian int32/float32. Version 1 (no scaling) still
+/// reads. Reading validates every value before it sizes an allocation, since model files may come from anywhere.
 /// </summary>
 internal static class NetworkSerializer
 {
     /// <summary>The format version <see cref="Write"/> produces.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
+
+    // The last version without the input scaling flag.
+    private const int UnscaledVersion = 1;
     /// <summary>Largest layer width <see cref="Read"/> accepts.</summary>
     public const int MaxWidth = 1 << 24;
     /// <summary>Largest number of hidden layers <see cref="Read"/> accepts.</summary>
@@ -44,6 +48,8 @@ internal static class NetworkSerializer
                 BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), chunk[i]);
             writer.Write(bytes, 0, chunk.Length * sizeof(float));
         }
+        writer.Write(network.Scaling is null ? 0 : 1);
+        network.Scaling?.Write(writer);
     }
 
     /// <summary>Reads a network written by <see cref="Write"/>.</summary>
@@ -67,8 +73,8 @@ internal static class NetworkSerializer
     private static Network ReadCore(BinaryReader reader)
     {
         var version = reader.ReadInt32();
-        if (version != FormatVersion)
-            throw new InvalidDataException($"Unknown network format version {version}; expected {FormatVersion}.");
+        if (version is not (UnscaledVersion or FormatVersion))
+            throw new InvalidDataException($"Unknown network format version {version}; expected {UnscaledVersion} to {FormatVersion}.");
         var inputCount = ReadWidth(reader, "input count");
         var hiddenCount = reader.ReadInt32();
         if (hiddenCount is < 0 or > MaxHiddenLayers)
@@ -90,7 +96,21 @@ internal static class NetworkSerializer
             throw new InvalidDataException("The network data is truncated.");
 
         var layout = new NetworkLayout(inputCount, hiddenSizes, outputCount, (ActivationKind)activation);
-        return new Network(layout, ReadParameters(reader, parameterCount, lengthKnown));
+        var parameters = ReadParameters(reader, parameterCount, lengthKnown);
+        return new Network(layout, parameters, version == UnscaledVersion ? null : ReadScaling(reader, inputCount, lengthKnown));
+    }
+
+    private static InputScaling? ReadScaling(BinaryReader reader, int inputCount, bool lengthKnown)
+    {
+        var flag = reader.ReadInt32();
+        if (flag is not (0 or 1))
+            throw new InvalidDataException($"The input scaling flag is {flag}; expected 0 or 1.");
+        if (flag == 0)
+            return null;
+        var stream = reader.BaseStream;
+        if (lengthKnown && stream.Length - stream.Position < 2L * inputCount * sizeof(float))
+            throw new InvalidDataException("The network data is truncated.");
+        return InputScaling.Read(reader, inputCount);
     }
 
     private static int ReadWidth(BinaryReader reader, string what)

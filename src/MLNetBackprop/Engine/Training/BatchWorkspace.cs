@@ -137,8 +137,15 @@ internal sealed class BatchWorkspace
     public ReadOnlySpan<float> Outputs(int rows) => Activations[^1].AsSpan(0, rows * Layout.OutputCount);
 
     /// <summary>
+    /// The network's input scaling, which every gathered row passes through, so that training sees its rows as the
+    /// trained network will. Null (the default) leaves rows as they are.
+    /// </summary>
+    public InputScaling? Scaling { get; set; }
+
+    /// <summary>
     /// Copies the rows <paramref name="rowIndices"/> of <paramref name="data"/> into contiguous batch buffers (so the
-    /// kernels stream memory in order) and returns the sum of their weights (the row count without weights).
+    /// kernels stream memory in order), scales them (see <see cref="Scaling"/>) and returns the sum of their weights
+    /// (the row count without weights).
     /// </summary>
     public double Gather(TrainingSet data, ReadOnlySpan<int> rowIndices)
     {
@@ -174,6 +181,8 @@ internal sealed class BatchWorkspace
     {
         _sparseBatch ??= new SparseBatch(Capacity, Layout.InputCount);
         _sparseBatch.Gather(rows, rowIndices);
+        if (Scaling is not null)
+            _sparseBatch.Scale(Scaling);
         SparseInputs = _sparseBatch;
     }
 
@@ -181,6 +190,7 @@ internal sealed class BatchWorkspace
     private void GatherDense(float[] features, ReadOnlySpan<int> rowIndices)
     {
         RowGather.Copy(features, Layout.InputCount, rowIndices, Inputs);
+        Scaling?.ApplyDense(Inputs, rowIndices.Length);
         SparseInputs = null;
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Randomness;
@@ -59,6 +60,30 @@ internal static class NetworkTrainer
             initial.CopyTo(parameters, 0);
         else
             ParameterInitializer.Initialize(layout, parameters, random);
-        return new TrainingLoop(data, settings, run, layout, parameters, random).Run();
+        return new TrainingLoop(data, settings, run, layout, parameters, random, ScalingFor(data, settings, run)).Run();
+    }
+
+    // The warm start's scaling, or one fitted on the rows; on a cluster, rank 0's, so that every rank scales alike
+    // (ranks holding different rows would fit different ones).
+    private static InputScaling? ScalingFor(IRowSource data, TrainingSettings settings, TrainingRunOptions run)
+    {
+        if (settings.InputScaling == InputScalingKind.None)
+            return null;
+        if (run.InitialScaling is { } initial)
+            return data.IsSparse && initial.IsCentered
+                ? throw new ArgumentException("The warm start's model centers its inputs, which sparse rows cannot keep; train it afresh on these rows.", nameof(run.InitialScaling))
+                : initial;
+        if (run.Collective is not { Size: > 1 } collective)
+            return InputScalingFitter.Fit(data);
+        var width = data.FeatureCount;
+        var values = new float[2 * width];
+        if (collective.Rank == 0)
+        {
+            var fitted = InputScalingFitter.Fit(data);
+            fitted.Centers.CopyTo(values);
+            fitted.Factors.CopyTo(values.AsSpan(width));
+        }
+        collective.Broadcast(MemoryMarshal.AsBytes(values.AsSpan()), root: 0);
+        return new InputScaling(values[..width], values[width..]);
     }
 }

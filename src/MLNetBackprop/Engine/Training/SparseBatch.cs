@@ -1,5 +1,6 @@
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Model;
 
 namespace MLNetBackprop.Engine.Training;
 
@@ -46,6 +47,13 @@ internal sealed class SparseBatch
 
     /// <summary>The values of gathered row <paramref name="row"/>.</summary>
     public ReadOnlySpan<float> ValuesOf(int row) => _values.AsSpan(_rowStarts[row], _rowStarts[row + 1] - _rowStarts[row]);
+
+    /// <summary>Scales the gathered rows' values by an uncentered <paramref name="scaling"/>.</summary>
+    public void Scale(InputScaling scaling)
+    {
+        var count = _rowStarts[RowCount];
+        scaling.ApplySparse(_indices.AsSpan(0, count), _values.AsSpan(0, count));
+    }
 
     /// <summary>Copies the rows <paramref name="rowIndices"/> of <paramref name="source"/> in that order and collects their features.</summary>
     public void Gather<TRows>(TRows source, ReadOnlySpan<int> rowIndices) where TRows : ISparseRows

@@ -27,11 +27,16 @@ internal sealed class TrainingLoop
     private readonly ShardedValidation? _shardedValidation;
     private readonly BatchWorkspace _workspace;
     private readonly TrainingCheckpoint? _checkpoint;
+    private readonly InputScaling? _scaling;
 
-    /// <summary>Sets up a run that starts from <paramref name="parameters"/> and draws from <paramref name="random"/>.</summary>
+    /// <summary>
+    /// Sets up a run that starts from <paramref name="parameters"/>, draws from <paramref name="random"/> and scales every
+    /// row by <paramref name="scaling"/> (when not null), which the trained network keeps.
+    /// </summary>
     public TrainingLoop(IRowSource data, TrainingSettings settings, TrainingRunOptions run, NetworkLayout layout,
-        float[] parameters, SeededRandom random)
+        float[] parameters, SeededRandom random, InputScaling? scaling = null)
     {
+        _scaling = scaling;
         _data = data;
         _s = settings;
         _run = run;
@@ -43,7 +48,10 @@ internal sealed class TrainingLoop
         _plan = new ShardPlan(run.Collective, settings.GradientShards, settings.SumShardsInOrder);
         // A sharded run updates every parameter: a lazy region would need the features of every rank's rows.
         var workspace = new BatchWorkspace(layout, capacity, dropout,
-            compactFirstLayerGradient: data.IsSparse && !lbfgs && settings.SparseUpdate == SparseUpdate.Lazy && !_plan.IsSharded);
+            compactFirstLayerGradient: data.IsSparse && !lbfgs && settings.SparseUpdate == SparseUpdate.Lazy && !_plan.IsSharded)
+        {
+            Scaling = scaling,
+        };
         _workspace = workspace;
         _wholeSet = new WholeSetPass(data, settings, layout, workspace);
         _shardedValidation = SplitValidation();
@@ -202,7 +210,7 @@ internal sealed class TrainingLoop
         var best = _state.Best is not null && _state.Tracker.BestEpoch > 0 ? _state.Best : null;
         var parameters = best ?? _state.Parameters;
         var bestEpoch = best is not null ? _state.Tracker.BestEpoch : _state.History.Count;
-        return new TrainingResult(new Network(_layout, parameters), _state.History, reason == StopReason.NoImprovement)
+        return new TrainingResult(new Network(_layout, parameters, _scaling), _state.History, reason == StopReason.NoImprovement)
         {
             StopReason = reason,
             BestEpoch = bestEpoch,

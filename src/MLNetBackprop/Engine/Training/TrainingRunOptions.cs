@@ -1,4 +1,5 @@
 using MLNetBackprop.Engine.Collective;
+using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.RowSources;
 
 namespace MLNetBackprop.Engine.Training;
@@ -21,6 +22,12 @@ internal sealed class TrainingRunOptions
     /// changed. Default null: random initialisation from the seed.
     /// </summary>
     public float[]? InitialParameters { get; init; }
+
+    /// <summary>
+    /// The warm start's input scaling, kept instead of fitted anew (its first layer was trained on inputs scaled by it)
+    /// when <see cref="TrainingSettings.InputScaling"/> asks for one. Default null: fitted on the rows.
+    /// </summary>
+    public InputScaling? InitialScaling { get; init; }
 
     /// <summary>Called after every epoch, on the training thread, with the epoch's report.</summary>
     public Action<EpochReport>? OnEpoch { get; init; }

@@ -94,6 +94,11 @@ internal sealed class TrainingSettings
     /// <see cref="SparseUpdate.Lazy"/>. Dense rows, and L-BFGS, always update every parameter.
     /// </summary>
     public SparseUpdate SparseUpdate { get; init; } = SparseUpdate.Lazy;
+    /// <summary>
+    /// The network's own input preprocessing, fitted on the training rows at the start of the run (or taken from a
+    /// warm start) and kept with the network. Default <see cref="InputScalingKind.None"/>.
+    /// </summary>
+    public InputScalingKind InputScaling { get; init; }
     /// <summary>Number of correction pairs L-BFGS keeps. Default in <see cref="TrainingDefaults"/>.</summary>
     public int LbfgsHistorySize { get; init; } = TrainingDefaults.LbfgsHistorySize;
     /// <summary>

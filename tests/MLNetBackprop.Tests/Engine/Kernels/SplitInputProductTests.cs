@@ -81,7 +81,7 @@ public class SplitInputProductTests
         var batch = new float[rows * 4];
         network.PredictBatch(x, batch, rows);
         AssertSame(workspace.Outputs(rows).ToArray(), batch, "batch prediction");
-        var buffers = new PredictionBuffers(layout.MaxWidth);
+        var buffers = new PredictionBuffers(layout.MaxWidth, 0);
         var single = new float[4];
         for (var r = 0; r < rows; r++)
         {

@@ -84,7 +84,7 @@ public class NetworkPredictionTests
         var buffers = network.CreatePredictionBuffers();
         Assert.Throws<ArgumentException>(() => network.Predict(new float[4], new float[3], buffers));
         Assert.Throws<ArgumentException>(() => network.Predict(new float[5], new float[2], buffers));
-        Assert.Throws<ArgumentException>(() => network.Predict(new float[5], new float[3], new PredictionBuffers(8)));
+        Assert.Throws<ArgumentException>(() => network.Predict(new float[5], new float[3], new PredictionBuffers(8, 0)));
         Assert.Throws<ArgumentException>(() => network.PredictBatch(new float[10], new float[3], 2));
     }
 }

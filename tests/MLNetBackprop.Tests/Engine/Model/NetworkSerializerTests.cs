@@ -6,10 +6,11 @@ namespace MLNetBackprop.Tests.Engine.Model;
 
 public class NetworkSerializerTests
 {
-    private static Network SampleNetwork()
+    private static Network SampleNetwork(bool scaled = false)
     {
         var layout = new NetworkLayout(3, [4, 2], 2, ActivationKind.Gelu);
-        return new Network(layout, TestData.Uniform(layout.ParameterCount, -1, 1, 71));
+        var scaling = scaled ? new InputScaling(TestData.Uniform(3, -1, 1, 73), TestData.Uniform(3, 0, 2, 74)) : null;
+        return new Network(layout, TestData.Uniform(layout.ParameterCount, -1, 1, 71), scaling);
     }
 
     private static byte[] Serialize(Network network)
@@ -27,8 +28,10 @@ public class NetworkSerializerTests
         return NetworkSerializer.Read(reader);
     }
 
-    // The header as Write lays it out, with any field replaceable.
-    private static byte[] Header(int version = 1, int input = 3, int[]? hidden = null, int output = 2, int activation = 5, int? count = null, float[]? parameters = null)
+    // The data as Write lays it out, with any field replaceable; from version 2 the scaling flag follows the parameters
+    // (0 unless given), then any scaling values.
+    private static byte[] Header(int version = 2, int input = 3, int[]? hidden = null, int output = 2, int activation = 5, int? count = null,
+        float[]? parameters = null, int scalingFlag = 0, float[]? scaling = null)
     {
         hidden ??= [4, 2];
         using var stream = new MemoryStream();
@@ -44,6 +47,10 @@ public class NetworkSerializerTests
             writer.Write(count ?? parameters?.Length ?? 0);
             foreach (var p in parameters ?? [])
                 writer.Write(p);
+            if (version >= 2 && parameters is not null)
+                writer.Write(scalingFlag);
+            foreach (var value in scaling ?? [])
+                writer.Write(value);
         }
         return stream.ToArray();
     }
@@ -60,6 +67,25 @@ public class NetworkSerializerTests
         Assert.Equal(network.Layout.OutputCount, copy.Layout.OutputCount);
         Assert.Equal(network.Layout.HiddenActivation, copy.Layout.HiddenActivation);
         Assert.Equal(network.Parameters.ToArray().Select(BitConverter.SingleToInt32Bits), copy.Parameters.ToArray().Select(BitConverter.SingleToInt32Bits));
+    }
+
+    [Fact]
+    public void A_network_with_an_input_scaling_reads_back_with_it()
+    {
+        var network = SampleNetwork(scaled: true);
+        var copy = Deserialize(Serialize(network));
+        Assert.Equal(network.Scaling!.Centers.ToArray(), copy.Scaling!.Centers.ToArray());
+        Assert.Equal(network.Scaling.Factors.ToArray(), copy.Scaling.Factors.ToArray());
+        Assert.Null(Deserialize(Serialize(SampleNetwork())).Scaling);
+    }
+
+    [Fact]
+    public void A_version_1_network_without_the_scaling_flag_still_reads()
+    {
+        var network = SampleNetwork();
+        var copy = Deserialize(Header(version: 1, parameters: network.Parameters.ToArray()));
+        Assert.Null(copy.Scaling);
+        Assert.Equal(network.Parameters.ToArray(), copy.Parameters.ToArray());
     }
 
     [Theory]
@@ -79,7 +105,7 @@ public class NetworkSerializerTests
     [InlineData(false)]
     public void Every_truncation_is_reported_as_invalid_data(bool seekable)
     {
-        var bytes = Serialize(SampleNetwork());
+        var bytes = Serialize(SampleNetwork(scaled: true));
         for (var length = 0; length < bytes.Length; length++)
         {
             var error = Assert.Throws<InvalidDataException>(() => Deserialize(bytes[..length], seekable));
@@ -97,7 +123,10 @@ public class NetworkSerializerTests
         withInfinity[^1] = float.NegativeInfinity;
         return new TheoryData<string, byte[]>
         {
-            { "version", Header(version: 2, parameters: good) },
+            { "version 3", Header(version: 3, parameters: good) },
+            { "scaling flag is 2", Header(parameters: good, scalingFlag: 2, scaling: new float[6]) },
+            { "center of feature 1 is NaN", Header(parameters: good, scalingFlag: 1, scaling: [0, float.NaN, 0, 1, 1, 1]) },
+            { "factor of feature 2 is Infinity", Header(parameters: good, scalingFlag: 1, scaling: [0, 0, 0, 1, 1, float.PositiveInfinity]) },
             { "input count 0", Header(input: 0, parameters: good) },
             { "hidden layer count -1", Header(hidden: [], parameters: good) is var b ? Patch(b, 8, -1) : b },
             { "hidden layer 2 size -3", Header(hidden: [4, -3], parameters: good) },
@@ -141,6 +170,9 @@ public class NetworkSerializerTests
         // Guards the corrupt-header tests: an unmodified header must read back fine.
         var network = SampleNetwork();
         Assert.Equal(Serialize(network), Header(parameters: network.Parameters.ToArray()));
+        var scaled = SampleNetwork(scaled: true);
+        Assert.Equal(Serialize(scaled), Header(parameters: scaled.Parameters.ToArray(), scalingFlag: 1,
+            scaling: [.. scaled.Scaling!.Centers, .. scaled.Scaling.Factors]));
     }
 
     // A stream that cannot seek, so Read cannot check the remaining length up front.

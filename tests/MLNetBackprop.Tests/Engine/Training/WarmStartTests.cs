@@ -1,3 +1,4 @@
+using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Training;
 using static MLNetBackprop.Tests.TestSupport.TrainingRuns;
 
@@ -25,4 +26,24 @@ public class WarmStartTests
             new TrainingRunOptions { InitialParameters = new float[10] }));
         Assert.Equal("InitialParameters", error.ParamName);
     }
+
+    [Fact]
+    public void A_warm_start_keeps_its_input_scaling_and_a_fresh_run_fits_one()
+    {
+        var data = Noisy(40, 10);
+        var settings = WithRobustScaling(Overfitting(maxEpochs: 2));
+        var first = NetworkTrainer.Train(data, settings);
+        Assert.NotNull(first.Network.Scaling);
+        var kept = new InputScaling(new float[data.FeatureCount], Enumerable.Repeat(0.5f, data.FeatureCount).ToArray());
+        var continued = NetworkTrainer.Train(data, settings,
+            new TrainingRunOptions { InitialParameters = first.Network.Parameters.ToArray(), InitialScaling = kept });
+        Assert.Same(kept, continued.Network.Scaling);
+    }
+
+    private static TrainingSettings WithRobustScaling(TrainingSettings s) => new()
+    {
+        HiddenLayerSizes = s.HiddenLayerSizes, Loss = s.Loss, OutputCount = s.OutputCount, LearningRate = s.LearningRate,
+        BatchSize = s.BatchSize, MaxEpochs = s.MaxEpochs, Tolerance = s.Tolerance, Seed = s.Seed, L2 = s.L2,
+        InputScaling = InputScalingKind.Robust,
+    };
 }

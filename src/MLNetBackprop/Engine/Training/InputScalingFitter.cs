@@ -1,0 +1,149 @@
+using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.RowSources;
+
+namespace MLNetBackprop.Engine.Training;
+
+/// <summary>
+/// Fits an <see cref="InputScaling"/> on evenly spaced rows of a training source: each feature's center is its median
+/// and its factor the inverse of its interquartile range, or, where half the values or more are equal, of half its
+/// range; a constant feature gets factor 0. Sparse rows are not centered, so that they stay sparse: their spread
+/// counts the zeros. Quantiles interpolate linearly between order statistics, as NumPy's do.
+/// </summary>
+internal static class InputScalingFitter
+{
+    /// <summary>Rows the statistics are taken from, at most: quantiles of more rows barely move.</summary>
+    public const int SampleRows = 4096;
+
+    // The most dense values the sample holds (64 MB), for inputs so wide that SampleRows of them would not fit.
+    private const long SampleValueBudget = 1L << 24;
+    private const int PassCapacity = 1024;
+
+    /// <summary>Fits the scaling of <paramref name="source"/>'s rows, read in one in-order pass.</summary>
+    public static InputScaling Fit(IRowSource source)
+    {
+        var width = source.FeatureCount;
+        var budgetRows = Math.Max(1, SampleValueBudget / width);
+        var target = (int)Math.Min(source.RowCount, Math.Min(SampleRows, source.IsSparse ? SampleRows : budgetRows));
+        var columns = source.IsSparse ? SampleSparse(source, target) : SampleDense(source, target);
+        var centers = new float[width];
+        var factors = new float[width];
+        for (var j = 0; j < width; j++)
+            (centers[j], factors[j]) = Statistics(columns.Column(j), target - columns.Column(j).Length, centered: !source.IsSparse);
+        return new InputScaling(centers, factors);
+    }
+
+    // Center and factor of a feature whose sample is `values` (any order; sorted here) and `zeros` further zeros.
+    private static (float Center, float Factor) Statistics(Span<float> values, int zeros, bool centered)
+    {
+        values.Sort();
+        var sample = new SortedSample(values, zeros);
+        if (sample.Count == 0)
+            return (0f, 0f);
+        var spread = sample.Quantile(0.75) - sample.Quantile(0.25);
+        if (!(spread > 0))
+            spread = 0.5 * (sample.At(sample.Count - 1) - sample.At(0));
+        var factor = spread > 0 ? (float)(1.0 / spread) : 0f;
+        return (centered ? (float)sample.Quantile(0.5) : 0f, float.IsFinite(factor) ? factor : 0f);
+    }
+
+    // Sorted values with `zeros` implicit zeros among them.
+    private readonly ref struct SortedSample(ReadOnlySpan<float> sorted, int zeros)
+    {
+        private readonly ReadOnlySpan<float> _sorted = sorted;
+        private readonly int _negatives = CountBelowZero(sorted);
+
+        public int Count => _sorted.Length + zeros;
+
+        public double At(int rank) => rank < _negatives ? _sorted[rank] : rank < _negatives + zeros ? 0.0 : _sorted[rank - zeros];
+
+        public double Quantile(double q)
+        {
+            var position = q * (Count - 1);
+            var low = (int)Math.Floor(position);
+            var high = Math.Min(low + 1, Count - 1);
+            return At(low) + (position - low) * (At(high) - At(low));
+        }
+
+        private static int CountBelowZero(ReadOnlySpan<float> sorted)
+        {
+            var count = 0;
+            while (count < sorted.Length && sorted[count] < 0)
+                count++;
+            return count;
+        }
+    }
+
+    // Whether row `index` of `rows` is one of `target` evenly spaced ones: exactly `target` rows qualify.
+    private static bool Sampled(long index, long rows, int target) => (index + 1) * target / rows > index * target / rows;
+
+    private static SampleColumns SampleDense(IRowSource source, int target)
+    {
+        var width = source.FeatureCount;
+        var values = new float[checked((long)target * width)];
+        var taken = 0;
+        ReadPass(source, (workspace, rows, first) =>
+        {
+            var inputs = workspace.Inputs;
+            for (var r = 0; r < rows; r++)
+            {
+                if (!Sampled(first + r, source.RowCount, target))
+                    continue;
+                for (var j = 0; j < width; j++)
+                    values[(long)j * target + taken] = inputs[r * width + j];
+                taken++;
+            }
+        });
+        var bounds = new int[width + 1];
+        for (var j = 0; j <= width; j++)
+            bounds[j] = j * target;
+        return new SampleColumns(values, bounds);
+    }
+
+    private static SampleColumns SampleSparse(IRowSource source, int target)
+    {
+        var features = new List<int>();
+        var values = new List<float>();
+        ReadPass(source, (workspace, rows, first) =>
+        {
+            var batch = workspace.SparseInputs!;
+            for (var r = 0; r < rows; r++)
+            {
+                if (!Sampled(first + r, source.RowCount, target))
+                    continue;
+                foreach (var feature in batch.IndicesOf(r))
+                    features.Add(feature);
+                foreach (var value in batch.ValuesOf(r))
+                    values.Add(value);
+            }
+        });
+        // Counting sort by feature: each feature's non-zeros together.
+        var bounds = new int[source.FeatureCount + 1];
+        foreach (var feature in features)
+            bounds[feature + 1]++;
+        for (var j = 1; j < bounds.Length; j++)
+            bounds[j] += bounds[j - 1];
+        var next = bounds[..^1]; // a copy: each feature's next free place
+        var byFeature = new float[values.Count];
+        for (var k = 0; k < features.Count; k++)
+            byFeature[next[features[k]]++] = values[k];
+        return new SampleColumns(byFeature, bounds);
+    }
+
+    // One in-order pass over the source, batch by batch: the workspace, the batch's rows and the index of its first row.
+    private static void ReadPass(IRowSource source, Action<BatchWorkspace, int, long> onBatch)
+    {
+        var layout = new NetworkLayout(source.FeatureCount, [], 1, ActivationKind.Identity);
+        var workspace = new BatchWorkspace(layout, (int)Math.Max(1, Math.Min(PassCapacity, source.RowCount)));
+        using var pass = source.StartInOrder(workspace);
+        long first = 0;
+        for (int rows; (rows = pass.Next(out _)) > 0; first += rows)
+            onBatch(workspace, rows, first);
+    }
+
+    // The sampled values of each feature, one stretch per feature.
+    private readonly struct SampleColumns(float[] values, int[] bounds)
+    {
+        public Span<float> Column(int feature) => values.AsSpan(bounds[feature], bounds[feature + 1] - bounds[feature]);
+    }
+}

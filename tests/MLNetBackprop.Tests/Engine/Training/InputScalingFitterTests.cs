@@ -1,0 +1,67 @@
+using MLNetBackprop.Engine.Data;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.RowSources;
+using MLNetBackprop.Engine.Training;
+
+namespace MLNetBackprop.Tests.Engine.Training;
+
+public class InputScalingFitterTests
+{
+    // Row-major rows from columns of equal length.
+    private static TrainingSet Dense(params float[][] columns)
+    {
+        var rows = columns[0].Length;
+        var features = new float[rows * columns.Length];
+        for (var r = 0; r < rows; r++)
+            for (var j = 0; j < columns.Length; j++)
+                features[r * columns.Length + j] = columns[j][r];
+        return new TrainingSet(features, new float[rows], null, columns.Length);
+    }
+
+    private static InputScaling Fit(TrainingSet set) => InputScalingFitter.Fit(new InMemoryRowSource(set));
+
+    [Fact]
+    public void The_center_is_the_median_and_the_factor_the_inverse_interquartile_range()
+    {
+        // 1..9 shuffled: quartiles 3 and 7 (NumPy's linear interpolation), median 5.
+        var scaling = Fit(Dense([4, 9, 1, 7, 3, 8, 2, 6, 5], [0, 1, 2, 3, 4, 5, 6, 7, 10]));
+        Assert.Equal(5f, scaling.Centers[0]);
+        Assert.Equal(0.25f, scaling.Factors[0]);
+        Assert.Equal(4f, scaling.Centers[1]);
+        Assert.Equal(1 / 4f, scaling.Factors[1]); // quartiles 2 and 6
+    }
+
+    [Fact]
+    public void A_zero_interquartile_range_falls_back_to_half_the_range_and_a_constant_feature_to_zero()
+    {
+        var scaling = Fit(Dense([0, 0, 0, 0, 0, 0, 10], [3, 3, 3, 3, 3, 3, 3]));
+        Assert.Equal(0f, scaling.Centers[0]);
+        Assert.Equal(0.2f, scaling.Factors[0]);
+        Assert.Equal(3f, scaling.Centers[1]);
+        Assert.Equal(0f, scaling.Factors[1]);
+    }
+
+    [Fact]
+    public void Sparse_rows_are_not_centered_and_their_zeros_count_in_the_spread()
+    {
+        float[][] columns = [[0, 2, 0, 4, 6, 0, 8, 0, 1], [0, 0, 0, 0, 5, 0, 0, 0, -5]];
+        var dense = Fit(Dense(columns));
+        var set = Dense(columns);
+        var sparse = Fit(new TrainingSet(SparseRows.FromDense(set.Features!, 2), set.Targets, null));
+        Assert.False(sparse.IsCentered);
+        Assert.Equal(dense.Factors.ToArray(), sparse.Factors.ToArray());
+    }
+
+    [Fact]
+    public void Many_rows_are_sampled_evenly_and_the_fit_is_deterministic()
+    {
+        const int rows = 3 * InputScalingFitter.SampleRows + 17;
+        var column = Enumerable.Range(0, rows).Select(i => (float)i).ToArray();
+        var first = Fit(Dense(column));
+        var second = Fit(Dense(column));
+        Assert.Equal(first.Centers.ToArray(), second.Centers.ToArray());
+        Assert.Equal(first.Factors.ToArray(), second.Factors.ToArray());
+        Assert.Equal(rows / 2f, first.Centers[0], rows * 0.002f);
+        Assert.Equal(2f / rows, first.Factors[0], 2e-6f);
+    }
+}
