@@ -3,13 +3,16 @@ using MLNetBackprop.Engine.Training;
 namespace MLNetBackprop;
 
 /// <summary>
-/// Options shared by the three MLP trainers. Defaults (all in <see cref="Defaults"/>) follow scikit-learn's
-/// <c>MLPClassifier</c>: one hidden layer of 100 ReLU units, Adam with learning rate 1e-3, mini-batches of 200, L2
-/// penalty 1e-4, stopping once the training loss stops improving; unlike scikit-learn, small data sets get enough
-/// epochs to converge. Sparse rows (text, one-hot: few non-zero features) get their own automatic values: a hidden
-/// layer narrowed to bound the first layer's weights, learning rate 3e-3, and a 10% validation set for early
-/// stopping. Normalize the features first (for example with <c>NormalizeMinMax</c>): gradient training is
-/// sensitive to feature scale.
+/// Options shared by the three MLP trainers. Defaults (all in <see cref="Defaults"/>): the model scales its own dense
+/// inputs (robust scaling with smooth clipping, fitted on the training rows and saved with the model, so the features
+/// need no normalizer), and from 100 rows on 20% of them are held out: training stops once their loss has not improved
+/// for 20 epochs, and the model keeps the best epoch's weights. Otherwise as scikit-learn's <c>MLPClassifier</c>: one
+/// hidden layer of 100 ReLU units, Adam with learning rate 1e-3, mini-batches of 200, L2 penalty 1e-4; unlike
+/// scikit-learn, small data sets get enough epochs to converge. Sparse rows (text, one-hot: few non-zero features)
+/// get their own automatic values: no input scaling, a hidden layer narrowed to bound the first layer's weights,
+/// learning rate 3e-3, and a 10% validation set with a patience of 10 epochs. <see cref="Preset"/>
+/// <see cref="MlpPreset.ScikitLearn"/> gives earlier versions' defaults (scikit-learn's): no input scaling, and for dense
+/// rows no validation set, stopping once the training loss has not improved for 10 epochs.
 /// </summary>
 public abstract class MlpOptionsBase
 {
@@ -45,6 +48,12 @@ public abstract class MlpOptionsBase
         public const int SparseFirstLayerWeights = 1 << 23;
         /// <summary>The narrowest hidden layer the automatic <see cref="MlpOptionsBase.HiddenLayerSizes"/> gives sparse rows: 16.</summary>
         public const int SparseMinimumHiddenLayerSize = 16;
+
+        /// <summary>Default <see cref="MlpOptionsBase.Preset"/>: <see cref="MlpPreset.Default"/>.</summary>
+        public const MlpPreset Preset = MlpPreset.Default;
+
+        /// <summary>The automatic <see cref="MlpOptionsBase.InputScaling"/> for dense rows: <see cref="MlpInputScaling.Robust"/>.</summary>
+        public const MlpInputScaling InputScaling = MlpInputScaling.Robust;
 
         /// <summary>Default <see cref="MlpOptionsBase.Activation"/>: <see cref="MlpActivation.Relu"/>.</summary>
         public const MlpActivation Activation = MlpActivation.Relu;
@@ -90,8 +99,16 @@ public abstract class MlpOptionsBase
         /// <summary>Default <see cref="MlpOptionsBase.Tolerance"/>: 1e-4.</summary>
         public const float Tolerance = TrainingDefaults.Tolerance;
 
-        /// <summary>Default <see cref="MlpOptionsBase.EpochsWithoutImprovement"/>: 10.</summary>
+        /// <summary>
+        /// The automatic <see cref="MlpOptionsBase.EpochsWithoutImprovement"/>: 10 for sparse rows and under
+        /// <see cref="MlpPreset.ScikitLearn"/>.
+        /// </summary>
         public const int EpochsWithoutImprovement = TrainingDefaults.EpochsWithoutImprovement;
+        /// <summary>
+        /// The automatic <see cref="MlpOptionsBase.EpochsWithoutImprovement"/> for dense rows under <see cref="MlpPreset.Default"/>:
+        /// 20, since a held-out loss of a few hundred rows wanders from epoch to epoch before it turns for good.
+        /// </summary>
+        public const int ValidationEpochsWithoutImprovement = 20;
 
         /// <summary>Default <see cref="MlpOptionsBase.Shuffle"/>: <c>true</c>.</summary>
         public const bool Shuffle = TrainingDefaults.Shuffle;
@@ -126,8 +143,12 @@ public abstract class MlpOptionsBase
         /// <summary>Default <see cref="MlpOptionsBase.WarmupEpochs"/>: 0 (no warm-up).</summary>
         public const int WarmupEpochs = 0;
 
-        /// <summary>The automatic <see cref="MlpOptionsBase.ValidationFraction"/> for dense rows: 0 (no validation set unless <c>Fit</c> is given one).</summary>
-        public const float ValidationFraction = 0f;
+        /// <summary>
+        /// The automatic <see cref="MlpOptionsBase.ValidationFraction"/> for dense rows under <see cref="MlpPreset.Default"/>:
+        /// 0.2. The held-out loss says when a small or noisy table starts to be overfitted, and the model keeps the best
+        /// epoch's weights. Under <see cref="MlpPreset.ScikitLearn"/> dense rows hold none out.
+        /// </summary>
+        public const float ValidationFraction = 0.2f;
         /// <summary>
         /// The automatic <see cref="MlpOptionsBase.ValidationFraction"/> for sparse rows: 0.1. Wide inputs with more
         /// features than rows fit the training rows long before the training loss stops falling; the held-out loss
@@ -283,7 +304,9 @@ public abstract class MlpOptionsBase
 
     /// <summary>The validation fraction in effect for <paramref name="rowCount"/> training rows held sparse or dense.</summary>
     internal float ResolveValidationFraction(int rowCount, bool sparse)
-        => ValidationFraction ?? (sparse && rowCount >= Defaults.AutomaticValidationMinimumRows ? Defaults.SparseValidationFraction : 0f);
+        => ValidationFraction ?? (rowCount < Defaults.AutomaticValidationMinimumRows ? 0f
+            : sparse ? Defaults.SparseValidationFraction
+            : Preset == MlpPreset.ScikitLearn ? 0f : Defaults.ValidationFraction);
 
     /// <summary>The decoupled weight decay in effect: the option, or <see cref="Defaults.AdamWWeightDecay"/> for AdamW and 0 otherwise.</summary>
     internal float ResolveWeightDecay() => WeightDecay ?? (Optimizer == MlpOptimizer.AdamW ? Defaults.AdamWWeightDecay : 0f);
@@ -295,8 +318,16 @@ public abstract class MlpOptionsBase
     /// </summary>
     public float Tolerance { get; set; } = Defaults.Tolerance;
 
-    /// <summary>Patience of the <see cref="Tolerance"/> rule, at least 1. Default 10.</summary>
-    public int EpochsWithoutImprovement { get; set; } = Defaults.EpochsWithoutImprovement;
+    /// <summary>
+    /// Patience of the <see cref="Tolerance"/> rule, at least 1. Default <c>null</c>, automatic:
+    /// <see cref="Defaults.ValidationEpochsWithoutImprovement"/> (20) for dense rows under <see cref="MlpPreset.Default"/>,
+    /// otherwise <see cref="Defaults.EpochsWithoutImprovement"/> (10).
+    /// </summary>
+    public int? EpochsWithoutImprovement { get; set; }
+
+    /// <summary>The patience in effect for rows held sparse or dense.</summary>
+    internal int ResolveEpochsWithoutImprovement(bool sparse) => EpochsWithoutImprovement
+        ?? (sparse || Preset == MlpPreset.ScikitLearn ? Defaults.EpochsWithoutImprovement : Defaults.ValidationEpochsWithoutImprovement);
 
     /// <summary>Shuffle the rows before every epoch. Default <c>true</c>.</summary>
     public bool Shuffle { get; set; } = Defaults.Shuffle;
@@ -366,20 +397,29 @@ public abstract class MlpOptionsBase
     /// (stratified by class for classification; chosen by <see cref="Seed"/>). Works inside a pipeline. With a
     /// validation set, <see cref="Tolerance"/> and <see cref="EpochsWithoutImprovement"/> apply to
     /// <see cref="EarlyStoppingMetric"/> on it, and the model keeps the weights of the best epoch, not the last.
-    /// Default <c>null</c>, automatic: 0 (none) for dense rows; for sparse rows <see cref="Defaults.SparseValidationFraction"/>
-    /// (0.1) from <see cref="Defaults.AutomaticValidationMinimumRows"/> training rows on, else none. Set 0 for no validation set.
+    /// Default <c>null</c>, automatic: from <see cref="Defaults.AutomaticValidationMinimumRows"/> (100) training rows on,
+    /// <see cref="Defaults.ValidationFraction"/> (0.2) for dense rows and <see cref="Defaults.SparseValidationFraction"/>
+    /// (0.1) for sparse rows; none below that, and none for dense rows under <see cref="MlpPreset.ScikitLearn"/>. Set 0
+    /// for no validation set.
     /// </summary>
     public float? ValidationFraction { get; set; }
 
     /// <summary>
+    /// Which defaults the automatic options (those left <c>null</c>) take (see <see cref="MlpPreset"/>). Default
+    /// <see cref="MlpPreset.Default"/>; <see cref="MlpPreset.ScikitLearn"/> reproduces earlier versions' models.
+    /// </summary>
+    public MlpPreset Preset { get; set; } = Defaults.Preset;
+
+    /// <summary>
     /// The model's own preprocessing of its features (see <see cref="MlpInputScaling"/>). Default <c>null</c>,
     /// automatic: <see cref="MlpInputScaling.Robust"/> for dense rows, <see cref="MlpInputScaling.None"/> for sparse
-    /// rows (text, one-hot), whose featurizers already normalize them.
+    /// rows (text, one-hot), whose featurizers already normalize them, and under <see cref="MlpPreset.ScikitLearn"/>.
     /// </summary>
     public MlpInputScaling? InputScaling { get; set; }
 
     /// <summary>The input scaling in effect for rows held sparse or dense.</summary>
-    internal MlpInputScaling ResolveInputScaling(bool sparse) => InputScaling ?? (sparse ? MlpInputScaling.None : MlpInputScaling.Robust);
+    internal MlpInputScaling ResolveInputScaling(bool sparse)
+        => InputScaling ?? (sparse || Preset == MlpPreset.ScikitLearn ? MlpInputScaling.None : Defaults.InputScaling);
 
     /// <summary>
     /// How a mini-batch of sparse rows updates the first-layer weights of features absent from it (see

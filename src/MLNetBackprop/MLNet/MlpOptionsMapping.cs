@@ -51,7 +51,7 @@ internal static class MlpOptionsMapping
             BatchSize = options.BatchSize,
             MaxEpochs = epochs,
             Tolerance = options.Tolerance,
-            EpochsWithoutImprovement = options.EpochsWithoutImprovement,
+            EpochsWithoutImprovement = options.ResolveEpochsWithoutImprovement(rows.IsSparse),
             Shuffle = options.Shuffle,
             Seed = seed,
             GradientShards = options.ResolveGradientShards(),

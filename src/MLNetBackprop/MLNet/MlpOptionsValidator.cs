@@ -35,6 +35,7 @@ internal static class MlpOptionsValidator
                     throw Invalid($"{nameof(o.HiddenLayerSizes)}[{i}]", sizes[i], $"[1, {MaxLayerWidth}]");
         RequireDefined(o.Activation, nameof(o.Activation));
         RequireDefined(o.Optimizer, nameof(o.Optimizer));
+        RequireDefined(o.Preset, nameof(o.Preset));
         if (o.InputScaling is { } scaling)
             RequireDefined(scaling, nameof(o.InputScaling));
         if (o.LearningRate is { } rate)
@@ -50,7 +51,7 @@ internal static class MlpOptionsValidator
             throw Invalid(nameof(o.NumberOfEpochs), o.NumberOfEpochs, $"[1, {MaxEpochs}], or null for automatic");
         RequireRange(o.Tolerance, nameof(o.Tolerance), 0, true, double.PositiveInfinity, false, "[0, ∞)");
         if (o.EpochsWithoutImprovement < 1)
-            throw Invalid(nameof(o.EpochsWithoutImprovement), o.EpochsWithoutImprovement, "at least 1");
+            throw Invalid(nameof(o.EpochsWithoutImprovement), o.EpochsWithoutImprovement, "at least 1, or null for automatic");
     }
 
     private static void ValidateTrainingExtras(MlpOptionsBase o)

@@ -236,7 +236,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         channel.Info(result.StopReason switch
         {
             StopReason.NoImprovement => $"Stopped after {result.History.Count} epochs: the {(validation is null ? "training loss" : $"validation {_options.EarlyStoppingMetric.ToString().ToLowerInvariant()}")} " +
-                $"improved by less than {_options.Tolerance} for {_options.EpochsWithoutImprovement} epochs.",
+                $"improved by less than {_options.Tolerance} for {settings.EpochsWithoutImprovement} epochs.",
             StopReason.Cancelled => $"Cancelled after {result.History.Count} complete epochs.",
             StopReason.Converged => $"L-BFGS converged after {result.History.Count} iterations.",
             _ => $"Ran all {result.History.Count} epochs.",

@@ -94,8 +94,8 @@ public class CommandLineToolTests : IDisposable
         Assert.Contains($"{Defaults.Optimizer} step size (default {Text(Defaults.LearningRate)}; {Text(Defaults.SparseLearningRate)} for sparse rows)", Line("--learning-rate"));
         Assert.Contains($"(default {Text(Defaults.BatchSize)})", Line("--batch-size"));
         Assert.Contains($"(default {Text(CliDefaults.TestFraction)})", Line("--test-fraction"));
-        Assert.Contains($"(default {Text(Defaults.ValidationFraction)}; {Text(Defaults.SparseValidationFraction)} for sparse rows)", Line("--validation-fraction"));
-        Assert.Contains($"for {Text(Defaults.EpochsWithoutImprovement)} epochs (default {Text(Defaults.Tolerance)};", Line("--tolerance"));
+        Assert.Contains($"(default {Text(Defaults.ValidationFraction)}; {Text(Defaults.SparseValidationFraction)} for sparse rows;", Line("--validation-fraction"));
+        Assert.Contains($"for {Text(Defaults.ValidationEpochsWithoutImprovement)} epochs ({Text(Defaults.EpochsWithoutImprovement)} for sparse rows) (default {Text(Defaults.Tolerance)};", Line("--tolerance"));
         Assert.Contains($"(default {Text(Defaults.CheckpointEveryEpochs)})", Line("--checkpoint-every"));
         Assert.Contains($"(default {Text(CliDefaults.Seed)})", Line("--seed"));
         Assert.Contains($"(default {CliDefaults.ModelPath})", Line("--model"));

@@ -187,19 +187,43 @@ public class TrainerConformanceTests
 
     [Theory]
     [MemberData(nameof(FeatureInput.TrainersAndInputs), MemberType = typeof(FeatureInput))]
-    public void Extreme_unnormalized_features_are_reported_as_divergence(string name, string inputName)
+    public void Extreme_unnormalized_features_without_input_scaling_are_reported_as_divergence(string name, string inputName)
     {
         var input = FeatureInput.Named(inputName);
         var (ml, log) = TrainingLog.Context();
+        var data = input.View(ml, ExtremeRows(), FeatureCount);
+        var ex = Assert.Throws<TrainingDivergedException>(() => TrainerUnderTest.Named(name).Pipeline(ml, o =>
+        {
+            o.NumberOfEpochs = 20;
+            o.InputScaling = MlpInputScaling.None;
+        }).Fit(data));
+        Assert.Contains("Normalize", ex.Message);
+        Assert.Contains("InputScaling", ex.Message);
+        input.AssertTrainingStorage(log);
+    }
+
+    [Theory]
+    [MemberData(nameof(FeatureInput.TrainersAndInputs), MemberType = typeof(FeatureInput))]
+    public void Extreme_unnormalized_features_train_a_finite_model_with_robust_input_scaling(string name, string inputName)
+    {
+        var (trainer, input) = (TrainerUnderTest.Named(name), FeatureInput.Named(inputName));
+        var (ml, log) = TrainingLog.Context();
+        var data = input.View(ml, ExtremeRows(), FeatureCount);
+        var model = Fit(trainer.Pipeline(ml, o =>
+        {
+            o.NumberOfEpochs = 20;
+            o.InputScaling = MlpInputScaling.Robust;
+        }), data, input, log);
+        Assert.All(Scores(model, data, trainer).SelectMany(s => s), score => Assert.True(float.IsFinite(score), $"score {score}"));
+    }
+
+    private static ConformanceRow[] ExtremeRows()
+    {
         var rows = ConformanceRow.Generate(50, FeatureCount, 1);
         foreach (var row in rows)
             for (var j = 0; j < FeatureCount; j++)
                 row.Features[j] *= 1e30f;
-        var data = input.View(ml, rows, FeatureCount);
-        var ex = Assert.Throws<TrainingDivergedException>(() =>
-            TrainerUnderTest.Named(name).Pipeline(ml, o => o.NumberOfEpochs = 20).Fit(data));
-        Assert.Contains("Normalize", ex.Message);
-        input.AssertTrainingStorage(log);
+        return rows;
     }
 
     [Theory]

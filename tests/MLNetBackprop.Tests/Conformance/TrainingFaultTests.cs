@@ -92,7 +92,7 @@ public class TrainingFaultTests : IDisposable
                 row.Features[j] *= 1e30f;
         var trainer = ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
         {
-            LabelColumnName = "Target", NumberOfEpochs = 50, CheckpointPath = checkpoint,
+            LabelColumnName = "Target", NumberOfEpochs = 50, CheckpointPath = checkpoint, InputScaling = MlpInputScaling.None,
         });
 
         Assert.Throws<TrainingDivergedException>(() => trainer.Fit(ConformanceRow.View(ml, rows, 4)));

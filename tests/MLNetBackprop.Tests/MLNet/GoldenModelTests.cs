@@ -8,8 +8,10 @@ namespace MLNetBackprop.Tests.MLNet;
 /// Fixed seeds on the shipped data give the models recorded here, bit for bit: a refactoring that changes any
 /// arithmetic (an order of summation, a fused step, a default) changes a hash. Each case covers one task and a
 /// different corner of the options (optimizer, schedule, activation, dropout, validation, class weights).
-/// The hashes were recorded before the engine was reorganised; the products are exact on every vector path, so
-/// they hold on AVX-512, AVX2 and scalar machines alike.
+/// The cases on normalized features run under <see cref="MlpPreset.ScikitLearn"/>, whose hashes were recorded before
+/// the engine was reorganised and before the model scaled its own inputs: that preset still trains earlier versions'
+/// models. The "raw-features" cases train the defaults on features as loaded. The products and the input scaling are
+/// exact on every vector path, so the hashes hold on AVX-512, AVX2 and scalar machines alike.
 /// </summary>
 public class GoldenModelTests
 {
@@ -23,6 +25,9 @@ public class GoldenModelTests
         { "regression-defaults", "FA9CFD99FBCAF4915FA448A16C5D3C56" },
         { "regression-adamw-cosine-huber-gelu", "EF23A403B69A1163EFBF08F6016823F6" },
         { "regression-lbfgs-sigmoid", "935DF006A091B8DB03BBBEBE1F2048F2" },
+        { "binary-raw-features", "B4B67E2A219BEE5D6AC14C4F255B80FB" },
+        { "multiclass-raw-features", "795DA10BD98A43806BD3E1DAD65AA1F5" },
+        { "regression-raw-features", "1A9F1D1344FD09F17CB1BDBA43F82562" },
     };
 
     [Theory]
@@ -90,34 +95,44 @@ public class GoldenModelTests
                 HiddenLayerSizes = [16], Activation = MlpActivation.Sigmoid, Optimizer = MlpOptimizer.Lbfgs,
                 NumberOfEpochs = 25, Seed = 2,
             }),
+            "binary-raw-features" => Binary(ml, new MlpBinaryTrainer.Options(), raw: true),
+            "multiclass-raw-features" => Multiclass(ml, new MlpMulticlassTrainer.Options { NumberOfEpochs = 20 }, raw: true),
+            "regression-raw-features" => Regression(ml, new MlpRegressionTrainer.Options(), raw: true),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
     }
 
-    private static float[] Binary(MLContext ml, MlpBinaryTrainer.Options options)
+    // Normalized features train under the ScikitLearn preset (the recorded models); raw ones under the defaults.
+    private static IEstimator<ITransformer> Prepare(MlpOptionsBase options, IEstimator<ITransformer> features, IEstimator<ITransformer> normalizer, bool raw)
     {
+        if (!raw)
+            options.Preset = MlpPreset.ScikitLearn;
         _adjust?.Invoke(options);
-        var data = ShippedData.MalignantAsLabel(ml).Append(ml.Transforms.Concatenate("Features", "Measurements"))
-            .Append(ml.Transforms.NormalizeMinMax("Features"));
+        return raw ? features : features.Append(normalizer);
+    }
+
+    private static float[] Binary(MLContext ml, MlpBinaryTrainer.Options options, bool raw = false)
+    {
+        var data = Prepare(options, ShippedData.MalignantAsLabel(ml).Append(ml.Transforms.Concatenate("Features", "Measurements")),
+            ml.Transforms.NormalizeMinMax("Features"), raw);
         var prepared = data.Fit(ShippedData.BreastCancer(ml)).Transform(ShippedData.BreastCancer(ml));
         return ml.BinaryClassification.Trainers.Mlp(options).Fit(prepared).Model.Network.Parameters.ToArray();
     }
 
     // Four copies of the 64 pixels give 256 inputs, the width from which the first layer splits its inputs in two.
-    private static float[] Multiclass(MLContext ml, MlpMulticlassTrainer.Options options, int copies = 1)
+    private static float[] Multiclass(MLContext ml, MlpMulticlassTrainer.Options options, int copies = 1, bool raw = false)
     {
-        _adjust?.Invoke(options);
-        var data = ml.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ml.Transforms.Concatenate("Features", Enumerable.Repeat("Pixels", copies).ToArray()))
-            .Append(ml.Transforms.NormalizeMinMax("Features"));
+        var data = Prepare(options, ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.Transforms.Concatenate("Features", Enumerable.Repeat("Pixels", copies).ToArray())),
+            ml.Transforms.NormalizeMinMax("Features"), raw);
         var prepared = data.Fit(ShippedData.Digits(ml)).Transform(ShippedData.Digits(ml));
         return ml.MulticlassClassification.Trainers.Mlp(options).Fit(prepared).Model.Network.Parameters.ToArray();
     }
 
-    private static float[] Regression(MLContext ml, MlpRegressionTrainer.Options options)
+    private static float[] Regression(MLContext ml, MlpRegressionTrainer.Options options, bool raw = false)
     {
-        _adjust?.Invoke(options);
-        var data = ml.Transforms.Concatenate("Features", "Measurements").Append(ml.Transforms.NormalizeMeanVariance("Features"));
+        var data = Prepare(options, ml.Transforms.Concatenate("Features", "Measurements"),
+            ml.Transforms.NormalizeMeanVariance("Features"), raw);
         var prepared = data.Fit(ShippedData.Diabetes(ml)).Transform(ShippedData.Diabetes(ml));
         return ml.Regression.Trainers.Mlp(options).Fit(prepared).Model.Network.Parameters.ToArray();
     }

@@ -81,12 +81,25 @@ public class OptionsMappingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => MlpOptionsMapping.ToEngine((MlpRegressionLoss)42));
         Assert.Throws<ArgumentOutOfRangeException>(() => MlpOptionsMapping.ToEngine((MlpEarlyStoppingMetric)42));
         Assert.Throws<ArgumentOutOfRangeException>(() => MlpOptionsMapping.ToEngine((MlpSparseUpdate)42));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MlpOptionsMapping.ToEngine((MlpInputScaling)42));
     }
 
     [Fact]
-    public void Default_options_map_to_the_engine_defaults()
+    public void The_default_preset_scales_dense_rows_and_leaves_sparse_rows_and_the_ScikitLearn_preset_unscaled()
     {
-        var mapped = MlpOptionsMapping.ToTrainingSettings(new MlpMulticlassTrainer.Options(), DenseRows(),
+        InputScalingKind Mapped(MlpOptionsBase options, IRowSource rows) => MlpOptionsMapping.ToTrainingSettings(options, rows,
+            LossKind.Logistic, outputCount: 1, epochs: 1, seed: 0, huberDelta: 1).InputScaling;
+        Assert.Equal(InputScalingKind.Robust, Mapped(new MlpBinaryTrainer.Options(), DenseRows()));
+        Assert.Equal(InputScalingKind.None, Mapped(new MlpBinaryTrainer.Options(), SparseRows(100)));
+        Assert.Equal(InputScalingKind.None, Mapped(new MlpBinaryTrainer.Options { Preset = MlpPreset.ScikitLearn }, DenseRows()));
+        Assert.Equal(InputScalingKind.Robust, Mapped(new MlpBinaryTrainer.Options { InputScaling = MlpInputScaling.Robust }, SparseRows(100)));
+        Assert.Equal(InputScalingKind.None, Mapped(new MlpBinaryTrainer.Options { InputScaling = MlpInputScaling.None }, DenseRows()));
+    }
+
+    [Fact]
+    public void ScikitLearn_preset_options_map_to_the_engine_defaults()
+    {
+        var mapped = MlpOptionsMapping.ToTrainingSettings(new MlpMulticlassTrainer.Options { Preset = MlpPreset.ScikitLearn }, DenseRows(),
             LossKind.SoftmaxCrossEntropy, outputCount: 3, epochs: TrainingDefaults.Epochs, seed: 0,
             huberDelta: TrainingDefaults.HuberDelta);
         var engine = new TrainingSettings { Loss = LossKind.SoftmaxCrossEntropy, OutputCount = 3 };

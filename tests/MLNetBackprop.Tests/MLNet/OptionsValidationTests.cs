@@ -136,6 +136,22 @@ public class OptionsValidationTests
     }
 
     [Fact]
+    public void The_ScikitLearn_preset_takes_scikit_learns_automatic_values_and_leaves_set_options_alone()
+    {
+        var options = new MlpRegressionTrainer.Options { Preset = MlpPreset.ScikitLearn };
+        Assert.Equal(MlpInputScaling.None, options.ResolveInputScaling(sparse: false));
+        Assert.Equal(0f, options.ResolveValidationFraction(10_000, sparse: false));
+        Assert.Equal(0.1f, options.ResolveValidationFraction(10_000, sparse: true));
+        Assert.Equal(10, options.ResolveEpochsWithoutImprovement(sparse: false));
+        options.InputScaling = MlpInputScaling.Robust;
+        options.ValidationFraction = 0.3f;
+        options.EpochsWithoutImprovement = 4;
+        Assert.Equal(MlpInputScaling.Robust, options.ResolveInputScaling(sparse: false));
+        Assert.Equal(0.3f, options.ResolveValidationFraction(10_000, sparse: false));
+        Assert.Equal(4, options.ResolveEpochsWithoutImprovement(sparse: false));
+    }
+
+    [Fact]
     public void Defaults_match_the_documented_values()
     {
         var options = new MlpMulticlassTrainer.Options();
@@ -146,10 +162,18 @@ public class OptionsValidationTests
         Assert.Null(options.LearningRate);
         Assert.Equal(1e-3f, options.ResolveLearningRate(sparse: false));
         Assert.Equal(3e-3f, options.ResolveLearningRate(sparse: true));
+        Assert.Equal(MlpPreset.Default, options.Preset);
+        Assert.Null(options.InputScaling);
+        Assert.Equal(MlpInputScaling.Robust, options.ResolveInputScaling(sparse: false));
+        Assert.Equal(MlpInputScaling.None, options.ResolveInputScaling(sparse: true));
         Assert.Null(options.ValidationFraction);
-        Assert.Equal(0f, options.ResolveValidationFraction(10_000, sparse: false));
+        Assert.Equal(0.2f, options.ResolveValidationFraction(10_000, sparse: false));
         Assert.Equal(0.1f, options.ResolveValidationFraction(10_000, sparse: true));
         Assert.Equal(0f, options.ResolveValidationFraction(99, sparse: true));
+        Assert.Equal(0f, options.ResolveValidationFraction(99, sparse: false));
+        Assert.Null(options.EpochsWithoutImprovement);
+        Assert.Equal(20, options.ResolveEpochsWithoutImprovement(sparse: false));
+        Assert.Equal(10, options.ResolveEpochsWithoutImprovement(sparse: true));
         Assert.Equal(MlpSparseUpdate.Lazy, options.SparseUpdate);
         Assert.Equal(200, options.BatchSize);
         Assert.Null(options.NumberOfEpochs);

@@ -49,17 +49,21 @@ public class RealDataQualityTests(ITestOutputHelper output)
     [Fact]
     public void Default_regression_mlp_is_within_005_r_squared_of_mlnet_linear_regression_on_diabetes()
     {
+        // 442 rows: one split's test R² moves by several hundredths with the split alone, so compare means over five.
         var ml = new MLContext(seed: 1);
-        var split = ml.Data.TrainTestSplit(ShippedData.Diabetes(ml), testFraction: 0.2, seed: 1);
         var prepare = ml.Transforms.Concatenate("Features", "Measurements")
             .Append(ml.Transforms.NormalizeMinMax("Features"));
+        double mlpR2 = 0, linearR2 = 0;
+        for (var seed = 1; seed <= 5; seed++)
+        {
+            var split = ml.Data.TrainTestSplit(ShippedData.Diabetes(ml), testFraction: 0.2, seed: seed);
+            var mlp = prepare.Append(ml.Regression.Trainers.Mlp()).Fit(split.TrainSet);
+            var linear = prepare.Append(ml.Regression.Trainers.Sdca()).Fit(split.TrainSet);
+            mlpR2 += ml.Regression.Evaluate(mlp.Transform(split.TestSet)).RSquared / 5;
+            linearR2 += ml.Regression.Evaluate(linear.Transform(split.TestSet)).RSquared / 5;
+        }
 
-        var mlp = prepare.Append(ml.Regression.Trainers.Mlp()).Fit(split.TrainSet);
-        var linear = prepare.Append(ml.Regression.Trainers.Sdca()).Fit(split.TrainSet);
-        var mlpR2 = ml.Regression.Evaluate(mlp.Transform(split.TestSet)).RSquared;
-        var linearR2 = ml.Regression.Evaluate(linear.Transform(split.TestSet)).RSquared;
-
-        output.WriteLine($"diabetes test R²: MLP {mlpR2:F4}, ML.NET SDCA linear regression {linearR2:F4}");
+        output.WriteLine($"diabetes test R², mean of 5 splits: MLP {mlpR2:F4}, ML.NET SDCA linear regression {linearR2:F4}");
         Assert.True(linearR2 > 0.2, $"the linear baseline R² {linearR2:F4} is too low to compare against");
         Assert.True(mlpR2 >= linearR2 - 0.05, $"MLP R² {mlpR2:F4} is more than 0.05 below ML.NET's linear regression ({linearR2:F4})");
     }

@@ -98,6 +98,7 @@ public class TrainingFeaturesTests : IDisposable
         var options = Binary(epochs: 8);
         options.Progress = progress;
         options.LearningRateSchedule = MlpLearningRateSchedule.Cosine;
+        options.ValidationFraction = 0;
         var model = ml.BinaryClassification.Trainers.Mlp(options).Fit(Rows(ml, 100, 1)).Model;
         Assert.Equal(model.TrainingHistory, progress.Items);
         Assert.Equal(Enumerable.Range(1, 8), progress.Items.Select(p => p.Epoch));

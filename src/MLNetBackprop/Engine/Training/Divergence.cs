@@ -13,5 +13,5 @@ internal static class Divergence
     /// <summary>What to do about a diverged run, the end of every divergence message.</summary>
     public static string Advice(float learningRate)
         => string.Create(CultureInfo.InvariantCulture,
-            $"Normalize the features (e.g. NormalizeMinMax) or lower the learning rate (currently {learningRate}).");
+            $"Normalize the features (e.g. NormalizeMinMax, or let the model scale them with InputScaling = Robust) or lower the learning rate (currently {learningRate}).");
 }
