@@ -412,14 +412,11 @@ public abstract class MlpOptionsBase
 
     /// <summary>
     /// The model's own preprocessing of its features (see <see cref="MlpInputScaling"/>). Default <c>null</c>,
-    /// automatic: <see cref="MlpInputScaling.Robust"/> for dense rows, <see cref="MlpInputScaling.None"/> for sparse
-    /// rows (text, one-hot), whose featurizers already normalize them, and under <see cref="MlpPreset.ScikitLearn"/>.
+    /// automatic: <see cref="MlpInputScaling.Robust"/> for dense rows; for sparse rows <see cref="MlpInputScaling.Robust"/>
+    /// when some training value lies outside [−1, 1] (raw numbers among one-hot columns), otherwise none (text, one-hot
+    /// and normalized features, which their featurizers already scale); none under <see cref="MlpPreset.ScikitLearn"/>.
     /// </summary>
     public MlpInputScaling? InputScaling { get; set; }
-
-    /// <summary>The input scaling in effect for rows held sparse or dense.</summary>
-    internal MlpInputScaling ResolveInputScaling(bool sparse)
-        => InputScaling ?? (sparse || Preset == MlpPreset.ScikitLearn ? MlpInputScaling.None : Defaults.InputScaling);
 
     /// <summary>
     /// How a mini-batch of sparse rows updates the first-layer weights of features absent from it (see

@@ -58,8 +58,16 @@ internal static class MlpOptionsMapping
             // One process always sums in shard order; a cluster only when GradientShards asks for it.
             SumShardsInOrder = options.GradientShards is not null || options.Cluster is null,
             SparseUpdate = ToEngine(options.SparseUpdate),
-            InputScaling = ToEngine(options.ResolveInputScaling(rows.IsSparse)),
+            InputScaling = InputScalingFor(options, rows.IsSparse),
         };
+
+    /// <summary>The engine's input scaling for <paramref name="options"/> and rows held sparse or dense (see <see cref="MlpOptionsBase.InputScaling"/>).</summary>
+    public static InputScalingKind InputScalingFor(MlpOptionsBase options, bool sparse) => options.InputScaling switch
+    {
+        { } chosen => ToEngine(chosen),
+        null when options.Preset == MlpPreset.ScikitLearn => InputScalingKind.None,
+        null => sparse ? InputScalingKind.RobustOutsideUnitRange : ToEngine(MlpOptionsBase.Defaults.InputScaling),
+    };
 
     /// <summary>The engine's input scaling for <paramref name="scaling"/>.</summary>
     public static InputScalingKind ToEngine(MlpInputScaling scaling) => scaling switch

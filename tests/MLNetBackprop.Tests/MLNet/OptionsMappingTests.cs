@@ -85,12 +85,12 @@ public class OptionsMappingTests
     }
 
     [Fact]
-    public void The_default_preset_scales_dense_rows_and_leaves_sparse_rows_and_the_ScikitLearn_preset_unscaled()
+    public void The_default_preset_scales_dense_rows_and_sparse_ones_outside_the_unit_range_and_the_ScikitLearn_preset_none()
     {
         InputScalingKind Mapped(MlpOptionsBase options, IRowSource rows) => MlpOptionsMapping.ToTrainingSettings(options, rows,
             LossKind.Logistic, outputCount: 1, epochs: 1, seed: 0, huberDelta: 1).InputScaling;
         Assert.Equal(InputScalingKind.Robust, Mapped(new MlpBinaryTrainer.Options(), DenseRows()));
-        Assert.Equal(InputScalingKind.None, Mapped(new MlpBinaryTrainer.Options(), SparseRows(100)));
+        Assert.Equal(InputScalingKind.RobustOutsideUnitRange, Mapped(new MlpBinaryTrainer.Options(), SparseRows(100)));
         Assert.Equal(InputScalingKind.None, Mapped(new MlpBinaryTrainer.Options { Preset = MlpPreset.ScikitLearn }, DenseRows()));
         Assert.Equal(InputScalingKind.Robust, Mapped(new MlpBinaryTrainer.Options { InputScaling = MlpInputScaling.Robust }, SparseRows(100)));
         Assert.Equal(InputScalingKind.None, Mapped(new MlpBinaryTrainer.Options { InputScaling = MlpInputScaling.None }, DenseRows()));

@@ -1,4 +1,6 @@
 using Microsoft.ML;
+using MLNetBackprop.Engine.Training;
+using MLNetBackprop.MLNet;
 
 namespace MLNetBackprop.Tests.MLNet;
 
@@ -139,14 +141,14 @@ public class OptionsValidationTests
     public void The_ScikitLearn_preset_takes_scikit_learns_automatic_values_and_leaves_set_options_alone()
     {
         var options = new MlpRegressionTrainer.Options { Preset = MlpPreset.ScikitLearn };
-        Assert.Equal(MlpInputScaling.None, options.ResolveInputScaling(sparse: false));
+        Assert.Equal(InputScalingKind.None, MlpOptionsMapping.InputScalingFor(options, sparse: false));
         Assert.Equal(0f, options.ResolveValidationFraction(10_000, sparse: false));
         Assert.Equal(0.1f, options.ResolveValidationFraction(10_000, sparse: true));
         Assert.Equal(10, options.ResolveEpochsWithoutImprovement(sparse: false));
         options.InputScaling = MlpInputScaling.Robust;
         options.ValidationFraction = 0.3f;
         options.EpochsWithoutImprovement = 4;
-        Assert.Equal(MlpInputScaling.Robust, options.ResolveInputScaling(sparse: false));
+        Assert.Equal(InputScalingKind.Robust, MlpOptionsMapping.InputScalingFor(options, sparse: false));
         Assert.Equal(0.3f, options.ResolveValidationFraction(10_000, sparse: false));
         Assert.Equal(4, options.ResolveEpochsWithoutImprovement(sparse: false));
     }
@@ -164,8 +166,8 @@ public class OptionsValidationTests
         Assert.Equal(3e-3f, options.ResolveLearningRate(sparse: true));
         Assert.Equal(MlpPreset.Default, options.Preset);
         Assert.Null(options.InputScaling);
-        Assert.Equal(MlpInputScaling.Robust, options.ResolveInputScaling(sparse: false));
-        Assert.Equal(MlpInputScaling.None, options.ResolveInputScaling(sparse: true));
+        Assert.Equal(InputScalingKind.Robust, MlpOptionsMapping.InputScalingFor(options, sparse: false));
+        Assert.Equal(InputScalingKind.RobustOutsideUnitRange, MlpOptionsMapping.InputScalingFor(options, sparse: true));
         Assert.Null(options.ValidationFraction);
         Assert.Equal(0.2f, options.ResolveValidationFraction(10_000, sparse: false));
         Assert.Equal(0.1f, options.ResolveValidationFraction(10_000, sparse: true));

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.RowSources;
@@ -19,13 +20,18 @@ internal static class InputScalingFitter
     private const long SampleValueBudget = 1L << 24;
     private const int PassCapacity = 1024;
 
-    /// <summary>Fits the scaling of <paramref name="source"/>'s rows, read in one in-order pass.</summary>
-    public static InputScaling Fit(IRowSource source)
+    /// <summary>
+    /// Fits the scaling of <paramref name="source"/>'s rows, read in one in-order pass; with
+    /// <paramref name="onlyOutsideUnitRange"/>, none (null) when every value of every row lies within [−1, 1].
+    /// </summary>
+    public static InputScaling? Fit(IRowSource source, bool onlyOutsideUnitRange = false)
     {
         var width = source.FeatureCount;
         var budgetRows = Math.Max(1, SampleValueBudget / width);
         var target = (int)Math.Min(source.RowCount, Math.Min(SampleRows, source.IsSparse ? SampleRows : budgetRows));
-        var columns = source.IsSparse ? SampleSparse(source, target) : SampleDense(source, target);
+        var (columns, largest) = source.IsSparse ? SampleSparse(source, target) : SampleDense(source, target);
+        if (onlyOutsideUnitRange && largest <= 1)
+            return null;
         var centers = new float[width];
         var factors = new float[width];
         for (var j = 0; j < width; j++)
@@ -77,14 +83,17 @@ internal static class InputScalingFitter
     // Whether row `index` of `rows` is one of `target` evenly spaced ones: exactly `target` rows qualify.
     private static bool Sampled(long index, long rows, int target) => (index + 1) * target / rows > index * target / rows;
 
-    private static SampleColumns SampleDense(IRowSource source, int target)
+    // The sampled columns, and the largest magnitude of any value of any row (sampled or not).
+    private static (SampleColumns, float Largest) SampleDense(IRowSource source, int target)
     {
         var width = source.FeatureCount;
         var values = new float[checked((long)target * width)];
         var taken = 0;
+        var largest = 0f;
         ReadPass(source, (workspace, rows, first) =>
         {
             var inputs = workspace.Inputs;
+            largest = Math.Max(largest, TensorPrimitives.MaxMagnitude(inputs.AsSpan(0, rows * width)));
             for (var r = 0; r < rows; r++)
             {
                 if (!Sampled(first + r, source.RowCount, target))
@@ -97,18 +106,21 @@ internal static class InputScalingFitter
         var bounds = new int[width + 1];
         for (var j = 0; j <= width; j++)
             bounds[j] = j * target;
-        return new SampleColumns(values, bounds);
+        return (new SampleColumns(values, bounds), largest);
     }
 
-    private static SampleColumns SampleSparse(IRowSource source, int target)
+    private static (SampleColumns, float Largest) SampleSparse(IRowSource source, int target)
     {
         var features = new List<int>();
         var values = new List<float>();
+        var largest = 0f;
         ReadPass(source, (workspace, rows, first) =>
         {
             var batch = workspace.SparseInputs!;
             for (var r = 0; r < rows; r++)
             {
+                if (batch.ValuesOf(r).Length > 0)
+                    largest = Math.Max(largest, TensorPrimitives.MaxMagnitude(batch.ValuesOf(r)));
                 if (!Sampled(first + r, source.RowCount, target))
                     continue;
                 foreach (var feature in batch.IndicesOf(r))
@@ -127,7 +139,7 @@ internal static class InputScalingFitter
         var byFeature = new float[values.Count];
         for (var k = 0; k < features.Count; k++)
             byFeature[next[features[k]]++] = values[k];
-        return new SampleColumns(byFeature, bounds);
+        return (new SampleColumns(byFeature, bounds), largest);
     }
 
     // One in-order pass over the source, batch by batch: the workspace, the batch's rows and the index of its first row.

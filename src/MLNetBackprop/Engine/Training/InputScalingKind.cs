@@ -8,4 +8,10 @@ internal enum InputScalingKind
 
     /// <summary>Robust scaling and smooth clipping fitted on the training rows (<see cref="InputScalingFitter"/>).</summary>
     Robust,
+
+    /// <summary>
+    /// <see cref="Robust"/> when some feature value of the training rows lies outside [−1, 1] (raw numbers among one-hot
+    /// columns); rows within it (text, one-hot, normalized features) enter as they are.
+    /// </summary>
+    RobustOutsideUnitRange,
 }

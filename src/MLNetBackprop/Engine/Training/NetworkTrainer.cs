@@ -73,17 +73,19 @@ internal static class NetworkTrainer
             return data.IsSparse && initial.IsCentered
                 ? throw new ArgumentException("The warm start's model centers its inputs, which sparse rows cannot keep; train it afresh on these rows.", nameof(run.InitialScaling))
                 : initial;
+        var onlyOutsideUnitRange = settings.InputScaling == InputScalingKind.RobustOutsideUnitRange;
         if (run.Collective is not { Size: > 1 } collective)
-            return InputScalingFitter.Fit(data);
+            return InputScalingFitter.Fit(data, onlyOutsideUnitRange);
+        // Rank 0's scaling (or its absence, as a first value of 1) travels in one broadcast.
         var width = data.FeatureCount;
-        var values = new float[2 * width];
-        if (collective.Rank == 0)
+        var values = new float[1 + 2 * width];
+        if (collective.Rank == 0 && InputScalingFitter.Fit(data, onlyOutsideUnitRange) is { } fitted)
         {
-            var fitted = InputScalingFitter.Fit(data);
-            fitted.Centers.CopyTo(values);
-            fitted.Factors.CopyTo(values.AsSpan(width));
+            values[0] = 1;
+            fitted.Centers.CopyTo(values.AsSpan(1));
+            fitted.Factors.CopyTo(values.AsSpan(1 + width));
         }
         collective.Broadcast(MemoryMarshal.AsBytes(values.AsSpan()), root: 0);
-        return new InputScaling(values[..width], values[width..]);
+        return values[0] == 0 ? null : new InputScaling(values[1..(1 + width)], values[(1 + width)..]);
     }
 }

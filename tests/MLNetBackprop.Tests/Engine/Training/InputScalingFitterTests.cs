@@ -18,7 +18,7 @@ public class InputScalingFitterTests
         return new TrainingSet(features, new float[rows], null, columns.Length);
     }
 
-    private static InputScaling Fit(TrainingSet set) => InputScalingFitter.Fit(new InMemoryRowSource(set));
+    private static InputScaling Fit(TrainingSet set) => InputScalingFitter.Fit(new InMemoryRowSource(set))!;
 
     [Fact]
     public void The_center_is_the_median_and_the_factor_the_inverse_interquartile_range()
@@ -63,5 +63,18 @@ public class InputScalingFitterTests
         Assert.Equal(first.Factors.ToArray(), second.Factors.ToArray());
         Assert.Equal(rows / 2f, first.Centers[0], rows * 0.002f);
         Assert.Equal(2f / rows, first.Factors[0], 2e-6f);
+    }
+
+    [Fact]
+    public void Only_outside_the_unit_range_leaves_rows_within_it_unscaled_and_scales_the_rest()
+    {
+        float[][] within = [[0, 0.5f, 0, -1, 0, 0.25f], [1, 0, 0, 0, 0.75f, 0]];
+        var set = Dense(within);
+        Assert.Null(InputScalingFitter.Fit(new InMemoryRowSource(set), onlyOutsideUnitRange: true));
+        Assert.NotNull(InputScalingFitter.Fit(new InMemoryRowSource(set)));
+        float[][] beyond = [[0, 0.5f, 0, -1, 0, 0.25f], [1, 0, 0, 0, 1.5f, 0]];
+        var sparse = Dense(beyond);
+        Assert.NotNull(InputScalingFitter.Fit(new InMemoryRowSource(new TrainingSet(SparseRows.FromDense(sparse.Features!, 2), sparse.Targets, null)),
+            onlyOutsideUnitRange: true));
     }
 }
