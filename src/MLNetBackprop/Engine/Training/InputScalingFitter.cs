@@ -23,8 +23,9 @@ internal static class InputScalingFitter
     /// <summary>
     /// Fits the scaling of <paramref name="source"/>'s rows, read in one in-order pass; with
     /// <paramref name="onlyOutsideUnitRange"/>, none (null) when every value of every row lies within [−1, 1].
+    /// <paramref name="centered"/> (default: the rows are dense) centers the features.
     /// </summary>
-    public static InputScaling? Fit(IRowSource source, bool onlyOutsideUnitRange = false)
+    public static InputScaling? Fit(IRowSource source, bool onlyOutsideUnitRange = false, bool? centered = null)
     {
         var width = source.FeatureCount;
         var budgetRows = Math.Max(1, SampleValueBudget / width);
@@ -35,7 +36,7 @@ internal static class InputScalingFitter
         var centers = new float[width];
         var factors = new float[width];
         for (var j = 0; j < width; j++)
-            (centers[j], factors[j]) = Statistics(columns.Column(j), target - columns.Column(j).Length, centered: !source.IsSparse);
+            (centers[j], factors[j]) = Statistics(columns.Column(j), target - columns.Column(j).Length, centered ?? !source.IsSparse);
         return new InputScaling(centers, factors);
     }
 

@@ -64,7 +64,8 @@ internal static class NetworkTrainer
     }
 
     // The warm start's scaling, or one fitted on the rows; on a cluster, rank 0's, so that every rank scales alike
-    // (ranks holding different rows would fit different ones).
+    // (ranks holding different rows would fit different ones). A rank's share is fitted on its own rows, uncentered when
+    // the ranks agreed to train sparse.
     private static InputScaling? ScalingFor(IRowSource data, TrainingSettings settings, TrainingRunOptions run)
     {
         if (settings.InputScaling == InputScalingKind.None)
@@ -74,12 +75,13 @@ internal static class NetworkTrainer
                 ? throw new ArgumentException("The warm start's model centers its inputs, which sparse rows cannot keep; train it afresh on these rows.", nameof(run.InitialScaling))
                 : initial;
         var onlyOutsideUnitRange = settings.InputScaling == InputScalingKind.RobustOutsideUnitRange;
+        InputScaling? Fit() => InputScalingFitter.Fit(data is RankRows share ? share.Local : data, onlyOutsideUnitRange, centered: !data.IsSparse);
         if (run.Collective is not { Size: > 1 } collective)
-            return InputScalingFitter.Fit(data, onlyOutsideUnitRange);
+            return Fit();
         // Rank 0's scaling (or its absence, as a first value of 1) travels in one broadcast.
         var width = data.FeatureCount;
         var values = new float[1 + 2 * width];
-        if (collective.Rank == 0 && InputScalingFitter.Fit(data, onlyOutsideUnitRange) is { } fitted)
+        if (collective.Rank == 0 && Fit() is { } fitted)
         {
             values[0] = 1;
             fitted.Centers.CopyTo(values.AsSpan(1));

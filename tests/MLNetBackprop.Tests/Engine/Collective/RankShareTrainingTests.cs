@@ -58,6 +58,31 @@ public class RankShareTrainingTests : IDisposable
         Assert.Equal(ParameterBits(results[0]), ParameterBits(OnShares(ranks, Learnable(151), MiniBatches(ranks, dropout: dropout), storage)[0]));
     }
 
+    [Theory]
+    [InlineData("streamed")]
+    [InlineData("in memory")]
+    public void Ranks_holding_different_rows_all_scale_their_inputs_as_rank_0_fitted(string storage)
+    {
+        var data = Learnable(151);
+        var settings = MiniBatches(3);
+        var scaled = new TrainingSettings
+        {
+            HiddenLayerSizes = settings.HiddenLayerSizes, Loss = settings.Loss, LearningRate = settings.LearningRate,
+            BatchSize = settings.BatchSize, MaxEpochs = settings.MaxEpochs, Tolerance = 0, Seed = settings.Seed,
+            GradientShards = 3, InputScaling = InputScalingKind.Robust,
+        };
+
+        var results = OnShares(3, data, scaled, storage);
+
+        var rankZeros = InputScalingFitter.Fit(new InMemoryRowSource(ShareOf(data, 0, 3)))!;
+        Assert.All(results, r =>
+        {
+            Assert.Equal(rankZeros.Centers.ToArray(), r.Network.Scaling!.Centers.ToArray());
+            Assert.Equal(rankZeros.Factors.ToArray(), r.Network.Scaling.Factors.ToArray());
+            Assert.Equal(ParameterBits(results[0]), ParameterBits(r));
+        });
+    }
+
     [Fact]
     public void Sparse_rows_streamed_in_shares_train_one_model_on_every_rank()
     {
