@@ -30,13 +30,13 @@ internal static class InputScalingFitter
         var width = source.FeatureCount;
         var budgetRows = Math.Max(1, SampleValueBudget / width);
         var target = (int)Math.Min(source.RowCount, Math.Min(SampleRows, source.IsSparse ? SampleRows : budgetRows));
-        var (columns, largest) = source.IsSparse ? SampleSparse(source, target) : SampleDense(source, target);
+        var (columns, sampled, largest) = source.IsSparse ? SampleSparse(source, target) : SampleDense(source, target);
         if (onlyOutsideUnitRange && largest <= 1)
             return null;
         var centers = new float[width];
         var factors = new float[width];
         for (var j = 0; j < width; j++)
-            (centers[j], factors[j]) = Statistics(columns.Column(j), target - columns.Column(j).Length, centered ?? !source.IsSparse);
+            (centers[j], factors[j]) = Statistics(columns.Column(j), sampled - columns.Column(j).Length, centered ?? !source.IsSparse);
         return new InputScaling(centers, factors);
     }
 
@@ -84,8 +84,9 @@ internal static class InputScalingFitter
     // Whether row `index` of `rows` is one of `target` evenly spaced ones: exactly `target` rows qualify.
     private static bool Sampled(long index, long rows, int target) => (index + 1) * target / rows > index * target / rows;
 
-    // The sampled columns, and the largest magnitude of any value of any row (sampled or not).
-    private static (SampleColumns, float Largest) SampleDense(IRowSource source, int target)
+    // The sampled columns, the rows sampled (`target` unless the pass gave fewer rows than the source's count) and the
+    // largest magnitude of any value of any row (sampled or not).
+    private static (SampleColumns, int Sampled, float Largest) SampleDense(IRowSource source, int target)
     {
         var width = source.FeatureCount;
         var values = new float[checked((long)target * width)];
@@ -97,24 +98,26 @@ internal static class InputScalingFitter
             largest = Math.Max(largest, TensorPrimitives.MaxMagnitude(inputs.AsSpan(0, rows * width)));
             for (var r = 0; r < rows; r++)
             {
-                if (!Sampled(first + r, source.RowCount, target))
+                // A pass longer than the source's count must not run past a column's stretch.
+                if (!Sampled(first + r, source.RowCount, target) || taken == target)
                     continue;
                 for (var j = 0; j < width; j++)
                     values[(long)j * target + taken] = inputs[r * width + j];
                 taken++;
             }
         });
-        var bounds = new int[width + 1];
+        var starts = new long[width + 1];
         for (var j = 0; j <= width; j++)
-            bounds[j] = j * target;
-        return (new SampleColumns(values, bounds), largest);
+            starts[j] = (long)j * target;
+        return (new SampleColumns(values, starts, taken), taken, largest);
     }
 
-    private static (SampleColumns, float Largest) SampleSparse(IRowSource source, int target)
+    private static (SampleColumns, int Sampled, float Largest) SampleSparse(IRowSource source, int target)
     {
         var features = new List<int>();
         var values = new List<float>();
         var largest = 0f;
+        var taken = 0;
         ReadPass(source, (workspace, rows, first) =>
         {
             var batch = workspace.SparseInputs!;
@@ -124,6 +127,7 @@ internal static class InputScalingFitter
                     largest = Math.Max(largest, TensorPrimitives.MaxMagnitude(batch.ValuesOf(r)));
                 if (!Sampled(first + r, source.RowCount, target))
                     continue;
+                taken++;
                 foreach (var feature in batch.IndicesOf(r))
                     features.Add(feature);
                 foreach (var value in batch.ValuesOf(r))
@@ -140,7 +144,7 @@ internal static class InputScalingFitter
         var byFeature = new float[values.Count];
         for (var k = 0; k < features.Count; k++)
             byFeature[next[features[k]]++] = values[k];
-        return (new SampleColumns(byFeature, bounds), largest);
+        return (new SampleColumns(byFeature, Array.ConvertAll(bounds, b => (long)b), int.MaxValue), taken, largest);
     }
 
     // One in-order pass over the source, batch by batch: the workspace, the batch's rows and the index of its first row.
@@ -154,9 +158,10 @@ internal static class InputScalingFitter
             onBatch(workspace, rows, first);
     }
 
-    // The sampled values of each feature, one stretch per feature.
-    private readonly struct SampleColumns(float[] values, int[] bounds)
+    // The sampled values of each feature: a stretch from each start, up to the next start or `length` values.
+    private readonly struct SampleColumns(float[] values, long[] starts, int length)
     {
-        public Span<float> Column(int feature) => values.AsSpan(bounds[feature], bounds[feature + 1] - bounds[feature]);
+        public Span<float> Column(int feature)
+            => values.AsSpan((int)starts[feature], (int)Math.Min(length, starts[feature + 1] - starts[feature]));
     }
 }
