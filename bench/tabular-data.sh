@@ -66,6 +66,7 @@ export("ames", "modeldata", "ames", "regression", "Sale_Price")
 export("concrete", "modeldata", "concrete", "regression", "compressive_strength")
 export("sacramento", "modeldata", "Sacramento", "regression", "price")
 export("ozone", "mlbench", "Ozone", "regression", "ozone", rename = ozone)
+export("check_times", "modeldata", "check_times", "regression", "check_time", drop = c("package", "status"))
 export("attrition", "modeldata", "attrition", "binary", "Attrition", positive = "Yes")
 export("credit", "modeldata", "credit_data", "binary", "Status", positive = "bad")
 export("mlc_churn", "modeldata", "mlc_churn", "binary", "churn", positive = "yes")
@@ -77,6 +78,7 @@ export("satellite", "mlbench", "Satellite", "multiclass", "classes")
 export("vehicle", "mlbench", "Vehicle", "multiclass", "Class")
 export("penguins", "modeldata", "penguins", "multiclass", "species")
 export("soybean", "mlbench", "Soybean", "multiclass", "Class")
+export("dna", "mlbench", "DNA", "multiclass", "Class")
 EOF
 
 /usr/bin/python3 - "$DIR" "$MANIFEST.tmp" <<'EOF'

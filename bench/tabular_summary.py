@@ -92,10 +92,11 @@ def print_score_table():
     print(f"Headline metric on the test rows (R² for regression, accuracy for classification), mean ± standard "
           f"deviation over seeds {','.join(map(str, seeds[datasets[0]]))}; the best mean of each data set in bold.")
     print()
-    print("| data set | task | rows | features | " + " | ".join(systems) + " |")
+    print("| data set | task | rows | features (non-zero share) | " + " | ".join(systems) + " |")
     print("|---|---|---|---|" + "---|" * len(systems))
     for d in datasets:
-        print(f"| {d} | {info[d]['task']} | {info[d]['rows']} | {info[d]['features']} | "
+        density = f" ({float(info[d]['density']):.2f})" if "density" in info[d] else ""
+        print(f"| {d} | {info[d]['task']} | {info[d]['rows']} | {info[d]['features']}{density} | "
               + " | ".join(cell(d, s) for s in systems) + " |")
     print()
     print("Fit seconds (the system's fit on the training rows in memory, after one untimed warm-up fit), mean over seeds.")

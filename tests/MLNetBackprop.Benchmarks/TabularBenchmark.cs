@@ -54,7 +54,7 @@ internal static class TabularBenchmark
         var dataset = split.Dataset;
         var line = $"{(warmup ? "TABULAR_WARMUP" : "TABULAR")} dataset={dataset.Name} " +
             $"task={dataset.Task.ToString().ToLowerInvariant()} rows={dataset.Rows} train_rows={split.TrainRows} " +
-            $"features={split.FeatureCount} system={system} seed={split.Seed}";
+            $"features={split.FeatureCount} density={split.Density:F3} system={system} seed={split.Seed}";
         var clock = Stopwatch.StartNew();
         try
         {
