@@ -56,7 +56,7 @@ def normalized(dataset, seed):
     found = {s: scores.get((dataset, s, seed)) for s in systems}
     scored = [v for v in found.values() if v is not None]
     if not scored:
-        return {}
+        return {s: 0.0 for s in systems}
     best, worst = max(scored), min(scored)
     return {s: 0.0 if v is None else 1.0 if best == worst else (v - worst) / (best - worst) for s, v in found.items()}
 
@@ -131,6 +131,12 @@ def print_summary(normal):
         print(f"| {s} | {normal.get(s, math.nan):.3f} | {record} |")
 
 
+def tree_gap(dataset, trees):
+    """How far mlp's mean is below the better tree's: infinite when mlp failed and a tree did not."""
+    tree, mlp = max(mean_score(dataset, t) for t in trees), mean_score(dataset, "mlp")
+    return tree - mlp if math.isfinite(mlp) else math.inf if math.isfinite(tree) else 0.0
+
+
 def held(ok):
     return "held" if ok else "NOT held"
 
@@ -147,7 +153,7 @@ def print_targets(normal):
               f"{held(normal['mlp'] >= normal['lightgbm'])}")
     trees = [t for t in TREES if t in systems]
     if trees:
-        gaps = {d: max(mean_score(d, t) for t in trees) - mean_score(d, "mlp") for d in datasets}
+        gaps = {d: tree_gap(d, trees) for d in datasets}
         behind = {d: g for d, g in gaps.items() if g > TREE_MARGIN}
         listed = ", ".join(f"{d} {g:.3f}" if math.isfinite(g) else f"{d} (failed)" for d, g in
                            sorted(behind.items(), key=lambda item: -item[1]))

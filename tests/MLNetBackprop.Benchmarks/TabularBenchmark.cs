@@ -64,9 +64,10 @@ internal static class TabularBenchmark
             Console.WriteLine($"{line}{score} fit_s={fitSeconds:F3}{MlpShape(model)}");
             return true;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception e)
         {
-            // A system that cannot fit or score this data is a result too: the summary counts it as the worst score.
+            // A system that cannot fit or score this data is a result too, whatever it throws (ML.NET's checks, our
+            // TrainingDivergedException, a native library's error): the summary counts it as the worst score.
             Console.WriteLine($"{line} error={e.GetType().Name} fit_s={clock.Elapsed.TotalSeconds:F3}");
             Console.Error.WriteLine(e);
             return false;
