@@ -85,6 +85,11 @@ def print_header():
     loads = [float(fields(l)["load"]) for l in lines if l.startswith("LOAD ")]
     if loads:
         print(f"Load average (1 min) before each data set: {min(loads):.2f} to {max(loads):.2f}")
+    quiet = [fields(l) for l in lines if l.startswith("QUIET ")]
+    if quiet:
+        busy = [int(q["busy_pct"]) for q in quiet]
+        print(f"Cores busy before each data set, after waiting for them: {min(busy)} to {max(busy)} % "
+              f"({sum(int(q['waited_s']) for q in quiet)} s of waiting in all)")
     print()
 
 
