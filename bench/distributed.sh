@@ -25,18 +25,7 @@ BENCH=(dotnet tests/MLNetBackprop.Benchmarks/bin/Release/net10.0/MLNetBackprop.B
 # Hydra's fork launcher starts the ranks on this machine without ssh.
 MPI=(mpiexec -launcher fork -n 2)
 
-# Percent of all cores busy over one second, from /proc/stat (user..steal; idle and iowait count as idle).
-cpu_busy() {
-  local a b total=0 i
-  read -ra a < /proc/stat; sleep 1; read -ra b < /proc/stat
-  for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
-  echo $((100 - 100 * (b[4] + b[5] - a[4] - a[5]) / (total > 0 ? total : 1)))
-}
-wait_quiet() {
-  local waited=0 busy
-  while busy=$(cpu_busy); [ "$busy" -gt "$QUIET_PCT" ] && [ "$waited" -lt "$QUIET_S" ]; do sleep 2; waited=$((waited + 3)); done
-  echo "QUIET busy_pct=$busy waited_s=$waited"
-}
+source bench/quiet.sh
 {
   echo "DATE $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "MACHINE $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, dotnet $(dotnet --version), MPICH $(mpichversion 2>/dev/null | sed -n 's/^MPICH Version:[[:space:]]*//p'), load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -16,6 +16,9 @@ if [ "${BENCH_ONLY:-}" = streaming ]; then exec "$(dirname "$0")/streaming.sh" "
 # bench/run.sh distributed (or BENCH_ONLY=distributed): only 1 rank against 2 MPI ranks on workload W, bench/distributed.sh.
 if [ "${1:-}" = distributed ]; then shift; exec "$(dirname "$0")/distributed.sh" "$@"; fi
 if [ "${BENCH_ONLY:-}" = distributed ]; then exec "$(dirname "$0")/distributed.sh" "$@"; fi
+# bench/run.sh tabular [data set] (or BENCH_ONLY=tabular): only the tabular suite against LightGBM, FastTree and SDCA, bench/tabular.sh.
+if [ "${1:-}" = tabular ]; then shift; exec "$(dirname "$0")/tabular.sh" "$@"; fi
+if [ "${BENCH_ONLY:-}" = tabular ]; then exec "$(dirname "$0")/tabular.sh" "$@"; fi
 cd "$(dirname "$0")/.."
 PART="${BENCH_ONLY:-fashion}"
 if [ "${1:-}" = text ]; then PART=text; shift; fi

@@ -13,6 +13,7 @@ using MLNetBackprop.Engine.Kernels;
 //   text   <debian-packages.tsv> <mlp|sdca|lightgbm|featurize|dense-epoch> [rows, dense-epoch only]   (one system per process)
 //   streaming save <data dir> <out dir> <repeats, e.g. 1,4,16> | train <.idv> <inmemory|streaming|auto> <epochs> | read <.idv> <passes>
 //   distributed <data dir> <epochs> <threads> <mpi|none> [gradient shards]   (workload W as one rank of an MPI job, or alone)
+//   tabular <data dir> <dataset|all> <system|all> <seeds, e.g. 1,2,3>   (the tabular suite, bench/tabular.sh)
 //   bdn    [BenchmarkDotNet arguments]
 var command = args.Length > 0 ? args[0] : "";
 switch (command)
@@ -50,13 +51,15 @@ switch (command)
         return StreamingBenchmark.Run(args[1..]);
     case "distributed":
         return DistributedBenchmark.Run(args[1..]);
+    case "tabular":
+        return TabularBenchmark.Run(args[1..]);
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(KernelMicrobenchmarks).Assembly).Run(args[1..]);
         break;
     default:
         Console.Error.WriteLine("usage: train <dir> <hidden> <epochs> <threads|0> | machine | kernels <threads> [level] | versus-openblas <threads> | profile <dir> <hidden> <threads> | score <dir> | " +
             $"text <tsv> <{TextBenchmark.Systems}|dense-epoch> [rows] | streaming save|train|read ... | " +
-            "distributed <dir> <epochs> <threads> <mpi|none> [shards] | bdn [args]");
+            $"distributed <dir> <epochs> <threads> <mpi|none> [shards] | {TabularBenchmark.Usage} | bdn [args]");
         return 2;
 }
 return 0;

@@ -1,0 +1,49 @@
+using Microsoft.ML;
+
+namespace MLNetBackprop.Benchmarks;
+
+/// <summary>
+/// The systems the tabular suite compares, each the estimator an ML.NET user appends to the shared featurization:
+/// <c>mlp</c> is <c>Mlp()</c> as it comes, with nothing before it; the others are ML.NET's trainers with their
+/// defaults (FastTree, which has no multiclass trainer, one-versus-all as AutoML builds it), SDCA after
+/// <c>NormalizeMeanVariance</c> because linear models need scaled features.
+/// </summary>
+internal static class TabularSystems
+{
+    public const string Names = "mlp|mlp-sklearn|lightgbm|fasttree|sdca";
+
+    public static IReadOnlyList<string> All { get; } = Names.Split('|');
+
+    public static IEstimator<ITransformer> Estimator(MLContext ml, TabularTask task, string system) => system switch
+    {
+        "mlp" => Mlp(ml, task),
+        "mlp-sklearn" => ScikitLearnPresetTrainer(ml, task),
+        "lightgbm" => ByTask<IEstimator<ITransformer>>(task, () => ml.Regression.Trainers.LightGbm(),
+            () => ml.BinaryClassification.Trainers.LightGbm(), () => ml.MulticlassClassification.Trainers.LightGbm()),
+        "fasttree" => ByTask<IEstimator<ITransformer>>(task, () => ml.Regression.Trainers.FastTree(),
+            () => ml.BinaryClassification.Trainers.FastTree(),
+            () => ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree())),
+        "sdca" => ml.Transforms.NormalizeMeanVariance("Features").Append(ByTask<IEstimator<ITransformer>>(task,
+            () => ml.Regression.Trainers.Sdca(), () => ml.BinaryClassification.Trainers.SdcaLogisticRegression(),
+            () => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy())),
+        _ => throw new ArgumentException($"Unknown system '{system}': expected {Names}.", nameof(system)),
+    };
+
+    /// <summary>
+    /// The scikit-learn preset: <c>Mlp()</c> after <c>NormalizeMeanVariance</c>, as the README has users scale features
+    /// for the scikit-learn-like defaults. The one place to change when the preset becomes an option of its own.
+    /// </summary>
+    public static IEstimator<ITransformer> ScikitLearnPresetTrainer(MLContext ml, TabularTask task)
+        => ml.Transforms.NormalizeMeanVariance("Features").Append(Mlp(ml, task));
+
+    private static IEstimator<ITransformer> Mlp(MLContext ml, TabularTask task)
+        => ByTask<IEstimator<ITransformer>>(task, () => ml.Regression.Trainers.Mlp(),
+            () => ml.BinaryClassification.Trainers.Mlp(), () => ml.MulticlassClassification.Trainers.Mlp());
+
+    private static T ByTask<T>(TabularTask task, Func<T> regression, Func<T> binary, Func<T> multiclass) => task switch
+    {
+        TabularTask.Regression => regression(),
+        TabularTask.Binary => binary(),
+        _ => multiclass(),
+    };
+}
