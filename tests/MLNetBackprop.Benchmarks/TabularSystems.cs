@@ -30,15 +30,17 @@ internal static class TabularSystems
     };
 
     /// <summary>
-    /// The scikit-learn preset: <c>Mlp()</c> after <c>NormalizeMeanVariance</c>, as the README has users scale features
-    /// for the scikit-learn-like defaults. The one place to change when the preset becomes an option of its own.
+    /// <c>Mlp()</c> under <see cref="MlpPreset.ScikitLearn"/> after <c>NormalizeMeanVariance</c>, as a scikit-learn user
+    /// scales features for those defaults (the preset does not scale them itself).
     /// </summary>
     public static IEstimator<ITransformer> ScikitLearnPresetTrainer(MLContext ml, TabularTask task)
-        => ml.Transforms.NormalizeMeanVariance("Features").Append(Mlp(ml, task));
+        => ml.Transforms.NormalizeMeanVariance("Features").Append(Mlp(ml, task, MlpPreset.ScikitLearn));
 
-    private static IEstimator<ITransformer> Mlp(MLContext ml, TabularTask task)
-        => ByTask<IEstimator<ITransformer>>(task, () => ml.Regression.Trainers.Mlp(),
-            () => ml.BinaryClassification.Trainers.Mlp(), () => ml.MulticlassClassification.Trainers.Mlp());
+    private static IEstimator<ITransformer> Mlp(MLContext ml, TabularTask task, MlpPreset preset = MlpPreset.Default)
+        => ByTask<IEstimator<ITransformer>>(task,
+            () => ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { Preset = preset }),
+            () => ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { Preset = preset }),
+            () => ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options { Preset = preset }));
 
     private static T ByTask<T>(TabularTask task, Func<T> regression, Func<T> binary, Func<T> multiclass) => task switch
     {
