@@ -1,3 +1,4 @@
+using Microsoft.ML;
 
 namespace MLNetBackprop.Benchmarks;
 
