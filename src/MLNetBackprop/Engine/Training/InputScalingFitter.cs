@@ -106,9 +106,9 @@ internal static class InputScalingFitter
                 taken++;
             }
         });
-        var starts = new long[width + 1];
+        var starts = new int[width + 1];
         for (var j = 0; j <= width; j++)
-            starts[j] = (long)j * target;
+            starts[j] = j * target;
         return (new SampleColumns(values, starts, taken), taken, largest);
     }
 
@@ -121,17 +121,16 @@ internal static class InputScalingFitter
         ReadPass(source, (workspace, rows, first) =>
         {
             var batch = workspace.SparseInputs!;
+            var batchValues = batch.Rows.Values[..batch.Rows.RowStarts[rows]];
+            if (!batchValues.IsEmpty)
+                largest = Math.Max(largest, TensorPrimitives.MaxMagnitude(batchValues));
             for (var r = 0; r < rows; r++)
             {
-                if (batch.ValuesOf(r).Length > 0)
-                    largest = Math.Max(largest, TensorPrimitives.MaxMagnitude(batch.ValuesOf(r)));
                 if (!Sampled(first + r, source.RowCount, target))
                     continue;
                 taken++;
-                foreach (var feature in batch.IndicesOf(r))
-                    features.Add(feature);
-                foreach (var value in batch.ValuesOf(r))
-                    values.Add(value);
+                features.AddRange(batch.IndicesOf(r));
+                values.AddRange(batch.ValuesOf(r));
             }
         });
         // Counting sort by feature: each feature's non-zeros together.
@@ -144,7 +143,7 @@ internal static class InputScalingFitter
         var byFeature = new float[values.Count];
         for (var k = 0; k < features.Count; k++)
             byFeature[next[features[k]]++] = values[k];
-        return (new SampleColumns(byFeature, Array.ConvertAll(bounds, b => (long)b), int.MaxValue), taken, largest);
+        return (new SampleColumns(byFeature, bounds, int.MaxValue), taken, largest);
     }
 
     // One in-order pass over the source, batch by batch: the workspace, the batch's rows and the index of its first row.
@@ -159,9 +158,8 @@ internal static class InputScalingFitter
     }
 
     // The sampled values of each feature: a stretch from each start, up to the next start or `length` values.
-    private readonly struct SampleColumns(float[] values, long[] starts, int length)
+    private readonly struct SampleColumns(float[] values, int[] starts, int length)
     {
-        public Span<float> Column(int feature)
-            => values.AsSpan((int)starts[feature], (int)Math.Min(length, starts[feature + 1] - starts[feature]));
+        public Span<float> Column(int feature) => values.AsSpan(starts[feature], Math.Min(length, starts[feature + 1] - starts[feature]));
     }
 }
