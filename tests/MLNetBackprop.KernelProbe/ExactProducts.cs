@@ -71,16 +71,17 @@ internal sealed class ExactProducts
             }
     }
 
-    // Uniform in [-1, 1) from a fixed linear congruential sequence, so every platform checks the same numbers.
-    private static float[] Values(int count, uint seed)
+    // Uniform in [-1, 1) from a fixed linear congruential sequence, so every platform checks the same numbers; one
+    // float into the array, so no vector load is aligned.
+    private static ArraySegment<float> Values(int count, uint seed)
     {
-        var values = new float[count];
+        var values = new float[count + 1];
         var state = seed * 2654435761u + 1;
         for (var i = 0; i < count; i++)
         {
             state = state * 1664525u + 1013904223u;
-            values[i] = (state >> 8) / (float)(1 << 23) - 1f;
+            values[i + 1] = (state >> 8) / (float)(1 << 23) - 1f;
         }
-        return values;
+        return new ArraySegment<float>(values, 1, count);
     }
 }
