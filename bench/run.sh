@@ -19,6 +19,9 @@ if [ "${BENCH_ONLY:-}" = distributed ]; then exec "$(dirname "$0")/distributed.s
 # bench/run.sh tabular [data set] (or BENCH_ONLY=tabular): only the tabular suite against LightGBM, FastTree and SDCA, bench/tabular.sh.
 if [ "${1:-}" = tabular ]; then shift; exec "$(dirname "$0")/tabular.sh" "$@"; fi
 if [ "${BENCH_ONLY:-}" = tabular ]; then exec "$(dirname "$0")/tabular.sh" "$@"; fi
+# bench/run.sh simd-levels [epochs] (or BENCH_ONLY=simd-levels): only kernels and W per x86 SIMD level, bench/simd-levels.sh.
+if [ "${1:-}" = simd-levels ]; then shift; exec "$(dirname "$0")/simd-levels.sh" "$@"; fi
+if [ "${BENCH_ONLY:-}" = simd-levels ]; then exec "$(dirname "$0")/simd-levels.sh" "$@"; fi
 cd "$(dirname "$0")/.."
 PART="${BENCH_ONLY:-fashion}"
 if [ "${1:-}" = text ]; then PART=text; shift; fi

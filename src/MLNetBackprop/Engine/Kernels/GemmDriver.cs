@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 
 namespace MLNetBackprop.Engine.Kernels;
 
@@ -24,6 +25,9 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     // Columns of B′ packed together per shared-dimension block: 512 × 256 floats (512 KB) stay in L2.
     private const int ChunkColumns = 512;
 
+    // The 12-row tiles of the 128-bit path on an ARM64 CPU, whose rows-adjacent form multiplies by lane.
+    private static bool MultipliesByLane => TL.TileRows == GemmTileByLane.Rows && AdvSimd.Arm64.IsSupported;
+
     /// <summary>Computes C rows [rowStart, rowEnd) × columns [colStart, colEnd); colStart is a multiple of the tile width.</summary>
     /// <remarks>
     /// Full row tiles: the shared dimension is cut into blocks of at most <see cref="MaxKc"/>; for each block,
@@ -46,7 +50,9 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
         // A′ is packed (rows adjacent per p, contiguous over p) only when many column panels share the packed copy:
         // the copy costs about what 32 output columns cost, and wide products gain from the contiguous stream
         // (their long rows have 4 KB-multiple strides that would otherwise map to the same cache sets).
-        var packA = colEnd - colStart >= PackAMinColumns && tiles > 0;
+        // On ARM64 A′ is packed for every product wider than one vector, so its tiles multiply by lane (see
+        // GemmTileByLane): broadcasting A′ from strided rows would cost a vector instruction per multiply-add pair.
+        var packA = tiles > 0 && (colEnd - colStart >= PackAMinColumns || (MultipliesByLane && colEnd - colStart > TL.Count));
         // Many rows (a wide layer's weight gradient has 2048) are packed and streamed a block at a time, so A′ shares
         // L2 with the chunk of B′ instead of pushing it out; up to one block, A′ is packed once per shared block.
         var blockTiles = packA ? Math.Min(tiles, MaxPackedTiles) : tiles;
@@ -162,7 +168,18 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile(float* a, nint aRow, nint aK, float* b, nint ldb, int k, float* c, nint ldc, TileStart start, float* bias, int width)
     {
-        if (TL.TileRows == GemmTileSixRows<TV, TL>.Rows)
+        if (TL.TileRows == GemmTileTwelveRows<TV, TL>.Rows)
+        {
+            if (width <= TL.Count)
+                GemmTileTwelveRows<TV, TL>.Narrow(a, aRow, aK, b, ldb, k, c, ldc, start, bias);
+            else if (aRow == 1 && MultipliesByLane)
+                GemmTileByLane.Adjacent(a, aK, b, ldb, k, c, ldc, start, bias);
+            else if (aRow == 1)
+                GemmTileTwelveRows<TV, TL>.Adjacent(a, aK, b, ldb, k, c, ldc, start, bias);
+            else
+                GemmTileTwelveRows<TV, TL>.Tile(a, aRow, aK, b, ldb, k, c, ldc, start, bias);
+        }
+        else if (TL.TileRows == GemmTileSixRows<TV, TL>.Rows)
         {
             if (width <= TL.Count)
                 GemmTileSixRows<TV, TL>.Narrow(a, aRow, aK, b, ldb, k, c, ldc, start, bias);
@@ -188,23 +205,18 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
         {
             var source = op.A + (rowStart + t * rows) * op.ARowStride + pc * op.AKStride;
             var destination = aPack + (nint)t * kc * rows;
-            if (op.ARowStride == 1 && rows == 8)
+            if (op.ARowStride == 1)
             {
-                // A tile's column is 8 adjacent floats: one vector.
-                for (var p = 0; p < kb; p++)
-                    Vector256.Store(Vector256.Load(source + p * op.AKStride), destination + p * rows);
-                continue;
-            }
-            if (op.ARowStride == 1 && rows == 6)
-            {
-                // 6 adjacent floats: a 4-float vector and two more, never writing past the tile's column.
+                // A tile's column is adjacent floats: 4-float vectors, then single floats (never past the column).
                 for (var p = 0; p < kb; p++)
                 {
                     var s = source + p * op.AKStride;
                     var d = destination + p * rows;
-                    Vector128.Store(Vector128.Load(s), d);
-                    d[4] = s[4];
-                    d[5] = s[5];
+                    var r = 0;
+                    for (; r + 4 <= rows; r += 4)
+                        Vector128.Store(Vector128.Load(s + r), d + r);
+                    for (; r < rows; r++)
+                        d[r] = s[r];
                 }
                 continue;
             }

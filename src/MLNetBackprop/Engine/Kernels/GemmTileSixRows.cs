@@ -39,7 +39,7 @@ internal static unsafe class GemmTileSixRows<TV, TL> where TV : struct where TL 
             c01 = c11 = c21 = c31 = c41 = c51 = second;
         }
 
-        // Two row pointers and one byte stride address the six rows (row r = a_{3⌊r/3⌋} + (r mod 3)·stride).
+        // Two row pointers and one byte stride address the 6 rows (row r = a_{3⌊r/3⌋} + (r mod 3)·stride).
         nint rowBytes = aRow * sizeof(float);
         float* a0 = a, a3 = a + 3 * aRow;
         TV b0, b1, x;

@@ -11,7 +11,8 @@ internal unsafe interface IFmaLanes<TV> where TV : struct
     static abstract int Count { get; }
     /// <summary>
     /// Rows of the matrix tiles at this width: as many as keep a tile's accumulators, two B′ vectors and a broadcast in
-    /// the vector registers the instruction set has (6 or 8; see <see cref="GemmTileSixRows{TV, TL}"/>).
+    /// the vector registers the instruction set has (6, 8 or 12; see <see cref="GemmTileSixRows{TV, TL}"/> and
+    /// <see cref="GemmTileTwelveRows{TV, TL}"/>).
     /// </summary>
     static abstract int TileRows { get; }
     /// <summary>A vector of zeros.</summary>

@@ -5,7 +5,7 @@ internal static class TileRows
 {
     /// <summary>
     /// Rows [Start, End) of part <paramref name="part"/> of <paramref name="parts"/> over <paramref name="rows"/> rows,
-    /// cut at multiples of <paramref name="tileRows"/> (default 8, the tiles of every path but AVX2's).
+    /// cut at multiples of <paramref name="tileRows"/> (default 8, the AVX-512 and scalar tiles' height).
     /// </summary>
     public static (int Start, int End) Part(int rows, int part, int parts, int tileRows = 8)
     {
