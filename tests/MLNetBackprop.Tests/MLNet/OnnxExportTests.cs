@@ -113,6 +113,44 @@ public class OnnxExportTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Exported_model_scores_like_MLNet_in_a_fresh_process_with_ONNX_Runtime_alone()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ShippedData.Digits(ml);
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.Transforms.Concatenate("Features", "Pixels"))
+            .Append(ml.MulticlassClassification.Trainers.Mlp(Configure(new MlpMulticlassTrainer.Options(), MlpActivation.Gelu)))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+        var model = pipeline.Fit(data);
+        var modelPath = Path.Combine(_folder, "model.onnx");
+        File.WriteAllBytes(modelPath, OnnxScoring.Export(ml, model, data));
+        // The graph's inputs are the data's columns: the pixels, and the label (which it passes through).
+        string[] columns = ["Pixels", "Label"];
+        var inputs = columns.Select(column =>
+        {
+            var path = Path.Combine(_folder, column + ".tsv");
+            File.WriteAllLines(path, OnnxScoring.FloatRows(data, column).Select(r => string.Join('\t', r.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+            return $"{column}={path}";
+        });
+        var outputPath = Path.Combine(_folder, "scores.tsv");
+
+        var run = BuiltProgram.Run("tests/MLNetBackprop.OnnxProbe", "MLNetBackprop.OnnxProbe", new[] { modelPath, outputPath }.Concat(inputs));
+
+        Assert.True(run.ExitCode == 0, $"the ONNX probe failed ({run.ExitCode}):\n{run.Output}\n{run.Error}");
+        var probeDependencies = File.ReadAllText(Path.ChangeExtension(BuiltProgram.Locate("tests/MLNetBackprop.OnnxProbe", "MLNetBackprop.OnnxProbe"), ".deps.json"));
+        Assert.DoesNotContain("MLNetBackprop\"", probeDependencies);
+        Assert.DoesNotContain("Microsoft.ML/", probeDependencies);
+        var lines = File.ReadAllLines(outputPath);
+        var header = lines[0].Split('\t');
+        var rows = lines.Skip(1).Select(l => l.Split('\t')).ToArray();
+        string[] Column(string name) => rows.Select(r => r[Array.IndexOf(header, name + ".output")]).ToArray();
+        var expected = model.Transform(data);
+        AssertClose("Score", "a fresh process", OnnxScoring.FloatRows(expected, "Score").SelectMany(r => r).ToArray(),
+            Column("Score").SelectMany(v => v.Split(',')).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
+        Assert.Equal(OnnxScoring.Labels(expected, "PredictedLabel"), Column("PredictedLabel"));
+    }
+
+    [Fact]
     public void A_network_too_large_for_an_ONNX_file_fails_naming_its_size_and_the_fix()
     {
         // 60,000 inputs × 10,000 hidden units: 600 million weights, 2.2 GiB, more than one protocol buffer holds.
