@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.MLNet;
@@ -148,6 +149,35 @@ public class OnnxExportTests(ITestOutputHelper output) : IDisposable
         AssertClose("Score", "a fresh process", OnnxScoring.FloatRows(expected, "Score").SelectMany(r => r).ToArray(),
             Column("Score").SelectMany(v => v.Split(',')).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
         Assert.Equal(OnnxScoring.Labels(expected, "PredictedLabel"), Column("PredictedLabel"));
+    }
+
+    private sealed class MeasuredRow
+    {
+        [VectorType(10)]
+        public float[] Measurements { get; set; } = [];
+
+        public float Label { get; set; }
+    }
+
+    [Fact]
+    public void A_missing_feature_value_scores_NaN_through_ONNX_as_through_MLNet()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ShippedData.Diabetes(ml);
+        var model = ml.Transforms.Concatenate("Features", "Measurements")
+            .Append(ml.Regression.Trainers.Mlp(Configure(new MlpRegressionTrainer.Options(), MlpActivation.Relu)))
+            .Fit(data);
+        var first = data.GetColumn<VBuffer<float>>("Measurements").First().DenseValues().ToArray();
+        var missing = (float[])first.Clone();
+        missing[2] = float.NaN;
+        var rows = ml.Data.LoadFromEnumerable(new[] { new MeasuredRow { Measurements = first }, new MeasuredRow { Measurements = missing } });
+
+        var expected = model.Transform(rows).GetColumn<float>("Score").ToArray();
+        var onnx = OnnxScoring.Run(OnnxScoring.Export(ml, model, data), rows)["Score.output"].Select(v => (double)v).ToArray();
+
+        Assert.True(float.IsFinite(expected[0]) && float.IsNaN(expected[1]), $"ML.NET scored {expected[0]}, {expected[1]}");
+        Assert.Equal(expected[0], onnx[0], 1e-3);
+        Assert.True(double.IsNaN(onnx[1]), $"ONNX Runtime scored the row with a missing value {onnx[1]}");
     }
 
     [Fact]
