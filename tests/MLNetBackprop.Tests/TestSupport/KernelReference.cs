@@ -15,18 +15,7 @@ internal static class KernelReference
 
     // C[i,j] = init(i,j) then, for p = 0..k−1 in order, C = fma(A′[i,p], B′[p,j], C).
     public static float[] NaiveFma(int m, int n, int k, Func<int, int, float> a, Func<int, int, float> b, Func<int, int, float> init)
-    {
-        var c = new float[m * n];
-        for (var i = 0; i < m; i++)
-            for (var j = 0; j < n; j++)
-            {
-                var sum = init(i, j);
-                for (var p = 0; p < k; p++)
-                    sum = MathF.FusedMultiplyAdd(a(i, p), b(p, j), sum);
-                c[i * n + j] = sum;
-            }
-        return c;
-    }
+        => MLNetBackprop.KernelProbe.ExactProducts.NaiveFma(m, n, k, a, b, init);
 
     // Operands start one float into their arrays so no vector load is aligned.
     public static ArraySegment<float> Unaligned(int length, long seed)

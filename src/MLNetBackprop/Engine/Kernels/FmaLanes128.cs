@@ -7,6 +7,8 @@ namespace MLNetBackprop.Engine.Kernels;
 internal unsafe struct FmaLanes128 : IFmaLanes<Vector128<float>>
 {
     public static int Count => Vector128<float>.Count;
+    // NEON has 32 registers, enough for the 8-row tile.
+    public static int TileRows => 8;
     public static Vector128<float> Zero => Vector128<float>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Load(float* source) => Vector128.Load(source);

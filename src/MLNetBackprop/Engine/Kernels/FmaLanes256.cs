@@ -7,6 +7,8 @@ namespace MLNetBackprop.Engine.Kernels;
 internal unsafe struct FmaLanes256 : IFmaLanes<Vector256<float>>
 {
     public static int Count => Vector256<float>.Count;
+    // AVX2 has 16 ymm registers: the 8-row tile's 16 accumulators would spill.
+    public static int TileRows => 6;
     public static Vector256<float> Zero => Vector256<float>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Load(float* source) => Vector256.Load(source);

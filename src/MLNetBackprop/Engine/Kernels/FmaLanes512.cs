@@ -7,6 +7,8 @@ namespace MLNetBackprop.Engine.Kernels;
 internal unsafe struct FmaLanes512 : IFmaLanes<Vector512<float>>
 {
     public static int Count => Vector512<float>.Count;
+    // 32 zmm registers hold the 8-row tile's 16 accumulators and its operands.
+    public static int TileRows => 8;
     public static Vector512<float> Zero => Vector512<float>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Load(float* source) => Vector512.Load(source);

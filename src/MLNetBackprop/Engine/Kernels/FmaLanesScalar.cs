@@ -6,6 +6,8 @@ namespace MLNetBackprop.Engine.Kernels;
 internal unsafe struct FmaLanesScalar : IFmaLanes<float>
 {
     public static int Count => 1;
+    // One float per lane: the tile shape only sets the loop structure.
+    public static int TileRows => 8;
     public static float Zero => 0f;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Load(float* source) => *source;

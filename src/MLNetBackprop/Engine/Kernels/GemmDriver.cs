@@ -5,10 +5,11 @@ namespace MLNetBackprop.Engine.Kernels;
 
 /// <summary>
 /// Walks one rectangle of C in tiles: blocks of the shared dimension, chunks of packed column panels of B′ (the tile
-/// width each), 8-row tiles streaming past each panel, then the rows left over (B′ in place, or packed when its
-/// columns are strided). Edge tiles compute into a stack tile and copy the valid part out, so no kernel ever reads
-/// or writes past a buffer. Every path keeps the per-element FMA chain of <see cref="GemmTile{TV, TL}"/>, so results
-/// are identical.
+/// width each), full-height row tiles (<see cref="IFmaLanes{TV}.TileRows"/> rows) streaming past each panel, and the
+/// rows below the last full tile as one zero-padded tile on the same panels; a rectangle with no full tile goes row by
+/// row (B′ in place, or packed when its columns are strided). Edge tiles compute into a stack tile and copy the valid
+/// part out, so no kernel ever reads or writes past a buffer. Every path keeps the per-element FMA chain of
+/// <see cref="GemmTile{TV, TL}"/>, so results are identical.
 /// </summary>
 internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : struct, IFmaLanes<TV>
 {
@@ -25,18 +26,18 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
 
     /// <summary>Computes C rows [rowStart, rowEnd) × columns [colStart, colEnd); colStart is a multiple of the tile width.</summary>
     /// <remarks>
-    /// Full 8-row tiles: the shared dimension is cut into blocks of at most <see cref="MaxKc"/>; for each block,
+    /// Full row tiles: the shared dimension is cut into blocks of at most <see cref="MaxKc"/>; for each block,
     /// each column panel of B′ is packed once (contiguous, zero-padded) and every row tile streams past it while it
     /// sits in L1 (when A′ is packed too, a block of up to <see cref="MaxPackedTiles"/> row tiles at a time). Between
     /// blocks the partial sums go through C, which a float store keeps exactly, so each element is still one FMA chain
-    /// over p in order. Rows left over are done one at a time on B′ in place.
+    /// over p in order.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(in GemmOperands op, int rowStart, int rowEnd, int colStart, int colEnd)
     {
         if (rowStart >= rowEnd || colStart >= colEnd)
             return;
-        const int rows = GemmTile<TV, TL>.Rows;
+        var rows = TL.TileRows;
         var blockWidth = GemmTile<TV, TL>.Columns;
         var tiles = (rowEnd - rowStart) / rows;
         var fullRowsEnd = rowStart + tiles * rows;
@@ -53,9 +54,14 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
         var aFloats = packA ? (blockTiles * kc * rows + 15) / 16 * 16 : 0;
         var chunkColumns = Math.Min(ChunkColumns, (colEnd - colStart + blockWidth - 1) / blockWidth * blockWidth);
         var panelFloats = tiles > 0 ? kc * chunkColumns : 0;
-        var rowPanelFloats = fullRowsEnd < rowEnd && op.PackB ? op.K * blockWidth : 0;
-        var aPack = KernelScratch.Get(Math.Max(aFloats + panelFloats, rowPanelFloats));
+        // Rows left below the last full tile ride along as one zero-padded tile on the packed panels of B′, rather than
+        // each streaming the whole of B′ again (6-row tiles leave 2 of a 200-row batch).
+        var restRows = tiles > 0 ? rowEnd - fullRowsEnd : 0;
+        var restFloats = restRows > 0 ? (kc * rows + 15) / 16 * 16 : 0;
+        var rowPanelFloats = tiles == 0 && op.PackB ? op.K * blockWidth : 0;
+        var aPack = KernelScratch.Get(Math.Max(aFloats + panelFloats + restFloats, rowPanelFloats));
         var panel = aPack + aFloats;
+        var restPack = panel + panelFloats;
         var tile = stackalloc float[rows * blockWidth];
         var paddedBias = stackalloc float[blockWidth];
 
@@ -66,6 +72,8 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
             var last = pc + kb >= op.K;
             if (packA && !packPerChunk)
                 PackA(op, rowStart, tiles, pc, kb, kc, aPack);
+            if (restRows > 0)
+                PackRest(op, fullRowsEnd, restRows, pc, kb, restPack);
             for (var jc = colStart; jc < colEnd; jc += chunkColumns)
             {
                 var chunkEnd = Math.Min(colEnd, jc + chunkColumns);
@@ -99,12 +107,7 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
                                 c = tile;
                                 ldc = blockWidth;
                             }
-                            if (width <= TL.Count)
-                                GemmTile<TV, TL>.Rows8Narrow(a, aRow, aK, b, blockWidth, kb, c, ldc, start, bias);
-                            else if (aRow == 1)
-                                GemmTile<TV, TL>.Rows8Adjacent(a, aK, b, blockWidth, kb, c, ldc, start, bias);
-                            else
-                                GemmTile<TV, TL>.Rows8(a, op.ARowStride, op.AKStride, b, blockWidth, kb, c, ldc, start, bias);
+                            Tile(a, aRow, aK, b, blockWidth, kb, c, ldc, start, bias, width);
                             if (width < blockWidth)
                                 CopyRows(tile, blockWidth, op.C + i * op.Ldc + j, op.Ldc, rows, width);
                             if (last && op.Activated != null)
@@ -112,25 +115,97 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
                         }
                     }
                 }
+                if (restRows > 0)
+                    RestTiles(op, restPack, panel, pc, kb, jc, chunkEnd, fullRowsEnd, restRows, start, last, tile, paddedBias);
             }
         }
-        for (var i = fullRowsEnd; i < rowEnd; i++)
-            OneRow(op, i, colStart, colEnd, aPack); // the tiles are done: the whole scratch is free
+        for (var i = rowStart + tiles * rows + restRows; i < rowEnd; i++)
+            OneRow(op, i, colStart, colEnd, aPack); // no full tile: rows one at a time on B′ in place
     }
 
-    // aPack[t·kc·8 + p·8 + r] = A′[rowStart + 8t + r, pc + p] for p < kb: each row tile's block with its rows adjacent.
+    // The rows below the last full tile, as one tile whose missing rows are zeros, across the chunk's packed panels:
+    // computed into the stack tile (from C when accumulating) and copied out row by row, so nothing past C is touched.
+    private static void RestTiles(in GemmOperands op, float* restPack, float* panel, int pc, int kb, int jc, int chunkEnd,
+        int firstRow, int restRows, TileStart start, bool last, float* tile, float* paddedBias)
+    {
+        var rows = TL.TileRows;
+        var blockWidth = GemmTile<TV, TL>.Columns;
+        for (var j = jc; j < chunkEnd; j += blockWidth)
+        {
+            var width = Math.Min(blockWidth, chunkEnd - j);
+            var bias = start == TileStart.Bias ? BlockOfBias(op, j, width, paddedBias) : null;
+            var c = op.C + firstRow * op.Ldc + j;
+            if (start == TileStart.Accumulate)
+                CopyRows(c, op.Ldc, tile, blockWidth, restRows, width);
+            Tile(restPack, 1, rows, panel + (j - jc) * kb, blockWidth, kb, tile, blockWidth, start, bias, width);
+            CopyRows(tile, blockWidth, c, op.Ldc, restRows, width);
+            if (last && op.Activated != null)
+                ActivateRows(op, firstRow, j, restRows, width);
+        }
+    }
+
+    // restPack[p·R + r] = A′[firstRow + r, pc + p] for r < restRows and 0 for the tile's other rows (R tile rows).
+    private static void PackRest(in GemmOperands op, int firstRow, int restRows, int pc, int kb, float* restPack)
+    {
+        var rows = TL.TileRows;
+        new Span<float>(restPack, kb * rows).Clear();
+        for (var r = 0; r < restRows; r++)
+        {
+            var source = op.A + (firstRow + r) * op.ARowStride + pc * op.AKStride;
+            for (var p = 0; p < kb; p++)
+                restPack[p * rows + r] = source[p * op.AKStride];
+        }
+    }
+
+    // One full-height tile at this width's tile rows: one vector wide for narrow outputs, the adjacent-rows form
+    // for packed (or transposed) A′, else the strided form.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(float* a, nint aRow, nint aK, float* b, nint ldb, int k, float* c, nint ldc, TileStart start, float* bias, int width)
+    {
+        if (TL.TileRows == GemmTileSixRows<TV, TL>.Rows)
+        {
+            if (width <= TL.Count)
+                GemmTileSixRows<TV, TL>.Narrow(a, aRow, aK, b, ldb, k, c, ldc, start, bias);
+            else if (aRow == 1)
+                GemmTileSixRows<TV, TL>.Adjacent(a, aK, b, ldb, k, c, ldc, start, bias);
+            else
+                GemmTileSixRows<TV, TL>.Tile(a, aRow, aK, b, ldb, k, c, ldc, start, bias);
+        }
+        else if (width <= TL.Count)
+            GemmTile<TV, TL>.Rows8Narrow(a, aRow, aK, b, ldb, k, c, ldc, start, bias);
+        else if (aRow == 1)
+            GemmTile<TV, TL>.Rows8Adjacent(a, aK, b, ldb, k, c, ldc, start, bias);
+        else
+            GemmTile<TV, TL>.Rows8(a, aRow, aK, b, ldb, k, c, ldc, start, bias);
+    }
+
+    // aPack[t·kc·R + p·R + r] = A′[rowStart + R·t + r, pc + p] for p < kb (R tile rows): each row tile's block with
+    // its rows adjacent.
     private static void PackA(in GemmOperands op, int rowStart, int tiles, int pc, int kb, int kc, float* aPack)
     {
-        const int rows = GemmTile<TV, TL>.Rows;
+        var rows = TL.TileRows;
         for (var t = 0; t < tiles; t++)
         {
             var source = op.A + (rowStart + t * rows) * op.ARowStride + pc * op.AKStride;
             var destination = aPack + (nint)t * kc * rows;
-            if (op.ARowStride == 1)
+            if (op.ARowStride == 1 && rows == 8)
             {
                 // A tile's column is 8 adjacent floats: one vector.
                 for (var p = 0; p < kb; p++)
                     Vector256.Store(Vector256.Load(source + p * op.AKStride), destination + p * rows);
+                continue;
+            }
+            if (op.ARowStride == 1 && rows == 6)
+            {
+                // 6 adjacent floats: a 4-float vector and two more, never writing past the tile's column.
+                for (var p = 0; p < kb; p++)
+                {
+                    var s = source + p * op.AKStride;
+                    var d = destination + p * rows;
+                    Vector128.Store(Vector128.Load(s), d);
+                    d[4] = s[4];
+                    d[5] = s[5];
+                }
                 continue;
             }
             for (var r = 0; r < rows; r++)

@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 namespace MLNetBackprop.Engine.Kernels;
 
 /// <summary>
-/// One product split across threads by whole tiles: by column blocks or by 8-row tiles, whichever balances better.
+/// One product split across threads by whole tiles: by column blocks or by row tiles, whichever balances better.
 /// Each output element belongs to exactly one part, so the split never changes the result.
 /// </summary>
 internal sealed class GemmJob : IKernelJob
@@ -36,7 +36,7 @@ internal sealed class GemmJob : IKernelJob
         var work = (long)operands.M * operands.N * Math.Max(operands.K, 1);
         var threshold = operands.N <= NarrowColumns ? NarrowParallelThreshold : ParallelThreshold;
         var parts = work >= threshold ? KernelThreads.ThreadCount : 1;
-        job._splitColumns = PreferColumnSplit(operands, BlockWidth(job._level), parts);
+        job._splitColumns = PreferColumnSplit(operands, BlockWidth(job._level), TileRowsOf(job._level), parts);
         KernelThreads.Run(job, parts);
         job._operands = default; // drop the raw pointers once the buffers are unpinned
     }
@@ -48,6 +48,15 @@ internal sealed class GemmJob : IKernelJob
         SimdLevel.Vector256 => 2 * Vector256<float>.Count,
         SimdLevel.Vector128 => 2 * Vector128<float>.Count,
         _ => 2,
+    };
+
+    /// <summary>Rows per full tile at <paramref name="level"/>.</summary>
+    public static int TileRowsOf(SimdLevel level) => level switch
+    {
+        SimdLevel.Vector512 => FmaLanes512.TileRows,
+        SimdLevel.Vector256 => FmaLanes256.TileRows,
+        SimdLevel.Vector128 => FmaLanes128.TileRows,
+        _ => FmaLanesScalar.TileRows,
     };
 
     /// <inheritdoc/>
@@ -63,7 +72,7 @@ internal sealed class GemmJob : IKernelJob
         }
         else
         {
-            (rowStart, rowEnd) = TileRows.Part(_operands.M, part, parts);
+            (rowStart, rowEnd) = TileRows.Part(_operands.M, part, parts, TileRowsOf(_level));
         }
         RunRectangle(_level, _operands, rowStart, rowEnd, colStart, colEnd);
     }
@@ -89,11 +98,11 @@ internal sealed class GemmJob : IKernelJob
     }
 
     // The split whose largest part has fewer tiles; packed B favours columns, where each thread packs only its own.
-    private static bool PreferColumnSplit(in GemmOperands operands, int blockWidth, int parts)
+    private static bool PreferColumnSplit(in GemmOperands operands, int blockWidth, int tileRows, int parts)
     {
         if (parts <= 1)
             return true;
-        long tiles = (operands.M + 7) / 8;
+        long tiles = (operands.M + tileRows - 1) / tileRows;
         // When all of B′ fits in L2 twice over and there are many row tiles, splitting by rows wins even though
         // each thread packs B′ itself: each reads only its half of A (a first layer's X·W and Xᵀ·dZ of a few
         // hundred inputs are the typical case).

@@ -9,6 +9,11 @@ internal unsafe interface IFmaLanes<TV> where TV : struct
 {
     /// <summary>Floats per vector.</summary>
     static abstract int Count { get; }
+    /// <summary>
+    /// Rows of the matrix tiles at this width: as many as keep a tile's accumulators, two B′ vectors and a broadcast in
+    /// the vector registers the instruction set has (6 or 8; see <see cref="GemmTileSixRows{TV, TL}"/>).
+    /// </summary>
+    static abstract int TileRows { get; }
     /// <summary>A vector of zeros.</summary>
     static abstract TV Zero { get; }
     /// <summary>Loads Count floats.</summary>

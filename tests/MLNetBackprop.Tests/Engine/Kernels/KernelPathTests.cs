@@ -1,4 +1,5 @@
 using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.KernelProbe;
 using MLNetBackprop.Tests.TestSupport;
 using static MLNetBackprop.Tests.TestSupport.KernelReference;
 
@@ -138,35 +139,13 @@ public class KernelPathTests
         AssertWideProducts($"{level} one thread 521x20x515", 521, 20, 515);
     }
 
-    // A·B, accumulated, with bias and activation, A·Bᵀ and Aᵀ·B (whose A′ tiles are packed from 8 adjacent floats)
+    // A·B, accumulated, with bias and activation, A·Bᵀ and Aᵀ·B (whose A′ tiles are packed from adjacent floats)
     // against the naive FMA loop, for m output rows, k shared and n output columns.
     private static void AssertWideProducts(string what, int m, int k, int n)
     {
-        var a = Unaligned(m * k, 30);
-        var b = Unaligned(k * n, 31);
-        var bias = Unaligned(n, 32);
-        var c = Unaligned(m * n, 33);
-        MatrixMultiply.Multiply(a, b, c, m, k, n);
-        var first = NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[p * n + j], (_, _) => 0f);
-        AssertSame(first, c, what);
-        MatrixMultiply.Multiply(a, b, c, m, k, n, accumulate: true);
-        AssertSame(NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[p * n + j], (i, j) => first[i * n + j]), c,
-            $"{what} accumulate");
-
-        var withBias = NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => b[p * n + j], (_, j) => bias[j]);
-        var activated = new float[m * n];
-        MatrixMultiply.MultiplyAddBias(a, b, bias, c, m, k, n, ActivationKind.Relu, activated);
-        AssertSame(withBias, c, $"{what} bias");
-        Activations.Forward(ActivationKind.Relu, withBias);
-        AssertSame(withBias, activated, $"{what} bias activated");
-
-        var bt = Unaligned(n * k, 34);
-        MatrixMultiply.MultiplyTransposedB(a, bt, c, m, k, n);
-        AssertSame(NaiveFma(m, n, k, (i, p) => a[i * k + p], (p, j) => bt[j * k + p], (_, _) => 0f), c, $"{what} Bᵀ");
-
-        var at = Unaligned(k * m, 35);
-        MatrixMultiply.MultiplyTransposedA(at, b, c, k, m, n);
-        AssertSame(NaiveFma(m, n, k, (i, r) => at[r * m + i], (r, j) => b[r * n + j], (_, _) => 0f), c, $"{what} Aᵀ");
+        var products = new ExactProducts();
+        products.All(what, m, k, n);
+        Assert.Empty(products.Failures);
     }
 
     [Fact]

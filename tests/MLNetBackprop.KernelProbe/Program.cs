@@ -1,0 +1,30 @@
+using System.Runtime.InteropServices;
+using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.KernelProbe;
+
+// Every vector path this CPU runs, on 1 and 2 threads: the tile edges (1, 7, 33 rows and columns), several blocks of
+// the shared dimension, wide outputs that pack A′, and row counts that leave a partial tile. Prints one summary line
+// (the test reads it) and each failure; exits 1 on any failure.
+int[] sizes = [1, 7, 33, 70];
+(int M, int K, int N)[] wide = [(19, 600, 1100), (200, 40, 530)];
+var products = new ExactProducts();
+var levels = Enum.GetValues<SimdLevel>().Where(level => level <= SimdSelection.Best).ToArray();
+foreach (var level in levels)
+{
+    using var forced = SimdSelection.Force(level);
+    foreach (var threads in new[] { 1, 2 })
+    {
+        KernelThreads.ThreadCount = threads;
+        foreach (var m in sizes)
+            foreach (var k in sizes)
+                foreach (var n in sizes)
+                    products.All($"{level} threads={threads} {m}x{k}x{n}", m, k, n);
+        foreach (var (m, k, n) in wide)
+            products.All($"{level} threads={threads} {m}x{k}x{n}", m, k, n);
+    }
+}
+foreach (var failure in products.Failures)
+    Console.WriteLine("FAILED " + failure);
+Console.WriteLine($"KERNELPROBE arch={RuntimeInformation.ProcessArchitecture} best={SimdSelection.Best} " +
+    $"levels={string.Join(',', levels)} checks={products.Checks} failed={products.Failures.Count}");
+return products.Failures.Count == 0 ? 0 : 1;
