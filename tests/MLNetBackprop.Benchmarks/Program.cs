@@ -9,7 +9,7 @@ using MLNetBackprop.Engine.Kernels;
 //   versus-openblas <threads>                                  (our products and OpenBLAS's, samples alternating)
 //   sparse-density [sweep <widths> <densities> <threads> | lazy <width> <density> <epochs> <threads>]   (dense vs sparse rows)
 //   profile <data dir> <hidden sizes> <threads>
-//   score  <data dir>
+//   score  <data dir>                                          (PredictionEngine and Transform; the ONNX export through ONNX Runtime and ApplyOnnxModel)
 //   text   <debian-packages.tsv> <mlp|sdca|lightgbm|featurize|dense-epoch> [rows, dense-epoch only]   (one system per process)
 //   streaming save <data dir> <out dir> <repeats, e.g. 1,4,16> | train <.idv> <inmemory|streaming|auto> <epochs> | read <.idv> <passes>
 //   distributed <data dir> <epochs> <threads> <mpi|none> [gradient shards]   (workload W as one rank of an MPI job, or alone)

@@ -1,12 +1,22 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace MLNetBackprop.Benchmarks;
 
-/// <summary>ML.NET scoring of a 784-128-10 model: PredictionEngine single-row latency and batch Transform throughput.</summary>
+/// <summary>
+/// Scoring of a 784-128-10 model: single-row latency and batch throughput through ML.NET (PredictionEngine,
+/// Transform), and of the same model exported with ConvertToOnnx, through ONNX Runtime's InferenceSession and through
+/// ML.NET's ApplyOnnxModel.
+/// </summary>
 internal static class ScoringBenchmark
 {
+    private const int WarmupRows = 2000;
+    private const int TimedRows = 20000;
+    private const int BatchRepeats = 5;
+
     private sealed class Row
     {
         [VectorType(FashionMnist.Pixels)] public float[] Features { get; set; } = [];
@@ -29,22 +39,32 @@ internal static class ScoringBenchmark
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(ml.MulticlassClassification.Trainers.Mlp(hiddenLayerSizes: [128], numberOfEpochs: 1));
         var model = pipeline.Fit(data);
+        Report("mlnetbackprop", ml, model, data, rows);
 
+        // The export keeps only Score, so neither ONNX route copies the inputs through to outputs.
+        var onnxPath = Path.Combine(Path.GetTempPath(), $"mlp-scoring-{Environment.ProcessId}.onnx");
+        try
+        {
+            using (var stream = File.Create(onnxPath))
+                ml.Model.ConvertToOnnx(model, data, stream, "Score");
+            Report("onnx-applyonnxmodel", ml, ml.Transforms.ApplyOnnxModel(onnxPath).Fit(data), data, rows);
+            ReportOnnxRuntime(onnxPath, testX, testY);
+        }
+        finally
+        {
+            File.Delete(onnxPath);
+        }
+    }
+
+    // PredictionEngine one row at a time, then Transform with a cursor over Score, best of BatchRepeats.
+    private static void Report(string system, MLContext ml, ITransformer model, IDataView data, Row[] rows)
+    {
         var engine = ml.Model.CreatePredictionEngine<Row, Prediction>(model);
         var output = new Prediction();
-        for (var i = 0; i < 2000; i++)
-            engine.Predict(rows[i % rows.Length], ref output);
-        var latencies = new double[20000];
-        for (var i = 0; i < latencies.Length; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            engine.Predict(rows[i % rows.Length], ref output);
-            latencies[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-        }
-        Array.Sort(latencies);
+        var latencies = Latencies(i => engine.Predict(rows[i % rows.Length], ref output));
 
         var best = double.MaxValue;
-        for (var repeat = 0; repeat < 5; repeat++)
+        for (var repeat = 0; repeat < BatchRepeats; repeat++)
         {
             var start = Stopwatch.GetTimestamp();
             var scored = model.Transform(data);
@@ -55,7 +75,63 @@ internal static class ScoringBenchmark
                 getter(ref score);
             best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
-        Console.WriteLine($"SCORING system=mlnetbackprop single_row_median_us={latencies[latencies.Length / 2]:F2} " +
-                          $"single_row_p99_us={latencies[latencies.Length * 99 / 100]:F2} batch_rows_per_s={rows.Length / best:F0}");
+        Print(system, latencies, rows.Length / best);
     }
+
+    // An InferenceSession: one row per Run with one intra-op thread (the usual latency setting), then all rows in one
+    // Run with ONNX Runtime's default threads, best of BatchRepeats.
+    private static void ReportOnnxRuntime(string onnxPath, float[] pixels, float[] labels)
+    {
+        var rowCount = labels.Length;
+        using var options = new SessionOptions { IntraOpNumThreads = 1 };
+        using (var session = new InferenceSession(onnxPath, options))
+        {
+            var features = new DenseTensor<float>([1, FashionMnist.Pixels]);
+            var label = new DenseTensor<uint>([1, 1]);
+            var inputs = new[] { NamedOnnxValue.CreateFromTensor("Features", features), NamedOnnxValue.CreateFromTensor("Label", label) };
+            var latencies = Latencies(i =>
+            {
+                var r = i % rowCount;
+                pixels.AsSpan(r * FashionMnist.Pixels, FashionMnist.Pixels).CopyTo(features.Buffer.Span);
+                label[0, 0] = (uint)labels[r];
+                using var results = session.Run(inputs);
+                _ = results[0].AsTensor<float>()[0, 0];
+            });
+            using var batchSession = new InferenceSession(onnxPath);
+            var batchInputs = new[]
+            {
+                NamedOnnxValue.CreateFromTensor("Features", new DenseTensor<float>(pixels, [rowCount, FashionMnist.Pixels])),
+                NamedOnnxValue.CreateFromTensor("Label", new DenseTensor<uint>(labels.Select(l => (uint)l).ToArray(), [rowCount, 1])),
+            };
+            var best = double.MaxValue;
+            for (var repeat = 0; repeat < BatchRepeats; repeat++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                using var results = batchSession.Run(batchInputs);
+                _ = results[0].AsTensor<float>()[rowCount - 1, 0];
+                best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            }
+            Print("onnxruntime", latencies, rowCount / best);
+        }
+    }
+
+    // Microseconds of each of TimedRows calls of `score` (row index as argument), after WarmupRows untimed; sorted.
+    private static double[] Latencies(Action<int> score)
+    {
+        for (var i = 0; i < WarmupRows; i++)
+            score(i);
+        var latencies = new double[TimedRows];
+        for (var i = 0; i < latencies.Length; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            score(i);
+            latencies[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+        Array.Sort(latencies);
+        return latencies;
+    }
+
+    private static void Print(string system, double[] latencies, double rowsPerSecond)
+        => Console.WriteLine($"SCORING system={system} single_row_median_us={latencies[latencies.Length / 2]:F2} " +
+                             $"single_row_p99_us={latencies[latencies.Length * 99 / 100]:F2} batch_rows_per_s={rowsPerSecond:F0}");
 }

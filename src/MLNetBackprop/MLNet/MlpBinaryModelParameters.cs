@@ -54,6 +54,14 @@ public sealed class MlpBinaryModelParameters : MlpModelParametersBase<float>, IV
         return (in VBuffer<float> features, ref float score) => score = predictor.Predict(features)[0];
     }
 
+    // The scorer names [PredictedLabel, Score, Probability] and adds PredictedLabel (Score > 0) itself.
+    private protected override void SaveAsOnnx(OnnxNetworkWriter writer, string[] outputNames, string features)
+    {
+        Host.Check(outputNames.Length == 3, "The binary scorer exports PredictedLabel, Score and Probability.");
+        var score = writer.AddNetwork(Network, features, outputNames[1]);
+        writer.Node("Sigmoid", [score], outputNames[2]);
+    }
+
     ValueMapper<TIn, TOut, TDist> IValueMapperDist.GetMapper<TIn, TOut, TDist>()
     {
         Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(float) && typeof(TDist) == typeof(float),

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using MLNetBackprop.Engine.Model;
@@ -10,10 +11,10 @@ namespace MLNetBackprop;
 
 /// <summary>
 /// A trained multilayer perceptron as ML.NET model parameters: the network, its save/load format, and the
-/// per-row mapper the stock scorers call.
+/// per-row mapper the stock scorers call, and its ONNX export (<c>mlContext.Model.ConvertToOnnx</c>).
 /// </summary>
 /// <typeparam name="TOutput">The score type: <see cref="float"/> or a vector of <see cref="float"/>.</typeparam>
-public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper
+public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, ICanSaveOnnx, ISingleCanSaveOnnx
 {
     private readonly VectorDataViewType _inputType;
 
@@ -124,6 +125,23 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
 
     /// <summary>A mapper from features to score; each call gets its own buffers, so mappers may run in parallel.</summary>
     private protected abstract ValueMapper<VBuffer<float>, TOutput> CreateScoreMapper();
+
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+    bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+    {
+        Host.CheckValue(ctx, nameof(ctx));
+        Host.CheckValue(outputNames, nameof(outputNames));
+        Host.CheckNonEmpty(featureColumn, nameof(featureColumn));
+        SaveAsOnnx(new OnnxNetworkWriter(ctx), outputNames, featureColumn);
+        return true;
+    }
+
+    /// <summary>
+    /// Writes the network applied to the ONNX variable <paramref name="features"/>, and the outputs the stock scorer
+    /// names in <paramref name="outputNames"/> from it.
+    /// </summary>
+    private protected abstract void SaveAsOnnx(OnnxNetworkWriter writer, string[] outputNames, string features);
 
     /// <inheritdoc/>
     protected override void SaveCore(ModelSaveContext ctx)

@@ -54,6 +54,23 @@ public sealed class MlpMulticlassModelParameters : MlpModelParametersBase<VBuffe
     private protected override DataViewType OutputType => _outputType;
     private protected override VersionInfo ModelVersion => GetVersionInfo();
 
+    // The scorer names [PredictedLabel, Score]: Score the softmax, PredictedLabel the key (1-based, uint32) of its
+    // first largest value, as the scorer's ArgMax + 1 gives.
+    private protected override void SaveAsOnnx(OnnxNetworkWriter writer, string[] outputNames, string features)
+    {
+        Host.Check(outputNames.Length == 2, "The multiclass scorer exports PredictedLabel and Score.");
+        var logits = writer.AddNetwork(Network, features);
+        var probabilities = outputNames[1];
+        writer.Node("Softmax", [logits], probabilities).AddAttribute("axis", 1L);
+        var index = writer.Variable("ArgMax", NumberDataViewType.Int64);
+        var argMax = writer.Node("ArgMax", [probabilities], index);
+        argMax.AddAttribute("axis", 1L);
+        argMax.AddAttribute("keepdims", 1L);
+        var key = writer.Variable("ClassKey", NumberDataViewType.Int64);
+        writer.Node("Add", [index, writer.Constant(1L, "KeyOffset")], key);
+        writer.Node("Cast", [key], outputNames[0]).AddAttribute("to", typeof(uint));
+    }
+
     private protected override ValueMapper<VBuffer<float>, VBuffer<float>> CreateScoreMapper()
     {
         var predictor = new RowPredictor(Network);

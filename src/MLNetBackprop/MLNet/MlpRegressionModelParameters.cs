@@ -53,6 +53,16 @@ public sealed class MlpRegressionModelParameters : MlpModelParametersBase<float>
 
     private protected override void SaveExtra(BinaryWriter writer) => LabelScaling.Write(writer);
 
+    // The scorer names [Score]: the network's output mapped back to label units as LabelScaling.ToLabel does.
+    private protected override void SaveAsOnnx(OnnxNetworkWriter writer, string[] outputNames, string features)
+    {
+        Host.Check(outputNames.Length == 1, "The regression scorer exports Score.");
+        var standardized = writer.AddNetwork(Network, features);
+        var scaled = writer.Variable("ScaledScore", 1);
+        writer.Node("Mul", [standardized, writer.Constant(LabelScaling.Scale, "LabelScale")], scaled);
+        writer.Node("Add", [scaled, writer.Constant(LabelScaling.Mean, "LabelMean")], outputNames[0]);
+    }
+
     private protected override ValueMapper<VBuffer<float>, float> CreateScoreMapper()
     {
         var predictor = new RowPredictor(Network);

@@ -13,9 +13,10 @@ internal static class Activations
     /// <summary>Slope of <see cref="ActivationKind.LeakyRelu"/> for negative inputs.</summary>
     public const float LeakySlope = 0.01f;
 
-    // √(2/π) and the cubic coefficient of the GELU tanh approximation.
-    private const float GeluScale = 0.7978845608028654f;
-    private const float GeluCubic = 0.044715f;
+    /// <summary>√(2/π), the scale inside the tanh of the GELU approximation.</summary>
+    public const float GeluScale = 0.7978845608028654f;
+    /// <summary>The cubic coefficient of the GELU tanh approximation.</summary>
+    public const float GeluCubic = 0.044715f;
 
     /// <summary>Replaces every value x with f(x).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

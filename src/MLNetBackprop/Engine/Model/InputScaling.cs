@@ -15,9 +15,13 @@ internal sealed class InputScaling
     /// <summary>Where the smooth clip bends: |z| well below it passes almost unchanged, and the output stays within ±it.</summary>
     public const float ClipBound = 3f;
 
-    private const float InverseClipBoundSquared = 1f / (ClipBound * ClipBound);
-    // Beyond it the clip gives ±ClipBound in float anyway, and z² would overflow to infinity (and z / ∞ to 0).
-    private const float LargestScaled = 1e9f;
+    /// <summary>1 / <see cref="ClipBound"/>², the factor of z² in the smooth clip.</summary>
+    public const float InverseClipBoundSquared = 1f / (ClipBound * ClipBound);
+    /// <summary>
+    /// Scaled values are clamped to ±it before the smooth clip: beyond it the clip gives ±ClipBound in float anyway,
+    /// and z² would overflow to infinity (and z / ∞ to 0).
+    /// </summary>
+    public const float LargestScaled = 1e9f;
 
     private readonly float[] _centers;
     private readonly float[] _factors;

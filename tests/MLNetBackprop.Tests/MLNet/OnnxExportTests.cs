@@ -1,0 +1,249 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNetBackprop.Engine.Kernels;
+using MLNetBackprop.Engine.Model;
+using MLNetBackprop.MLNet;
+using MLNetBackprop.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace MLNetBackprop.Tests.MLNet;
+
+/// <summary>
+/// Whole pipelines ending in each trainer, exported with <c>mlContext.Model.ConvertToOnnx</c> and scored by ONNX Runtime
+/// (an InferenceSession, and ML.NET's ApplyOnnxModel), against ML.NET's own outputs on the shipped data sets.
+/// </summary>
+public class OnnxExportTests(ITestOutputHelper output) : IDisposable
+{
+    // Scores agree to float rounding: the graph computes each operation of the library's forward pass in its order.
+    // Relative to the value, but never to less than the column's mean magnitude (and 1): a score near 0 is a difference
+    // of larger terms (a logit of sums of products, a regression score of its label mean and scaled output, both
+    // rounded at their own magnitude), so its rounding is absolute, not relative to the small result.
+    private const double Tolerance = 1e-5;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("mlp-onnx-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>
+    /// Every activation with two hidden layers and the model's own input scaling, a linear model (no hidden layer), and
+    /// a network without input scaling.
+    /// </summary>
+    public static TheoryData<MlpActivation?, MlpInputScaling> Networks
+    {
+        get
+        {
+            var cases = new TheoryData<MlpActivation?, MlpInputScaling>();
+            foreach (var activation in Enum.GetValues<MlpActivation>())
+                cases.Add(activation, MlpInputScaling.Robust);
+            cases.Add(null, MlpInputScaling.Robust);
+            cases.Add(MlpActivation.Relu, MlpInputScaling.None);
+            return cases;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Exported_multiclass_pipeline_scores_like_MLNet(MlpActivation? activation, MlpInputScaling scaling)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ShippedData.Digits(ml);
+        var options = Configure(new MlpMulticlassTrainer.Options(), activation, scaling);
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.Transforms.Concatenate("Features", "Pixels"))
+            .Append(ml.Transforms.NormalizeMinMax("Features"))
+            .Append(ml.MulticlassClassification.Trainers.Mlp(options))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+
+        AssertOnnxScoresLikeMLNet(ml, pipeline.Fit(data), data, scores: ["Score"], labels: ["PredictedLabel"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Exported_binary_pipeline_scores_like_MLNet(MlpActivation? activation, MlpInputScaling scaling)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ShippedData.BreastCancer(ml);
+        var options = Configure(new MlpBinaryTrainer.Options(), activation, scaling);
+        var pipeline = ShippedData.MalignantAsLabel(ml)
+            .Append(ml.Transforms.Concatenate("Features", "Measurements"))
+            .Append(ml.Transforms.NormalizeMeanVariance("Features"))
+            .Append(ml.BinaryClassification.Trainers.Mlp(options));
+
+        AssertOnnxScoresLikeMLNet(ml, pipeline.Fit(data), data, scores: ["Score", "Probability"], labels: ["PredictedLabel"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Exported_regression_pipeline_scores_like_MLNet(MlpActivation? activation, MlpInputScaling scaling)
+    {
+        // Raw features (ages, blood pressures, sex 1/2): the model's own input scaling does all the preprocessing.
+        var ml = new MLContext(seed: 1);
+        var data = ShippedData.Diabetes(ml);
+        var options = Configure(new MlpRegressionTrainer.Options(), activation, scaling);
+        var pipeline = ml.Transforms.Concatenate("Features", "Measurements")
+            .Append(ml.Regression.Trainers.Mlp(options));
+
+        AssertOnnxScoresLikeMLNet(ml, pipeline.Fit(data), data, scores: ["Score"], labels: []);
+    }
+
+    [Theory]
+    [InlineData(9)]
+    [InlineData(10)]
+    [InlineData(11)]
+    [InlineData(12)]
+    public void Exported_model_scores_like_MLNet_at_every_opset_the_converter_offers(int opSet)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ShippedData.Diabetes(ml);
+        var pipeline = ml.Transforms.Concatenate("Features", "Measurements")
+            .Append(ml.Regression.Trainers.Mlp(Configure(new MlpRegressionTrainer.Options(), MlpActivation.Gelu)));
+
+        AssertOnnxScoresLikeMLNet(ml, pipeline.Fit(data), data, scores: ["Score"], labels: [], opSet);
+    }
+
+    [Fact]
+    public void Sparse_trained_model_exports_with_a_dense_input_that_scores_like_MLNet()
+    {
+        var (ml, log) = TrainingLog.Context(seed: 3);
+        var data = FeatureInput.Sparse.View(ml, ConformanceRow.Generate(300, 6, seed: 8), 6);
+        var model = TrainerUnderTest.Multiclass.Pipeline(ml, o => o.NumberOfEpochs = 20).Fit(data);
+        FeatureInput.Sparse.AssertTrainingStorage(log);
+
+        AssertOnnxScoresLikeMLNet(ml, model, data, scores: ["Score"], labels: ["PredictedLabel"]);
+    }
+
+    [Fact]
+    public void Exported_model_scores_like_MLNet_in_a_fresh_process_with_ONNX_Runtime_alone()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ShippedData.Digits(ml);
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.Transforms.Concatenate("Features", "Pixels"))
+            .Append(ml.MulticlassClassification.Trainers.Mlp(Configure(new MlpMulticlassTrainer.Options(), MlpActivation.Gelu)))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+        var model = pipeline.Fit(data);
+        var modelPath = Path.Combine(_folder, "model.onnx");
+        File.WriteAllBytes(modelPath, OnnxScoring.Export(ml, model, data));
+        // The graph's inputs are the data's columns: the pixels, and the label (which it passes through).
+        string[] columns = ["Pixels", "Label"];
+        var inputs = columns.Select(column =>
+        {
+            var path = Path.Combine(_folder, column + ".tsv");
+            File.WriteAllLines(path, OnnxScoring.FloatRows(data, column).Select(r => string.Join('\t', r.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+            return $"{column}={path}";
+        });
+        var outputPath = Path.Combine(_folder, "scores.tsv");
+
+        var run = BuiltProgram.Run("tests/MLNetBackprop.OnnxProbe", "MLNetBackprop.OnnxProbe", new[] { modelPath, outputPath }.Concat(inputs));
+
+        Assert.True(run.ExitCode == 0, $"the ONNX probe failed ({run.ExitCode}):\n{run.Output}\n{run.Error}");
+        var probeDependencies = File.ReadAllText(Path.ChangeExtension(BuiltProgram.Locate("tests/MLNetBackprop.OnnxProbe", "MLNetBackprop.OnnxProbe"), ".deps.json"));
+        Assert.DoesNotContain("MLNetBackprop\"", probeDependencies);
+        Assert.DoesNotContain("Microsoft.ML/", probeDependencies);
+        var lines = File.ReadAllLines(outputPath);
+        var header = lines[0].Split('\t');
+        var rows = lines.Skip(1).Select(l => l.Split('\t')).ToArray();
+        string[] Column(string name) => rows.Select(r => r[Array.IndexOf(header, name + ".output")]).ToArray();
+        var expected = model.Transform(data);
+        AssertClose("Score", "a fresh process", OnnxScoring.FloatRows(expected, "Score").SelectMany(r => r).ToArray(),
+            Column("Score").SelectMany(v => v.Split(',')).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
+        Assert.Equal(OnnxScoring.Labels(expected, "PredictedLabel"), Column("PredictedLabel"));
+    }
+
+    private sealed class MeasuredRow
+    {
+        [VectorType(10)]
+        public float[] Measurements { get; set; } = [];
+
+        public float Label { get; set; }
+    }
+
+    [Fact]
+    public void A_missing_feature_value_scores_NaN_through_ONNX_as_through_MLNet()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ShippedData.Diabetes(ml);
+        var model = ml.Transforms.Concatenate("Features", "Measurements")
+            .Append(ml.Regression.Trainers.Mlp(Configure(new MlpRegressionTrainer.Options(), MlpActivation.Relu)))
+            .Fit(data);
+        var first = data.GetColumn<VBuffer<float>>("Measurements").First().DenseValues().ToArray();
+        var missing = (float[])first.Clone();
+        missing[2] = float.NaN;
+        var rows = ml.Data.LoadFromEnumerable(new[] { new MeasuredRow { Measurements = first }, new MeasuredRow { Measurements = missing } });
+
+        var expected = model.Transform(rows).GetColumn<float>("Score").ToArray();
+        var onnx = OnnxScoring.Run(OnnxScoring.Export(ml, model, data), rows)["Score.output"].Select(v => (double)v).ToArray();
+
+        Assert.True(float.IsFinite(expected[0]) && float.IsNaN(expected[1]), $"ML.NET scored {expected[0]}, {expected[1]}");
+        Assert.Equal(expected[0], onnx[0], 1e-3);
+        Assert.True(double.IsNaN(onnx[1]), $"ONNX Runtime scored the row with a missing value {onnx[1]}");
+    }
+
+    [Fact]
+    public void A_network_too_large_for_an_ONNX_file_fails_naming_its_size_and_the_fix()
+    {
+        // 60,000 inputs × 10,000 hidden units: 600 million weights, 2.2 GiB, more than one protocol buffer holds.
+        var layout = new NetworkLayout(60_000, [10_000], 1, ActivationKind.Relu);
+
+        var error = Assert.Throws<InvalidOperationException>(() => OnnxNetworkWriter.CheckExportable(layout));
+
+        Assert.Contains("600,020,001 parameters", error.Message);
+        Assert.Contains("2 GiB", error.Message);
+        Assert.Contains("HiddenLayerSizes (now [10000])", error.Message);
+    }
+
+    // A null activation means a linear model: no hidden layer.
+    private static TOptions Configure<TOptions>(TOptions options, MlpActivation? activation,
+        MlpInputScaling scaling = MlpInputScaling.Robust) where TOptions : MlpOptionsBase
+    {
+        options.NumberOfEpochs = 30;
+        options.HiddenLayerSizes = activation is null ? [] : [24, 12];
+        options.Activation = activation ?? options.Activation;
+        options.InputScaling = scaling;
+        return options;
+    }
+
+    private void AssertOnnxScoresLikeMLNet(MLContext ml, ITransformer model, IDataView data, string[] scores, string[] labels,
+        int? opSet = null)
+    {
+        var onnx = OnnxScoring.Export(ml, model, data, opSet);
+        var expected = model.Transform(data);
+
+        var session = OnnxScoring.Run(onnx, data);
+        var modelPath = Path.Combine(_folder, "model.onnx");
+        File.WriteAllBytes(modelPath, onnx);
+        var applied = ml.Transforms.ApplyOnnxModel(modelPath).Fit(data).Transform(data);
+
+        foreach (var score in scores)
+        {
+            var reference = OnnxScoring.FloatRows(expected, score).SelectMany(r => r).ToArray();
+            Assert.True(reference.Length >= 150, $"too few {score} values to compare");
+            AssertClose(score, "InferenceSession", reference, session[score + ".output"].Select(v => (double)v).ToArray());
+            AssertClose(score, "ApplyOnnxModel", reference, OnnxScoring.FloatRows(applied, score).SelectMany(r => r).Select(v => (double)v).ToArray());
+        }
+        foreach (var label in labels)
+        {
+            var reference = OnnxScoring.Labels(expected, label);
+            Assert.Equal(reference, session[label + ".output"].Select(AsLabel).ToArray());
+            Assert.Equal(reference, OnnxScoring.Labels(applied, label));
+        }
+    }
+
+    private void AssertClose(string column, string route, float[] expected, double[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        var worst = 0.0;
+        var scale = Math.Max(1, expected.Average(v => Math.Abs((double)v)));
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var error = Math.Abs(actual[i] - expected[i]) / Math.Max(Math.Abs((double)expected[i]), scale);
+            Assert.True(error <= Tolerance, $"{column} {i} through {route}: ONNX {actual[i]:R}, ML.NET {expected[i]:R}");
+            worst = Math.Max(worst, error);
+        }
+        output.WriteLine($"{column} through {route}: largest relative difference {worst:E2} over {expected.Length} values");
+    }
+
+    private static string AsLabel(object value)
+        => value is double number ? ((float)number).ToString("R", CultureInfo.InvariantCulture) : (string)value;
+}
