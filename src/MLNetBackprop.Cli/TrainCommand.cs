@@ -143,7 +143,7 @@ internal static class TrainCommand
         if (outcome is not null && request.IsRoot)
         {
             Report(outcome, request.ModelPath);
-            if (stop.IsCancellationRequested)
+            if (outcome.Stopped)
                 Console.WriteLine(request.CheckpointPath is { } path && File.Exists(path)
                     ? $"stopped by Ctrl+C after epoch {display.LastEpoch}: saved the best model so far; checkpoint '{path}' resumes the training when you run the same command again"
                     : $"stopped by Ctrl+C after epoch {display.LastEpoch}: saved the best model so far (no checkpoint was written)");

@@ -43,6 +43,7 @@ internal static class TrainingJob
             _ => pipeline.Append(trainers.Regression),
         }).Fit(split.TrainSet);
         var seconds = clock.Elapsed.TotalSeconds;
+        var stopped = request.Cancellation.IsCancellationRequested;
         var metrics = Evaluate(ml, plan, model.Transform(split.TestSet));
         if (request.ModelPath is { } path && request.IsRoot)
         {
@@ -51,7 +52,7 @@ internal static class TrainingJob
             plan.AppendTo(path);
         }
         var note = plan.Task == TaskKind.Binary ? $"positive class: '{plan.Classes[1]}'" : null;
-        return new TrainingOutcome(plan.Task, trainRows, CountRows(split.TestSet), metrics, seconds, note);
+        return new TrainingOutcome(plan.Task, trainRows, CountRows(split.TestSet), metrics, seconds, note) { Stopped = stopped };
     }
 
     private static void Describe(TextWriter log, CsvFile file, TableAnalysis analysis)

@@ -163,4 +163,48 @@ public class CommandLineToolTests : IDisposable
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("'frobnicate'", run.Error);
     }
+
+    [Fact]
+    public void Ctrl_c_saves_the_best_model_and_a_checkpoint_that_the_same_command_resumes()
+    {
+        var model = Path.Combine(_folder, "digits.zip");
+        // Small batches and no early stopping: long enough to be interrupted after its first epoch.
+        string[] training = ["train", "--data", Data("digits.csv"), "--label", "Label", "--epochs", "1000", "--tolerance", "0",
+            "--batch-size", "4", "--hidden", "32", "--model", model];
+
+        var first = Interrupt(training, "epoch ");
+        var second = Interrupt(training, "resuming from checkpoint");
+
+        Assert.True(first.ExitCode == 0, first.Output + first.Error);
+        Assert.Contains("stopping after the current mini-batch", first.Error);
+        var stopped = Assert.Single(first.Output.Split('\n'), l => l.StartsWith("stopped by Ctrl+C after epoch ", StringComparison.Ordinal));
+        var epoch = int.Parse(stopped["stopped by Ctrl+C after epoch ".Length..].Split(':')[0], CultureInfo.InvariantCulture);
+        Assert.Contains($"checkpoint '{model}.checkpoint' resumes the training", stopped);
+        Assert.Contains($"resuming from checkpoint '{model}.checkpoint' after epoch {epoch}", second.Output);
+        Assert.True(second.ExitCode == 0, second.Output + second.Error);
+        Assert.True(File.Exists(model));
+    }
+
+    // Runs the tool until a line starting with the text appears, then sends it SIGINT (Ctrl+C) and waits for it to end.
+    private static BuiltProgram.Result Interrupt(string[] args, string startOfLine)
+    {
+        using var process = BuiltProgram.Start(CliProject, CliAssembly, args);
+        var error = process.StandardError.ReadToEndAsync();
+        var output = new System.Text.StringBuilder();
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            output.AppendLine(line);
+            if (line.StartsWith(startOfLine, StringComparison.Ordinal))
+                break;
+        }
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            kill.WaitForExit();
+        output.Append(process.StandardOutput.ReadToEnd());
+        if (!process.WaitForExit(60_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the tool did not stop within a minute of Ctrl+C: {output}");
+        }
+        return new BuiltProgram.Result(process.ExitCode, output.ToString(), error.Result);
+    }
 }
