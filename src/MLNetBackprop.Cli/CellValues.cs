@@ -15,11 +15,10 @@ internal static class CellValues
         "M/d/yyyy", "M/d/yyyy H:mm", "M/d/yyyy H:mm:ss", "d.M.yyyy", "yyyyMMdd'T'HHmmss",
     ];
 
-    /// <summary>Empty, <c>NA</c>, <c>N/A</c>, <c>?</c>, <c>null</c> and <c>NaN</c> (any case) mean a missing value.</summary>
-    public static bool IsMissing(string value) =>
-        value.Length == 0 || value == "?" || value.Equals("NA", StringComparison.OrdinalIgnoreCase)
-        || value.Equals("N/A", StringComparison.OrdinalIgnoreCase) || value.Equals("null", StringComparison.OrdinalIgnoreCase)
-        || value.Equals("NaN", StringComparison.OrdinalIgnoreCase);
+    private static readonly HashSet<string> MissingMarkers = new(["?", "-", "NA", "N/A", "#N/A", "null", "NaN"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Empty, <c>NA</c>, <c>N/A</c>, <c>#N/A</c>, <c>?</c>, <c>-</c>, <c>null</c> and <c>NaN</c> (any case) mean a missing value.</summary>
+    public static bool IsMissing(string value) => value.Length == 0 || MissingMarkers.Contains(value);
 
     /// <summary>A finite number in the invariant culture (a dot for decimals, no thousands separators).</summary>
     public static bool TryNumber(string value, out float number) =>

@@ -36,6 +36,12 @@ internal static class CliDefaults
     /// <summary>The leak check warns when one feature alone explains the label at least this well (|correlation| or purity).</summary>
     public const double LeakThreshold = 0.99;
 
+    /// <summary>
+    /// A test R² above this gets a warning: real data is rarely this predictable, and a leak through several columns
+    /// together (parts of a total) is the likelier story.
+    /// </summary>
+    public const double NearPerfectRSquared = 0.999;
+
     /// <summary>The fewest labelled rows for the leak check to judge a feature.</summary>
     public const int LeakMinimumRows = 30;
 

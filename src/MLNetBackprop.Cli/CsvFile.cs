@@ -39,7 +39,8 @@ internal sealed class CsvFile
             throw new CliException($"data file '{path}' is empty; it needs a header row and data rows");
         var spec = separator is { } c ? new Sep(c) : (Sep?)null;
         using var reader = (spec is { } s ? s.Reader(Configure) : Sep.Reader(Configure)).FromFile(path);
-        var names = reader.Header.ColNames.ToArray();
+        // A blank name (such as the index column pandas writes) gets one from its position.
+        var names = reader.Header.ColNames.Select((n, i) => string.IsNullOrWhiteSpace(n) ? $"column{i + 1}" : n.Trim()).ToArray();
         var sep = reader.Spec.Sep.Separator;
         if (names.Length < 2)
             throw new CliException($"data file '{path}' has {names.Length} column with separator '{Printable(sep)}'; " +
@@ -78,8 +79,11 @@ internal sealed class CsvFile
     public int RequireColumn(string column, string role)
     {
         var index = IndexOf(column);
-        return index >= 0 ? index : throw new CliException(
-            $"{role} '{column}' is not a column of '{Path}'; its columns are: {string.Join(", ", ColumnNames)}");
+        if (index >= 0)
+            return index;
+        var near = ColumnNames.FirstOrDefault(n => n.Equals(column.Trim(), StringComparison.OrdinalIgnoreCase));
+        throw new CliException($"{role} '{column}' is not a column of '{Path}'" + (near is null
+            ? $"; its columns are: {string.Join(", ", ColumnNames)}" : $"; did you mean '{near}'? (names are case-sensitive)"));
     }
 
     private static SepReaderOptions Configure(SepReaderOptions options) =>

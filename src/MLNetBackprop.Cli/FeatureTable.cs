@@ -8,6 +8,9 @@ namespace MLNetBackprop.Cli;
 /// </summary>
 internal static class FeatureTable
 {
+    /// <summary>The label's name in the view: not the user's, which may be one the trainer writes (such as Score).</summary>
+    public const string LabelColumn = "__label";
+
     /// <summary>
     /// The view of <paramref name="rows"/>; <paramref name="unknownCategories"/> counts, per categorical column, the values
     /// the plan's training rows never had (they one-hot encode to zeros).
@@ -43,7 +46,7 @@ internal static class FeatureTable
                     columns.Add((column.Name, cells.Select(Text).ToArray()));
                     break;
                 case ColumnUse.Label:
-                    columns.Add((column.Name, plan.Task switch
+                    columns.Add((LabelColumn, plan.Task switch
                     {
                         TaskKind.Binary => cells.Select(c => c == plan.Classes[1]).ToArray(),
                         TaskKind.Multiclass => cells.Select(c => c.AsMemory()).ToArray(),

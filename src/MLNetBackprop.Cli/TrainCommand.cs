@@ -156,7 +156,10 @@ internal static class TrainCommand
         Console.WriteLine($"task: {outcome.Task.ToString().ToLowerInvariant()}{(outcome.Note is null ? "" : $" ({outcome.Note})")}; " +
             $"{outcome.TrainRows} training rows, {outcome.TestRows} test rows; trained in {outcome.Seconds:F2} s");
         foreach (var (name, value) in outcome.Metrics)
-            Console.WriteLine($"  test {name,-16} {value,9:F4}");
+            Console.WriteLine(double.IsFinite(value) ? $"  test {name,-16} {value,9:F4}" : $"  test {name,-16} n/a ({outcome.TestRows} test rows are too few)");
+        if (outcome.Task == TaskKind.Regression && outcome.Metrics[0].Value > CliDefaults.NearPerfectRSquared)
+            Console.WriteLine($"warning: a test R² of {outcome.Metrics[0].Value:F4} is nearly perfect; if some columns are derived from the label or known " +
+                "only with it (such as parts of a total), leave them out with --ignore");
         Console.WriteLine($"model saved to {modelPath}");
     }
 

@@ -27,7 +27,7 @@ internal static class TrainingJob
 
         var view = FeatureTable.Build(file, plan, analysis.Rows, withLabel: true, out _);
         if (plan.Task == TaskKind.Multiclass)
-            view = ml.Transforms.Conversion.MapValueToKey(plan.Label, keyData: ClassList(plan)).Fit(view).Transform(view);
+            view = ml.Transforms.Conversion.MapValueToKey(FeatureTable.LabelColumn, keyData: ClassList(plan)).Fit(view).Transform(view);
         var split = ml.Data.TrainTestSplit(view, request.TestFraction, seed: request.Seed);
         var trainRows = CountRows(split.TrainSet);
         if (trainRows == 0 || CountRows(split.TestSet) == 0)
@@ -97,7 +97,7 @@ internal static class TrainingJob
 
     private static T Configure<T>(T options, TrainingRequest request, IProgress<MlpEpochReport>? progress) where T : MlpOptionsBase
     {
-        options.LabelColumnName = request.LabelColumn;
+        options.LabelColumnName = FeatureTable.LabelColumn;
         options.FeatureColumnName = FeaturePipeline.FeatureColumn;
         options.Preset = request.Preset;
         options.HiddenLayerSizes = request.HiddenLayerSizes ?? options.HiddenLayerSizes;
@@ -120,13 +120,13 @@ internal static class TrainingJob
         switch (plan.Task)
         {
             case TaskKind.Binary:
-                var binary = ml.BinaryClassification.Evaluate(scored, plan.Label);
+                var binary = ml.BinaryClassification.Evaluate(scored, FeatureTable.LabelColumn);
                 return [("AUC", binary.AreaUnderRocCurve), ("accuracy", binary.Accuracy), ("F1", binary.F1Score)];
             case TaskKind.Multiclass:
-                var multiclass = ml.MulticlassClassification.Evaluate(scored, plan.Label);
+                var multiclass = ml.MulticlassClassification.Evaluate(scored, FeatureTable.LabelColumn);
                 return [("accuracy", multiclass.MicroAccuracy), ("macro accuracy", multiclass.MacroAccuracy), ("log loss", multiclass.LogLoss)];
             default:
-                var regression = ml.Regression.Evaluate(scored, plan.Label);
+                var regression = ml.Regression.Evaluate(scored, FeatureTable.LabelColumn);
                 return [("R²", regression.RSquared), ("RMSE", regression.RootMeanSquaredError), ("MAE", regression.MeanAbsoluteError)];
         }
     }

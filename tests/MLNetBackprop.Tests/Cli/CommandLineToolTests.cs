@@ -120,6 +120,7 @@ public class CommandLineToolTests : IDisposable
     [Theory]
     [InlineData("does not exist", "train", "--data", "missing.csv", "--label", "Label")]
     [InlineData("is not a column of", "train", "--data", "@iris.csv", "--label", "Species")]
+    [InlineData("did you mean 'Label'? (names are case-sensitive)", "train", "--data", "@iris.csv", "--label", "label")]
     [InlineData("--learning-rate is 50", "train", "--data", "@iris.csv", "--label", "Label", "--learning-rate", "50")]
     public void Mistakes_give_one_clear_line_and_a_non_zero_exit_code(string expected, params string[] args)
     {

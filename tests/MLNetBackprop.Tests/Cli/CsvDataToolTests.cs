@@ -148,6 +148,20 @@ public class CsvDataToolTests : IDisposable
     }
 
     [Fact]
+    public void A_label_named_like_an_output_column_trains_and_a_total_of_its_parts_gets_a_warning()
+    {
+        // The label is the sum of the two columns, as a count is of bike-sharing's casual and registered users.
+        var file = CliProcess.Write(_folder, "score.csv",
+            ["a,b,Score", .. Enumerable.Range(0, 400).Select(i => $"{i * 37 % 100},{i * 7 % 23},{i * 37 % 100 + i * 7 % 23}")]);
+
+        var run = CliProcess.Run("train", "--data", file, "--label", "Score", "--learning-rate", "0.01", "--epochs", "200", "--tolerance", "0",
+            "--model", Path.Combine(_folder, "m.zip")).Succeeded();
+
+        Assert.Contains("task: regression", run.Output);
+        Assert.Contains("is nearly perfect; if some columns are derived from the label", run.Output);
+    }
+
+    [Fact]
     public void An_integer_label_with_few_values_is_multiclass_unless_the_task_says_regression()
     {
         var file = CliProcess.Write(_folder, "grades.csv",
