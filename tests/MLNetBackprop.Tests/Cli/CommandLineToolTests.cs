@@ -42,6 +42,16 @@ public class CommandLineToolTests : IDisposable
     }
 
     [Fact]
+    public void The_main_job_prints_the_metric_of_each_shipped_data_set()
+    {
+        var run = Cli().Succeeded();
+
+        Assert.Contains(run.Output.Split('\n'), l => l.StartsWith("digits         multiclass", StringComparison.Ordinal) && l.Contains("accuracy", StringComparison.Ordinal));
+        Assert.Contains(run.Output.Split('\n'), l => l.StartsWith("breast cancer  binary", StringComparison.Ordinal) && l.Contains("AUC", StringComparison.Ordinal));
+        Assert.Contains(run.Output.Split('\n'), l => l.StartsWith("diabetes       regression", StringComparison.Ordinal) && l.Contains("R²", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Redirected_output_gets_plain_progress_lines_not_a_live_bar()
     {
         var run = Cli("train", "--data", Data("iris.csv"), "--label", "Label", "--epochs", "30", "--model", Path.Combine(_folder, "m.zip"));

@@ -72,6 +72,30 @@ public class CsvDataToolTests : IDisposable
 
     private static string[] Metrics(string output) => output.Split('\n').Where(l => l.StartsWith("  test ", StringComparison.Ordinal)).ToArray();
 
+    [Theory]
+    [InlineData("\t", null, "\\t")]
+    [InlineData("|", null, "|")]
+    [InlineData(";", ";", ";")]
+    public void The_separator_is_detected_from_the_header_or_given(string separator, string? given, string shown)
+    {
+        var file = CliProcess.Write(_folder, "sep.txt", [string.Join(separator, "x", "city", "label"),
+            .. Enumerable.Range(0, 30).Select(i => string.Join(separator, i.ToString(CultureInfo.InvariantCulture), "\"Austin, TX\"", i % 2 == 0 ? "yes" : "no"))]);
+
+        var run = CliProcess.Run(["train", "--data", file, "--label", "label", "--show-columns", .. given is null ? Array.Empty<string>() : ["--separator", given]]).Succeeded();
+
+        Assert.Contains($"(separator '{shown}')", run.Output);
+        Assert.Contains(run.Output.Split('\n'), l => l.StartsWith("city", StringComparison.Ordinal) && l.Contains("unused       one value ('Austin, TX')", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_bad_cell_after_ten_thousand_rows_is_found()
+    {
+        var file = CliProcess.Write(_folder, "long.csv",
+            ["x,label", .. Enumerable.Range(0, 10_100).Select(i => i == 10_050 ? "junk,yes" : $"{i % 13},{(i % 2 == 0 ? "yes" : "no")}")]);
+
+        CliProcess.Run("train", "--data", file, "--label", "label", "--show-columns").FailedWith("line 10052 column 'x' 'junk'");
+    }
+
     [Fact]
     public void A_ragged_row_is_an_error_naming_its_line_and_field_counts()
     {
