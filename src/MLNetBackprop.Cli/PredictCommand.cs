@@ -35,6 +35,8 @@ internal static class PredictCommand
         var keep = options.GetValue(Keep) ?? [];
         // Notes go with the predictions to a file, but not into predictions written to the console.
         var log = outputPath is null ? Console.Error : Console.Out;
+        if (outputPath is not null && Path.GetDirectoryName(Path.GetFullPath(outputPath)) is { } folder && !Directory.Exists(folder))
+            throw new CliException($"--output '{outputPath}': the folder '{folder}' does not exist; create it or write elsewhere");
         var plan = ModelPlan.ReadFrom(modelPath);
         var file = CsvFile.Read(options.GetValue(Data)!, options.GetValue(Separator), options.GetValue(SkipBadRows));
 
