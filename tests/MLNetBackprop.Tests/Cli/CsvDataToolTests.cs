@@ -88,6 +88,17 @@ public class CsvDataToolTests : IDisposable
     }
 
     [Fact]
+    public void Numbers_with_decimal_commas_are_not_encoded_as_text_silently()
+    {
+        var file = CliProcess.Write(_folder, "eu.csv",
+            ["price;rooms;label", .. Enumerable.Range(0, 30).Select(i => $"{i},{i % 10};{i % 4};{(i % 2 == 0 ? "yes" : "no")}")]);
+
+        var run = CliProcess.Run("train", "--data", file, "--label", "label", "--show-columns").Succeeded();
+
+        Assert.Contains(run.Output.Split('\n'), l => l.StartsWith("price", StringComparison.Ordinal) && l.Contains("WARNING: these look like numbers with decimal commas", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_bad_cell_after_ten_thousand_rows_is_found()
     {
         var file = CliProcess.Write(_folder, "long.csv",
