@@ -134,12 +134,12 @@ internal sealed record TableAnalysis(ModelPlan Plan, int[] Rows, int RowsWithout
         if (words >= CliDefaults.TextMinimumWords)
             return new ColumnPlan(name, ColumnUse.Text, missing, null, 0,
                 string.Format(CultureInfo.InvariantCulture, "FeaturizeText: {0:F1} words a value", words));
-        if (distinctEveryRow)
-            return new ColumnPlan(name, ColumnUse.Id, 0, null, 0, "distinct in every row: an identifier, left out (--ignore to silence)");
         // Numbers written with a decimal comma are not read as numbers: say so rather than encode them silently as strings.
         var hint = values.Count(v => v.Contains(',') && CellValues.TryNumber(v.Replace(',', '.'), out _)) >= CliDefaults.NumericShare * values.Length
             ? "; WARNING: these look like numbers with decimal commas, which are read as text: write them with a dot, or --ignore the column"
             : "";
+        if (distinctEveryRow && hint.Length == 0)
+            return new ColumnPlan(name, ColumnUse.Id, 0, null, 0, "distinct in every row: an identifier, left out (--ignore to silence)");
         if (distinct > CliDefaults.MaxCategories)
             return new ColumnPlan(name, ColumnUse.Text, missing, null, 0, $"FeaturizeText: {distinct} distinct values{hint}");
         return new ColumnPlan(name, ColumnUse.Categorical, missing, null, 0, $"{distinct} values{hint}");
