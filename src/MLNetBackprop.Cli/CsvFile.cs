@@ -33,6 +33,18 @@ internal sealed class CsvFile
     /// <summary>Reads <paramref name="path"/>; the separator is detected from the header unless given.</summary>
     public static CsvFile Read(string path, char? separator, bool skipBadRows)
     {
+        try
+        {
+            return ReadFile(path, separator, skipBadRows);
+        }
+        catch (Exception error) when (error is InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            throw new CliException($"'{path}' could not be read as a delimited text file: {error.Message}");
+        }
+    }
+
+    private static CsvFile ReadFile(string path, char? separator, bool skipBadRows)
+    {
         if (!File.Exists(path))
             throw new CliException($"data file '{path}' does not exist");
         if (new FileInfo(path).Length == 0)
@@ -59,8 +71,11 @@ internal sealed class CsvFile
                 if (row.ColCount == 1 && row[0].Span.Trim().IsEmpty)
                     continue; // a blank line
                 if (!skipBadRows)
-                    throw new CliException($"'{path}' line {line} has {row.ColCount} fields, the header has {names.Length}; " +
+                {
+                    var quote = row.LineNumberToExcl - line > 1 ? " (it spans several lines: is a quote left open?)" : "";
+                    throw new CliException($"'{path}' line {line} has {row.ColCount} fields, the header has {names.Length}{quote}; " +
                         "fix the row, or pass --skip-bad-rows to leave such rows out");
+                }
                 skipped++;
                 continue;
             }

@@ -116,6 +116,14 @@ public class CsvDataToolTests : IDisposable
     }
 
     [Fact]
+    public void A_quote_left_open_is_named_in_the_error()
+    {
+        var file = CliProcess.Write(_folder, "open.csv", ["a,b,c", "1,2,x", "3,\"4,y", "5,6,x", "7,8,y"]);
+
+        CliProcess.Run("train", "--data", file, "--label", "c").FailedWith("line 3 has 2 fields", "is a quote left open?");
+    }
+
+    [Fact]
     public void Text_in_a_numeric_column_is_an_error_naming_the_line_column_and_value()
     {
         var file = CliProcess.Write(_folder, "bad.csv",
