@@ -4,7 +4,7 @@ using Microsoft.ML;
 namespace MLNetBackprop.Cli;
 
 /// <summary>
-/// The main job: trains the default MLP on each data set shipped in data/ (80/20 split, min-max normalization)
+/// The main job: trains the default MLP on each data set shipped in data/ (80/20 split)
 /// and prints one table of held-out metrics.
 /// </summary>
 internal static class DemoCommand
@@ -25,9 +25,8 @@ internal static class DemoCommand
         foreach (var (file, name, task) in DataSets)
         {
             var ml = new MLContext(seed: seed);
-            var request = new TrainingRequest(CsvTable.Inspect(Path.Combine(folder, file)), "Label", task,
-                HiddenLayerSizes: null, Epochs: null, LearningRate: null, BatchSize: null, TestFraction: CliDefaults.TestFraction, seed, ModelPath: null);
-            var outcome = TrainingJob.Run(ml, request, progress: null);
+            var request = new TrainingRequest(Path.Combine(folder, file), "Label", seed, ModelPath: null) { Task = task };
+            var outcome = TrainingJob.Run(ml, request, progress: null, log: null)!;
             var (metric, value) = outcome.Metrics[0];
             Console.WriteLine($"{name,-14} {task.ToString().ToLowerInvariant(),-11} {outcome.TrainRows,6} {outcome.TestRows,5}  {metric,-16} {value,7:F4} {outcome.Seconds,8:F2}");
         }

@@ -4,18 +4,24 @@ namespace MLNetBackprop.Cli;
 
 /// <summary>
 /// Shows training progress: a live, self-overwriting bar on a terminal; plain lines (at most about one a second)
-/// when the output is redirected to a file or a pipe. The ETA assumes the run takes all of its epochs (it may stop
-/// earlier when the loss stops improving).
+/// when the output is redirected to a file or a pipe. The time left is an upper bound: it assumes the run takes all of
+/// its epochs, and early stopping often ends it sooner. A run resumed from a checkpoint says so at its first epoch.
 /// </summary>
-internal sealed class ProgressDisplay : IProgress<MlpEpochReport>
+internal sealed class ProgressDisplay(string? resumingFrom) : IProgress<MlpEpochReport>
 {
     private const int BarWidth = 24;
     private readonly bool _live = !Console.IsOutputRedirected;
     private TimeSpan? _lastPrinted;
     private bool _lineOpen;
 
+    /// <summary>The last epoch reported (0 before the first).</summary>
+    public int LastEpoch { get; private set; }
+
     public void Report(MlpEpochReport report)
     {
+        if (LastEpoch == 0 && resumingFrom is not null && report.Epoch > 1)
+            Console.WriteLine($"resuming from checkpoint '{resumingFrom}' after epoch {report.Epoch - 1}");
+        LastEpoch = report.Epoch;
         if (_live)
         {
             Console.Write($"\r{Describe(report, withBar: true)}\u001b[K");
@@ -46,7 +52,7 @@ internal sealed class ProgressDisplay : IProgress<MlpEpochReport>
         var validation = report.ValidationAccuracy is { } accuracy ? string.Format(c, "  validation accuracy {0:F4}", accuracy)
             : report.ValidationLoss is { } loss ? string.Format(c, "  validation loss {0:G5}", loss) : "";
         var eta = maxEpochs is { } total && report.Epoch > 0
-            ? string.Format(c, "  ETA {0:F0} s", report.Elapsed.TotalSeconds / report.Epoch * (total - report.Epoch))
+            ? string.Format(c, "  up to {0:F0} s left", report.Elapsed.TotalSeconds / report.Epoch * (total - report.Epoch))
             : string.Format(c, "  {0:F1} s", report.Elapsed.TotalSeconds);
         return string.Format(c, "{0}{1}  loss {2:G5}{3}{4}", epochs, bar, report.TrainingLoss, validation, eta);
     }

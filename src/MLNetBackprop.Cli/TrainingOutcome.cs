@@ -7,4 +7,8 @@ internal sealed record TrainingOutcome(
     long TestRows,
     IReadOnlyList<(string Name, double Value)> Metrics,
     double Seconds,
-    string? Note);
+    string? Note)
+{
+    /// <summary>Whether Ctrl+C stopped the training early (the model is the best one so far).</summary>
+    public bool Stopped { get; init; }
+}

@@ -14,12 +14,12 @@ public class CommandLineToolTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private const string CliProject = "src/MLNetBackprop.Cli";
-    private const string CliAssembly = "mlnet-backprop";
+    private const string CliProject = CliProcess.Project;
+    private const string CliAssembly = CliProcess.Assembly;
 
-    private static BuiltProgram.Result Cli(params string[] args) => BuiltProgram.Run(CliProject, CliAssembly, args);
+    private static BuiltProgram.Result Cli(params string[] args) => CliProcess.Run(args);
 
-    private static string Data(string file) => Path.Combine(BuiltProgram.RepositoryRoot, "data", file);
+    private static string Data(string file) => CliProcess.Data(file);
 
     [Fact]
     public void Train_saves_a_model_that_predict_uses_to_score_every_row()
@@ -38,6 +38,17 @@ public class CommandLineToolTests : IDisposable
         Assert.Equal(178 + 1, lines.Length);
         Assert.StartsWith("PredictedLabel", lines[0]);
         Assert.Contains(lines.Skip(1), line => line.StartsWith("class_0", StringComparison.Ordinal));
+        Assert.Equal(["PredictedLabel", "Score:class_0", "Score:class_1", "Score:class_2"], lines[0].Split('\t'));
+    }
+
+    [Fact]
+    public void The_main_job_prints_the_metric_of_each_shipped_data_set()
+    {
+        var run = Cli().Succeeded();
+
+        Assert.Contains(run.Output.Split('\n'), l => l.StartsWith("digits         multiclass", StringComparison.Ordinal) && l.Contains("accuracy", StringComparison.Ordinal));
+        Assert.Contains(run.Output.Split('\n'), l => l.StartsWith("breast cancer  binary", StringComparison.Ordinal) && l.Contains("AUC", StringComparison.Ordinal));
+        Assert.Contains(run.Output.Split('\n'), l => l.StartsWith("diabetes       regression", StringComparison.Ordinal) && l.Contains("R²", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -47,6 +58,8 @@ public class CommandLineToolTests : IDisposable
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("epoch    1/30", run.Output);
+        Assert.Contains("s left", run.Output.Split('\n').First(l => l.StartsWith("epoch", StringComparison.Ordinal)));
+        Assert.Contains("  up to ", run.Output); // the epochs are a limit: early stopping may end the run sooner
         Assert.DoesNotContain("\r", run.Output);
     }
 
@@ -81,9 +94,9 @@ public class CommandLineToolTests : IDisposable
     }
 
     [Fact]
-    public void Help_shows_every_default_from_the_constants_that_set_it()
+    public void Train_help_shows_every_default_from_the_constants_that_set_it()
     {
-        var run = Cli("--help");
+        var run = Cli("train", "--help");
 
         Assert.Equal(0, run.ExitCode);
         string Line(string option) => Assert.Single(run.Output.Split('\n'), l => l.TrimStart().StartsWith(option + " ", StringComparison.Ordinal));
@@ -103,22 +116,106 @@ public class CommandLineToolTests : IDisposable
         Assert.Contains("the model depends on N,", Line("--gradient-shards"));
     }
 
+    [Fact]
+    public void Every_command_has_help_and_the_tool_has_a_version()
+    {
+        var predict = Cli("predict", "--help").Succeeded();
+        var version = Cli("--version").Succeeded();
+
+        Assert.Contains("--keep", predict.Output);
+        Assert.Contains("--model", predict.Output);
+        Assert.Matches(@"^\d+\.\d+\.\d+", version.Output.Trim());
+    }
+
     [Theory]
-    [InlineData("no such file", "train", "--data", "missing.csv", "--label", "Label")]
-    [InlineData("is not in", "train", "--data", "@iris.csv", "--label", "Species")]
-    [InlineData("comma-separated list of integers", "train", "--data", "@iris.csv", "--label", "Label", "--hidden", "10,x")]
-    [InlineData("unknown option --bogus", "train", "--data", "@iris.csv", "--label", "Label", "--bogus", "1")]
-    [InlineData("LearningRate", "train", "--data", "@iris.csv", "--label", "Label", "--learning-rate", "50")]
-    [InlineData("takes no value", "train", "--data", "@iris.csv", "--label", "Label", "--distributed", "yes")]
-    [InlineData("unknown command", "frobnicate")]
+    [InlineData("does not exist", "train", "--data", "missing.csv", "--label", "Label")]
+    [InlineData("is not a column of", "train", "--data", "@iris.csv", "--label", "Species")]
+    [InlineData("did you mean 'Label'? (names are case-sensitive)", "train", "--data", "@iris.csv", "--label", "label")]
+    [InlineData("--learning-rate is 50", "train", "--data", "@iris.csv", "--label", "Label", "--learning-rate", "50")]
     public void Mistakes_give_one_clear_line_and_a_non_zero_exit_code(string expected, params string[] args)
     {
         var run = Cli(args.Select(a => a.StartsWith('@') ? Data(a[1..]) : a).ToArray());
 
+        run.FailedWith(expected);
+    }
+
+    [Theory]
+    [InlineData("--hidden must be a comma-separated list of integers of at least 1", "--hidden", "10,x")]
+    [InlineData("--hidden must be a comma-separated list of integers of at least 1", "--hidden", "0")]
+    [InlineData("'--bogus'", "--bogus", "1")]
+    [InlineData("'yes'", "--distributed", "yes")]
+    [InlineData("--task must be binary, multiclass or regression, not 'clustering'", "--task", "clustering")]
+    [InlineData("--preset must be default or scikit-learn, not 'keras'", "--preset", "keras")]
+    public void Command_line_mistakes_name_the_flag_and_fail(string expected, params string[] flags)
+    {
+        var run = Cli(["train", "--data", Data("iris.csv"), "--label", "Label", .. flags]);
+
         Assert.NotEqual(0, run.ExitCode);
-        var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(expected == "no such file" ? "does not exist" : expected, lines[0]);
+        Assert.Contains(expected, run.Error);
+        Assert.DoesNotContain("epoch", run.Output);
+    }
+
+    [Fact]
+    public void A_misspelt_option_gets_a_suggestion_from_the_parser()
+    {
+        var run = Cli("train", "--data", Data("iris.csv"), "--label", "Label", "--hiden", "8");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("'--hiden'", run.Error);
+        Assert.Contains("Did you mean", run.Output);
+        Assert.Contains(run.Output.Split('\n'), line => line.Trim() == "--hidden");
+    }
+
+    [Fact]
+    public void An_unknown_command_fails()
+    {
+        var run = Cli("frobnicate");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("'frobnicate'", run.Error);
+    }
+
+    [Fact]
+    public void Ctrl_c_saves_the_best_model_and_a_checkpoint_that_the_same_command_resumes()
+    {
+        var model = Path.Combine(_folder, "digits.zip");
+        // Small batches and no early stopping: long enough to be interrupted after its first epoch.
+        string[] training = ["train", "--data", Data("digits.csv"), "--label", "Label", "--epochs", "1000", "--tolerance", "0",
+            "--batch-size", "4", "--hidden", "32", "--model", model];
+
+        var first = Interrupt(training, "epoch ");
+        var second = Interrupt(training, "resuming from checkpoint");
+
+        Assert.True(first.ExitCode == 0, first.Output + first.Error);
+        Assert.Contains("stopping after the current mini-batch", first.Error);
+        var stopped = Assert.Single(first.Output.Split('\n'), l => l.StartsWith("stopped by Ctrl+C after epoch ", StringComparison.Ordinal));
+        var epoch = int.Parse(stopped["stopped by Ctrl+C after epoch ".Length..].Split(':')[0], CultureInfo.InvariantCulture);
+        Assert.Contains($"checkpoint '{model}.checkpoint' resumes the training", stopped);
+        Assert.Contains($"resuming from checkpoint '{model}.checkpoint' after epoch {epoch}", second.Output);
+        Assert.True(second.ExitCode == 0, second.Output + second.Error);
+        Assert.True(File.Exists(model));
+    }
+
+    // Runs the tool until a line starting with the text appears, then sends it SIGINT (Ctrl+C) and waits for it to end.
+    private static BuiltProgram.Result Interrupt(string[] args, string startOfLine)
+    {
+        using var process = BuiltProgram.Start(CliProject, CliAssembly, args);
+        var error = process.StandardError.ReadToEndAsync();
+        var output = new System.Text.StringBuilder();
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            output.AppendLine(line);
+            if (line.StartsWith(startOfLine, StringComparison.Ordinal))
+                break;
+        }
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            kill.WaitForExit();
+        output.Append(process.StandardOutput.ReadToEnd());
+        if (!process.WaitForExit(60_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the tool did not stop within a minute of Ctrl+C: {output}");
+        }
+        return new BuiltProgram.Result(process.ExitCode, output.ToString(), error.Result);
     }
 }
