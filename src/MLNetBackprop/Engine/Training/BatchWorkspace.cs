@@ -29,7 +29,8 @@ internal sealed class BatchWorkspace
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Layout = layout;
         Capacity = capacity;
-        Targets = new float[capacity];
+        // Room for the widest targets a loss takes per output (multi-label: a label and a weight).
+        Targets = new float[checked(capacity * 2 * layout.OutputCount)];
         Weights = new float[capacity];
         PreActivations = new float[layout.LayerCount][];
         Activations = new float[layout.LayerCount][];
@@ -154,7 +155,7 @@ internal sealed class BatchWorkspace
             GatherSparse(sparse, rowIndices);
         else
             GatherDense(data.Features!, rowIndices);
-        return GatherTargets(data.Targets, data.Weights, rowIndices);
+        return GatherTargets(data.Targets, data.TargetWidth, data.Weights, rowIndices);
     }
 
     /// <summary>
@@ -168,7 +169,7 @@ internal sealed class BatchWorkspace
             GatherSparse(rows, slots);
         else
             GatherDense(rows.DenseFeatures!, slots);
-        return GatherTargets(rows.Targets, rows.Weights, slots);
+        return GatherTargets(rows.Targets, rows.TargetWidth, rows.Weights, slots);
     }
 
     private void CheckBatchSize(int rows)
@@ -194,13 +195,18 @@ internal sealed class BatchWorkspace
         SparseInputs = null;
     }
 
-    private double GatherTargets(float[] targets, float[]? weights, ReadOnlySpan<int> rowIndices)
+    private double GatherTargets(float[] targets, int width, float[]? weights, ReadOnlySpan<int> rowIndices)
     {
+        if (width > 2 * Layout.OutputCount)
+            throw new ArgumentException($"Rows of {width} targets do not fit a network of {Layout.OutputCount} outputs.");
         double weightSum = 0;
         for (var i = 0; i < rowIndices.Length; i++)
         {
             var row = rowIndices[i];
-            Targets[i] = targets[row];
+            if (width == 1)
+                Targets[i] = targets[row];
+            else
+                targets.AsSpan(row * width, width).CopyTo(Targets.AsSpan(i * width));
             var weight = weights is null ? 1f : weights[row];
             Weights[i] = weight;
             weightSum += weight;
