@@ -29,8 +29,7 @@ internal sealed class BatchWorkspace
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Layout = layout;
         Capacity = capacity;
-        // Room for the widest targets a loss takes per output (multi-label: a label and a weight).
-        Targets = new float[checked(capacity * 2 * layout.OutputCount)];
+        Targets = new float[capacity];
         Weights = new float[capacity];
         PreActivations = new float[layout.LayerCount][];
         Activations = new float[layout.LayerCount][];
@@ -90,7 +89,7 @@ internal sealed class BatchWorkspace
     public SparseBatch? SparseInputs { get; private set; }
     private SparseBatch? _sparseBatch;
     /// <summary>The batch's targets.</summary>
-    public float[] Targets { get; }
+    public float[] Targets { get; private set; }
     /// <summary>The batch's example weights (unused when the data set has none).</summary>
     public float[] Weights { get; }
     /// <summary>Per layer, XW + b, row-major [rows × width].</summary>
@@ -197,8 +196,8 @@ internal sealed class BatchWorkspace
 
     private double GatherTargets(float[] targets, int width, float[]? weights, ReadOnlySpan<int> rowIndices)
     {
-        if (width > 2 * Layout.OutputCount)
-            throw new ArgumentException($"Rows of {width} targets do not fit a network of {Layout.OutputCount} outputs.");
+        if (Targets.Length < Capacity * width)
+            Targets = new float[checked(Capacity * width)]; // rows of several targets, the first time
         double weightSum = 0;
         for (var i = 0; i < rowIndices.Length; i++)
         {
