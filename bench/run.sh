@@ -19,6 +19,8 @@ if [ "${BENCH_ONLY:-}" = distributed ]; then exec "$(dirname "$0")/distributed.s
 # bench/run.sh tabular [data set] (or BENCH_ONLY=tabular): only the tabular suite against LightGBM, FastTree and SDCA, bench/tabular.sh.
 if [ "${1:-}" = tabular ]; then shift; exec "$(dirname "$0")/tabular.sh" "$@"; fi
 if [ "${BENCH_ONLY:-}" = tabular ]; then exec "$(dirname "$0")/tabular.sh" "$@"; fi
+# bench/run.sh multitarget (or BENCH_ONLY=multitarget): only multi-output regression and multi-label against scikit-learn, bench/multi-target.sh.
+if [ "${1:-}" = multitarget ] || [ "${BENCH_ONLY:-}" = multitarget ]; then exec "$(dirname "$0")/multi-target.sh"; fi
 cd "$(dirname "$0")/.."
 PART="${BENCH_ONLY:-fashion}"
 if [ "${1:-}" = text ]; then PART=text; shift; fi
