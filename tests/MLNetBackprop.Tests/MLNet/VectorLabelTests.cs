@@ -158,6 +158,21 @@ public class VectorLabelTests
     }
 
     [Fact]
+    public void A_warm_start_continues_from_a_multi_output_model_and_keeps_its_target_scalings()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = VectorLabelRows.RegressionLabel(ml).Fit(VectorLabelRows.View(ml)).Transform(VectorLabelRows.View(ml));
+        var trainer = ml.Regression.Trainers.Mlp(RegressionOptions(o => o.NumberOfEpochs = 20));
+        var first = trainer.Fit(data);
+        var continued = trainer.Fit(data, first.Model);
+
+        Assert.Equal(first.Model.VectorLabel!.Scalings, continued.Model.VectorLabel!.Scalings);
+        var before = ml.Regression.EvaluateMultiOutput(first.Transform(data)).AverageRSquared;
+        var after = ml.Regression.EvaluateMultiOutput(continued.Transform(data)).AverageRSquared;
+        Assert.True(after > before, $"average R² {before} before and {after} after 20 more epochs");
+    }
+
+    [Fact]
     public void Cross_validation_by_folds_evaluates_each_fold_with_the_multi_output_evaluator()
     {
         var ml = new MLContext(seed: 1);
