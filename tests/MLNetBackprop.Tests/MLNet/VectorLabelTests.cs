@@ -173,6 +173,32 @@ public class VectorLabelTests
     }
 
     [Fact]
+    public void A_validation_set_given_to_Fit_is_standardized_like_the_training_rows()
+    {
+        var ml = new MLContext(seed: 1);
+        var label = VectorLabelRows.RegressionLabel(ml).Fit(VectorLabelRows.View(ml));
+        var (train, validation) = (label.Transform(VectorLabelRows.View(ml)), label.Transform(VectorLabelRows.View(ml, count: 100, seed: 7)));
+        var model = ml.Regression.Trainers.Mlp(RegressionOptions(o => o.NumberOfEpochs = 30)).Fit(train, validation);
+
+        var history = model.Model.TrainingHistory;
+        Assert.All(history, e => Assert.NotNull(e.ValidationLoss));
+        Assert.True(history[^1].ValidationLoss < 0.2, $"validation loss {history[^1].ValidationLoss} in standard deviations squared");
+    }
+
+    [Fact]
+    public void A_vector_label_refuses_streaming_and_multi_label_class_weights_of_another_count_by_name()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = VectorLabelRows.View(ml, count: 120);
+        var streamed = Assert.Throws<InvalidOperationException>(() => FitRegression(ml, data, RegressionOptions(o => o.DataLoading = MlpDataLoading.Streaming)));
+        Assert.Contains("Label column 'Label' is a vector", streamed.Message);
+        Assert.Contains("must be held in memory, but DataLoading is Streaming", streamed.Message);
+
+        var weights = Assert.Throws<ArgumentException>(() => FitMultiLabel(ml, data, MultiLabelOptions(o => o.ClassWeights = [1f, 2f, 3f])));
+        Assert.Contains("Option ClassWeights has 3 weights; a multi-label label's values are false and true, so it must have 2.", weights.Message);
+    }
+
+    [Fact]
     public void Cross_validation_by_folds_evaluates_each_fold_with_the_multi_output_evaluator()
     {
         var ml = new MLContext(seed: 1);
