@@ -199,6 +199,18 @@ public class VectorLabelTests
     }
 
     [Fact]
+    public void L_BFGS_and_gradient_shards_train_vector_labels_too()
+    {
+        var ml = new MLContext(seed: 1);
+        var (data, test) = (VectorLabelRows.View(ml), VectorLabelRows.View(ml, seed: 6));
+        var lbfgs = FitRegression(ml, data, RegressionOptions(o => { o.Optimizer = MlpOptimizer.Lbfgs; o.NumberOfEpochs = 100; }));
+        Assert.True(ml.Regression.EvaluateMultiOutput(lbfgs.Transform(test)).AverageRSquared > 0.9);
+
+        var sharded = FitMultiLabel(ml, data, MultiLabelOptions(o => o.GradientShards = 2));
+        Assert.True(ml.BinaryClassification.EvaluateMultiLabel(sharded.Transform(test)).MacroAreaUnderRocCurve > 0.97);
+    }
+
+    [Fact]
     public void Cross_validation_by_folds_evaluates_each_fold_with_the_multi_output_evaluator()
     {
         var ml = new MLContext(seed: 1);
