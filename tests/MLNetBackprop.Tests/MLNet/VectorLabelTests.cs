@@ -214,6 +214,11 @@ public class VectorLabelTests
     public void Cross_validation_by_folds_evaluates_each_fold_with_the_multi_output_evaluator()
     {
         var ml = new MLContext(seed: 1);
+        // ML.NET's CrossValidate scores each fold with its single-target evaluator, which refuses the vector score.
+        var stock = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Regression.CrossValidate(VectorLabelRows.View(ml),
+            VectorLabelRows.RegressionLabel(ml).Append(ml.Regression.Trainers.Mlp(RegressionOptions(o => o.NumberOfEpochs = 2))), numberOfFolds: 2));
+        Assert.Contains("expected Single, got Vector<Single, 3>", stock.Message);
+
         var folds = ml.Data.CrossValidationSplit(VectorLabelRows.View(ml), numberOfFolds: 3);
         var r2 = folds.Select(fold => ml.Regression.EvaluateMultiOutput(
             FitRegression(ml, fold.TrainSet, RegressionOptions(o => { o.NumberOfEpochs = 100; })).Transform(fold.TestSet)).AverageRSquared).ToArray();
