@@ -22,6 +22,8 @@ if [ "${BENCH_ONLY:-}" = tabular ]; then exec "$(dirname "$0")/tabular.sh" "$@";
 # bench/run.sh simd-levels [epochs] (or BENCH_ONLY=simd-levels): only kernels and W per x86 SIMD level, bench/simd-levels.sh.
 if [ "${1:-}" = simd-levels ]; then shift; exec "$(dirname "$0")/simd-levels.sh" "$@"; fi
 if [ "${BENCH_ONLY:-}" = simd-levels ]; then exec "$(dirname "$0")/simd-levels.sh" "$@"; fi
+# bench/run.sh multitarget (or BENCH_ONLY=multitarget): only multi-output regression and multi-label against scikit-learn, bench/multi-target.sh.
+if [ "${1:-}" = multitarget ] || [ "${BENCH_ONLY:-}" = multitarget ]; then exec "$(dirname "$0")/multi-target.sh"; fi
 cd "$(dirname "$0")/.."
 PART="${BENCH_ONLY:-fashion}"
 if [ "${1:-}" = text ]; then PART=text; shift; fi

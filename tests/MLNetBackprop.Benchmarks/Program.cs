@@ -14,6 +14,7 @@ using MLNetBackprop.Engine.Kernels;
 //   streaming save <data dir> <out dir> <repeats, e.g. 1,4,16> | train <.idv> <inmemory|streaming|auto> <epochs> | read <.idv> <passes>
 //   distributed <data dir> <epochs> <threads> <mpi|none> [gradient shards]   (workload W as one rank of an MPI job, or alone)
 //   tabular <data dir> <dataset|all> <system|all> <seeds, e.g. 1,2,3>   (the tabular suite, bench/tabular.sh)
+//   multitarget <split dir>   (multi-output regression and multi-label splits, bench/multi_target.py)
 //   bdn    [BenchmarkDotNet arguments]
 var command = args.Length > 0 ? args[0] : "";
 switch (command)
@@ -53,13 +54,15 @@ switch (command)
         return DistributedBenchmark.Run(args[1..]);
     case "tabular":
         return TabularBenchmark.Run(args[1..]);
+    case "multitarget":
+        return MultiTargetBenchmark.Run(args[1..]);
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(KernelMicrobenchmarks).Assembly).Run(args[1..]);
         break;
     default:
         Console.Error.WriteLine("usage: train <dir> <hidden> <epochs> <threads|0> | machine | kernels <threads> [level] | versus-openblas <threads> | profile <dir> <hidden> <threads> | score <dir> | " +
             $"text <tsv> <{TextBenchmark.Systems}|dense-epoch> [rows] | streaming save|train|read ... | " +
-            $"distributed <dir> <epochs> <threads> <mpi|none> [shards] | {TabularBenchmark.Usage} | bdn [args]");
+            $"distributed <dir> <epochs> <threads> <mpi|none> [shards] | {TabularBenchmark.Usage} | {MultiTargetBenchmark.Usage} | bdn [args]");
         return 2;
 }
 return 0;

@@ -47,6 +47,11 @@ internal static class ColumnChecks
         if (!shape.Found)
             throw new ArgumentOutOfRangeException(nameof(MlpOptionsBase.LabelColumnName),
                 $"Label column '{name}' was not found in the training data. Set LabelColumnName to the column that holds the label.");
+        if (shape.IsVector && kind != LabelKind.Key)
+        {
+            CheckVectorLabel(name, shape, kind);
+            return;
+        }
         var ok = kind switch
         {
             LabelKind.Boolean => !shape.IsVector && shape.ItemType == BooleanDataViewType.Instance,
@@ -63,6 +68,22 @@ internal static class ColumnChecks
                 _ => $"Label column '{name}' must be Single (float) for regression; found {shape.Description}. " +
                     $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{name}\", outputKind: DataKind.Single).",
             });
+    }
+
+    // A vector label: multi-label (Boolean) or multi-output regression (Single), of a size known before training.
+    private static void CheckVectorLabel(string name, Shape shape, LabelKind kind)
+    {
+        var (item, task) = kind == LabelKind.Boolean ? (BooleanDataViewType.Instance as DataViewType, "multi-label classification") : (NumberDataViewType.Single, "multi-output regression");
+        if (shape.IsKey || shape.ItemType != item)
+            throw new ArgumentOutOfRangeException(nameof(MlpOptionsBase.LabelColumnName),
+                $"Label column '{name}' is {shape.Description}; {task} needs a vector of {item.RawType.Name}. " +
+                (kind == LabelKind.Boolean
+                    ? "Build it from Boolean columns with mlContext.Transforms.Concatenate, or convert it with Conversion.ConvertType(outputKind: DataKind.Boolean)."
+                    : $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{name}\", outputKind: DataKind.Single)."));
+        if (!shape.KnownSize)
+            throw new ArgumentOutOfRangeException(nameof(MlpOptionsBase.LabelColumnName),
+                $"Label column '{name}' is a vector of unknown size; {task} needs a fixed number of targets. " +
+                "Declare the size (e.g. [VectorType(n)] or a LoadColumn range) or build the column with Concatenate.");
     }
 
     private static void CheckWeight(string name, Shape shape)

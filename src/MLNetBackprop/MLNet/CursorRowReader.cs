@@ -16,7 +16,9 @@ internal sealed class CursorRowReader : IRowReader
     private readonly CursorRowStream _stream;
     private readonly DataViewRowCursor _cursor;
     private readonly ValueGetter<VBuffer<float>> _getFeatures;
-    private readonly ValueGetter<float> _getTarget;
+    private readonly ValueGetter<float>? _getTarget;
+    private readonly TargetsGetter? _getTargets;
+    private readonly float[] _targets;
     private readonly ValueGetter<float>? _getWeight;
     private readonly ValueGetter<DataViewRowId>? _getId;
     private VBuffer<float> _vector;
@@ -36,7 +38,11 @@ internal sealed class CursorRowReader : IRowReader
                 ? stream.View.GetRowCursor(columns.Active, new Random(seed))
                 : stream.View.GetRowCursor(columns.Active);
             _getFeatures = _cursor.GetGetter<VBuffer<float>>(columns.Features);
-            _getTarget = LabelGetter.For(_cursor, columns.Label, columns.Kind);
+            if (columns.LabelSize == 0)
+                _getTarget = LabelGetter.For(_cursor, columns.Label, columns.Kind);
+            else
+                _getTargets = LabelGetter.ForVector(_cursor, columns);
+            _targets = new float[columns.TargetWidth];
             _getWeight = columns.Weight is { } weight ? _cursor.GetGetter<float>(weight) : null;
             _getId = stream.Selection is null ? null : _cursor.GetIdGetter();
         }
@@ -63,8 +69,7 @@ internal sealed class CursorRowReader : IRowReader
         {
             if (!OnSide())
                 continue;
-            Fetch();
-            if (float.IsNaN(_target))
+            if (!Fetch())
             {
                 SkippedMissingLabel++;
                 continue;
@@ -82,7 +87,11 @@ internal sealed class CursorRowReader : IRowReader
                 continue;
             var labels = _stream.Labels;
             var indices = _vector.IsDense ? default : _vector.GetIndices();
-            rows.Set(slot, indices, _vector.GetValues(), labels.Target(_target), labels.Weight(_target, _weight));
+            // A vector label's targets are mapped once the rows are in memory (they are never streamed).
+            if (_getTargets is not null)
+                rows.Set(slot, indices, _vector.GetValues(), _targets, _weight);
+            else
+                rows.Set(slot, indices, _vector.GetValues(), labels.Target(_target), labels.Weight(_target, _weight));
             return true;
         }
         return false;
@@ -121,12 +130,30 @@ internal sealed class CursorRowReader : IRowReader
         };
     }
 
-    private void Fetch()
+    // Reads the row's values; false when its label is missing (every value of a vector label).
+    private bool Fetch()
     {
-        Get(_getTarget, ref _target);
+        var present = true;
+        if (_getTarget is not null)
+        {
+            Get(_getTarget, ref _target);
+            present = !float.IsNaN(_target);
+        }
+        else
+        {
+            try
+            {
+                present = _getTargets!(_targets);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw ReadFailure(e, Row);
+            }
+        }
         Get(_getFeatures, ref _vector);
         if (_getWeight is not null)
             Get(_getWeight, ref _weight);
+        return present;
     }
 
     private void Get<T>(ValueGetter<T> getter, ref T value)

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace MLNetBackprop.MLNet;
 
@@ -45,5 +46,46 @@ internal static class LabelGetter
                 target = float.IsFinite(value) ? value : float.NaN;
             };
         }
+    }
+
+    /// <summary>
+    /// A reader of a vector label's targets into a span of <see cref="RowColumns.TargetWidth"/>: each value of a
+    /// float vector (NaN for a missing or infinite one), or each value of a Boolean vector as 0 or 1 followed by a
+    /// weight of 1 per label. Returns false when no value is present (every one missing).
+    /// </summary>
+    public static TargetsGetter ForVector(DataViewRowCursor cursor, RowColumns columns)
+    {
+        var size = columns.LabelSize;
+        if (columns.Kind == LabelKind.Boolean)
+        {
+            var get = cursor.GetGetter<VBuffer<bool>>(columns.Label);
+            var labels = default(VBuffer<bool>);
+            return targets =>
+            {
+                get(ref labels);
+                targets.Clear();
+                var indices = labels.GetIndices();
+                var items = labels.GetValues();
+                for (var k = 0; k < items.Length; k++)
+                    targets[labels.IsDense ? k : indices[k]] = items[k] ? 1 : 0;
+                targets[size..].Fill(1);
+                return true;
+            };
+        }
+        var getValues = cursor.GetGetter<VBuffer<float>>(columns.Label);
+        var values = default(VBuffer<float>);
+        return targets =>
+        {
+            getValues(ref values);
+            targets.Clear(); // an implicit (sparse) value is 0
+            var indices = values.GetIndices();
+            var items = values.GetValues();
+            for (var k = 0; k < items.Length; k++)
+                targets[values.IsDense ? k : indices[k]] = float.IsFinite(items[k]) ? items[k] : float.NaN;
+            foreach (var t in targets)
+                if (!float.IsNaN(t))
+                    return true;
+            return false;
+        };
     }
 }

@@ -76,7 +76,14 @@ internal sealed class LabelSummary
     {
         var summary = new LabelSummary(classCount);
         for (var r = 0; r < rows.RowCount; r++)
-            summary.Add(rows.Targets[r], rows.Weights?[r] ?? 1f);
+        {
+            var weight = rows.Weights?[r] ?? 1f;
+            // Rows of several targets (vector labels) are summarised per target by their trainer.
+            if (rows.TargetWidth == 1)
+                summary.Add(rows.Targets[r], weight);
+            else
+                (summary.Rows, summary.WeightSum) = (summary.Rows + 1, summary.WeightSum + weight);
+        }
         return summary;
     }
 }

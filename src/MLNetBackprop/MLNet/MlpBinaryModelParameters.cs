@@ -20,32 +20,33 @@ public sealed class MlpBinaryModelParameters : MlpModelParametersBase<float>, IV
 {
     internal const string LoaderSignature = "MlpBinaryPredictor";
 
-    private static VersionInfo GetVersionInfo() => new(
+    // Loading checks against the vector label's stamp, the newest this code reads.
+    private static VersionInfo GetVersionInfo(bool vectorLabel = true) => new(
         modelSignature: "MLPBINRY",
-        verWrittenCur: 0x00010003, // 0x00010002: training history after the model; 0x00010003: the network's input scaling
-        verReadableCur: 0x00010003,
+        verWrittenCur: vectorLabel ? VectorLabelVersion : 0x00010003, // 0x00010002: training history after the model; 0x00010003: the network's input scaling; 0x00010004: a vector label (multi-label)
+        verReadableCur: vectorLabel ? VectorLabelVersion : 0x00010003,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(MlpBinaryModelParameters).Assembly.FullName);
 
-    internal MlpBinaryModelParameters(IHostEnvironment env, Network network, MlpTrainingRecord? training = null)
+    internal MlpBinaryModelParameters(IHostEnvironment env, Network network, MlpTrainingRecord? training = null, VectorLabel? vectorLabel = null)
         : base(env, LoaderSignature, network, training)
     {
+        VectorLabel = vectorLabel;
     }
 
     // ML.NET's model loader calls this constructor (found by its signature); it checks the version stamp first.
     private MlpBinaryModelParameters(IHostEnvironment env, ModelLoadContext ctx)
         : base(env, LoaderSignature, CheckedAtModel(ctx, GetVersionInfo()))
     {
-        if (Network.Layout.OutputCount != 1)
-            throw new InvalidDataException($"The MLP binary model in this file has {Network.Layout.OutputCount} outputs instead of 1.");
+        LoadVectorLabel(ctx, scaled: false);
         LoadHistory(ctx);
     }
 
     /// <inheritdoc/>
     protected override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
     private protected override DataViewType OutputType => NumberDataViewType.Single;
-    private protected override VersionInfo ModelVersion => GetVersionInfo();
+    private protected override VersionInfo ModelVersion => GetVersionInfo(vectorLabel: VectorLabel is not null);
     DataViewType IValueMapperDist.DistType => NumberDataViewType.Single;
 
     private protected override ValueMapper<VBuffer<float>, float> CreateScoreMapper()
@@ -64,6 +65,7 @@ public sealed class MlpBinaryModelParameters : MlpModelParametersBase<float>, IV
 
     ValueMapper<TIn, TOut, TDist> IValueMapperDist.GetMapper<TIn, TOut, TDist>()
     {
+        Host.Check(VectorLabel is null, $"This MLP model predicts {VectorLabel?.Count} labels; score it with its transformer (model.Transform).");
         Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(float) && typeof(TDist) == typeof(float),
             "The MLP binary model maps a float feature vector to a float score and probability.");
         var predictor = new RowPredictor(Network);

@@ -14,7 +14,7 @@ namespace MLNetBackprop;
 /// per-row mapper the stock scorers call, and its ONNX export (<c>mlContext.Model.ConvertToOnnx</c>).
 /// </summary>
 /// <typeparam name="TOutput">The score type: <see cref="float"/> or a vector of <see cref="float"/>.</typeparam>
-public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, ICanSaveOnnx, ISingleCanSaveOnnx
+public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, ISchemaBindableMapper, ICanSaveOnnx, ISingleCanSaveOnnx
 {
     private readonly VectorDataViewType _inputType;
 
@@ -31,7 +31,8 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
         : base(env, name, ctx)
     {
         // *** Binary format ***: the network as NetworkSerializer writes it, then what the subclass adds, then (from
-        // HistoryVersion on) the training history, which each subclass reads last through LoadHistory.
+        // VectorLabelVersion on) the vector label, then (from HistoryVersion on) the training history, which each
+        // subclass reads last through LoadHistory.
         Network = ModelFileGuard.Read(ctx.Reader, NetworkSerializer.Read);
         TrainingHistory = [];
         _inputType = new VectorDataViewType(NumberDataViewType.Single, Network.Layout.InputCount);
@@ -48,6 +49,36 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
 
     /// <summary>The version stamp from which model files carry the training history.</summary>
     private protected const uint HistoryVersion = 0x00010002;
+
+    /// <summary>
+    /// The version stamp of models trained on a vector label, which store it after the subclass's data. Models of a
+    /// scalar label keep writing their earlier version, so their files are unchanged.
+    /// </summary>
+    private protected const uint VectorLabelVersion = 0x00010004;
+
+    /// <summary>The vector label the model was trained on (multi-output regression, multi-label); null for a scalar label.</summary>
+    internal VectorLabel? VectorLabel { get; private protected set; }
+
+    /// <summary>Reads the vector label a file of <see cref="VectorLabelVersion"/> stores (with target scalings when <paramref name="scaled"/>).</summary>
+    private protected void LoadVectorLabel(ModelLoadContext ctx, bool scaled)
+    {
+        if (ctx.Header.ModelVerWritten >= VectorLabelVersion)
+            VectorLabel = ModelFileGuard.Read(ctx.Reader, r => VectorLabel.Read(r, Network.Layout.OutputCount, scaled));
+        else if (Network.Layout.OutputCount != 1)
+            throw new InvalidDataException($"The MLP model in this file has {Network.Layout.OutputCount} outputs instead of 1.");
+    }
+
+    /// <summary>
+    /// Binds the model to a schema for ML.NET's scorers: a scalar label's model as ML.NET binds any predictor (so its
+    /// outputs are the stock ones), a vector label's model through <see cref="VectorScoreRowMapper"/>.
+    /// </summary>
+    ISchemaBoundMapper ISchemaBindableMapper.Bind(IHostEnvironment env, RoleMappedSchema schema)
+    {
+        if (VectorLabel is { } label)
+            return new VectorScoreRowMapper(this, schema, Network, label, multiLabel: label.Scalings is null);
+        ISchemaBindableMapper stock = this is IValueMapperDist ? new SchemaBindableBinaryPredictorWrapper(this) : new SchemaBindablePredictorWrapper(this);
+        return stock.Bind(env, schema);
+    }
 
     /// <summary>
     /// One report per training epoch (losses, validation metrics, learning rate, speed), for plotting learning curves.
@@ -118,6 +149,7 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
 
     ValueMapper<TSrc, TDst> IValueMapper.GetMapper<TSrc, TDst>()
     {
+        Host.Check(VectorLabel is null, $"This MLP model predicts {VectorLabel?.Count} values; score it with its transformer (model.Transform), not as a single score.");
         Host.Check(typeof(TSrc) == typeof(VBuffer<float>), "The MLP model maps a feature vector of float.");
         Host.Check(typeof(TDst) == typeof(TOutput), $"The MLP model produces {typeof(TOutput).Name}.");
         return (ValueMapper<TSrc, TDst>)(Delegate)CreateScoreMapper();
@@ -150,6 +182,7 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
         ctx.SetVersionInfo(ModelVersion);
         NetworkSerializer.Write(ctx.Writer, Network);
         SaveExtra(ctx.Writer);
+        VectorLabel?.Write(ctx.Writer);
         WriteHistory(ctx.Writer);
     }
 

@@ -18,28 +18,31 @@ public sealed class MlpRegressionModelParameters : MlpModelParametersBase<float>
 {
     internal const string LoaderSignature = "MlpRegressionPredictor";
 
-    private static VersionInfo GetVersionInfo() => new(
+    // Loading checks against the vector label's stamp, the newest this code reads.
+    private static VersionInfo GetVersionInfo(bool vectorLabel = true) => new(
         modelSignature: "MLPREGRS",
-        verWrittenCur: 0x00010003, // 0x00010002: training history after the model; 0x00010003: the network's input scaling
-        verReadableCur: 0x00010003,
+        verWrittenCur: vectorLabel ? VectorLabelVersion : 0x00010003, // 0x00010002: training history after the model; 0x00010003: the network's input scaling; 0x00010004: a vector label
+        verReadableCur: vectorLabel ? VectorLabelVersion : 0x00010003,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(MlpRegressionModelParameters).Assembly.FullName);
 
-    internal MlpRegressionModelParameters(IHostEnvironment env, Network network, LabelScaling labelScaling, MlpTrainingRecord? training = null)
+    internal MlpRegressionModelParameters(IHostEnvironment env, Network network, LabelScaling labelScaling, MlpTrainingRecord? training = null,
+        VectorLabel? vectorLabel = null)
         : base(env, LoaderSignature, network, training)
     {
         LabelScaling = labelScaling;
+        VectorLabel = vectorLabel;
     }
 
     // ML.NET's model loader calls this constructor (found by its signature); it checks the version stamp first.
     private MlpRegressionModelParameters(IHostEnvironment env, ModelLoadContext ctx)
         : base(env, LoaderSignature, CheckedAtModel(ctx, GetVersionInfo()))
     {
-        // *** Binary format ***: network, then float label mean, float label standard deviation, then the history.
-        if (Network.Layout.OutputCount != 1)
-            throw new InvalidDataException($"The MLP regression model in this file has {Network.Layout.OutputCount} outputs instead of 1.");
+        // *** Binary format ***: network, then float label mean, float label standard deviation, then (a vector label)
+        // the targets and their scalings, then the history.
         LabelScaling = ModelFileGuard.Read(ctx.Reader, LabelScaling.Read);
+        LoadVectorLabel(ctx, scaled: true);
         LoadHistory(ctx);
     }
 
@@ -49,7 +52,7 @@ public sealed class MlpRegressionModelParameters : MlpModelParametersBase<float>
     /// <inheritdoc/>
     protected override PredictionKind PredictionKind => PredictionKind.Regression;
     private protected override DataViewType OutputType => NumberDataViewType.Single;
-    private protected override VersionInfo ModelVersion => GetVersionInfo();
+    private protected override VersionInfo ModelVersion => GetVersionInfo(vectorLabel: VectorLabel is not null);
 
     private protected override void SaveExtra(BinaryWriter writer) => LabelScaling.Write(writer);
 

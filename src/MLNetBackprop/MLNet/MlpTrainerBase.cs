@@ -47,6 +47,20 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         return base.GetOutputSchema(inputSchema);
     }
 
+    /// <summary>
+    /// Accepts what <see cref="ColumnChecks"/> accepted: a vector label (multi-output regression, multi-label) as well
+    /// as ML.NET's scalar one, which the base class checks as before.
+    /// </summary>
+    protected override void CheckLabelCompatible(SchemaShape.Column labelCol)
+    {
+        if (labelCol.Kind == SchemaShape.Column.VectorKind.Scalar)
+            base.CheckLabelCompatible(labelCol);
+    }
+
+    /// <summary>Whether the label column of <paramref name="inputSchema"/> is a vector (multi-output regression, multi-label).</summary>
+    private protected bool HasVectorLabel(SchemaShape inputSchema)
+        => inputSchema.TryFindColumn(_options.LabelColumnName, out var label) && label.Kind != SchemaShape.Column.VectorKind.Scalar;
+
     /// <summary>Checks the training data's schema, then trains an MLP and returns the prediction transformer.</summary>
     public new TTransformer Fit(IDataView input)
     {
@@ -111,10 +125,17 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         var roles = trainContext.TrainingSet.Schema;
         var columns = new RowColumns(roles.Feature!.Value, roles.Label!.Value, roles.Weight, _labelKind);
         var seed = AgreedSeed(_options.Seed ?? Host.Rand.Next());
-        var classCount = ClassCount(columns.Label);
+        var vector = columns.LabelSize > 0;
+        if (vector && _options.Cluster is { Size: > 1 })
+            throw new InvalidOperationException(
+                $"Label column '{_options.LabelColumnName}' is a vector (multi-output regression or multi-label classification), which trains in one process only; " +
+                "leave Cluster unset.");
+        var classCount = vector ? 0 : ClassCount(columns.Label);
         var validation = trainContext.ValidationSet is { } validationSet ? ValidationStream(validationSet, columns.Label) : null;
         var agreement = _options is { ClusterData: MlpClusterData.ViewPerRank, Cluster: { Size: > 1 } cluster } ? new RankAgreement(cluster) : null;
-        var loader = new RowLoader(channel, _options, classCount, stratify: _labelKind != LabelKind.Single, seed, agreement);
+        var loader = new RowLoader(channel, _options, classCount, stratify: _labelKind != LabelKind.Single && !vector, seed, agreement);
+        if (vector && _options.DataLoading == MlpDataLoading.Streaming)
+            throw new InvalidOperationException(loader.VectorLabelStreamedMessage);
         var (train, validationRows) = loader.Load(new CursorRowStream(trainContext.TrainingSet.Data, columns, "training"), validation);
         if (agreement is not null)
             (train, validationRows) = AgreeOnRows(agreement, train, validationRows);
@@ -125,7 +146,8 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         if (trainContext.InitialPredictor is not null)
             initial = trainContext.InitialPredictor as TModel
                 ?? throw new ArgumentException($"The initial model is a {trainContext.InitialPredictor.GetType().Name}; warm start needs a {typeof(TModel).Name}.", "initialModel");
-        return TrainModel(channel, new TrainingInputs(train, validationRows, columns.Label, classCount, seed, initial));
+        var slotNames = vector ? VectorLabel.SlotNamesOf(columns.Label, columns.LabelSize) : null;
+        return TrainModel(channel, new TrainingInputs(train, validationRows, columns.Label, classCount, seed, initial, slotNames));
     }
 
     // Ranks whose views hold their own rows agree on the counts and label statistics of every rank's rows, and on
@@ -189,10 +211,11 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
 
     /// <summary>
     /// What <see cref="TrainModel"/> trains on: rows read or streamed (and possibly split), the label column and its
-    /// class count, the seed and a warm-start model.
+    /// class count, the seed, a warm-start model, and a vector label's slot names ("" where it has none; null for a
+    /// scalar label), whose rows are in memory.
     /// </summary>
     private protected sealed record TrainingInputs(TrainingRows Train, TrainingRows? Validation, DataViewSchema.Column Label,
-        int ClassCount, int Seed, TModel? InitialModel);
+        int ClassCount, int Seed, TModel? InitialModel, string[]? LabelSlotNames = null);
 
     /// <summary>Checks the labels, trains the network and wraps it in model parameters.</summary>
     private protected abstract TModel TrainModel(IChannel channel, TrainingInputs inputs);

@@ -16,6 +16,7 @@ namespace MLNetBackprop.MLNet;
 internal sealed class RowCollector
 {
     private readonly int _featureCount;
+    private readonly int _targetWidth;
     private readonly long? _expectedRows;
     private readonly long _budgetBytes;
     private readonly NonZeroRows _rows = new();
@@ -28,11 +29,12 @@ internal sealed class RowCollector
     /// <summary>
     /// A collector of rows of <paramref name="featureCount"/> features (with weights when <paramref name="weighted"/>)
     /// from a view of <paramref name="expectedRows"/> rows when it says, which may take a dense array of them only
-    /// within <paramref name="budgetBytes"/>.
+    /// within <paramref name="budgetBytes"/>, with <paramref name="targetWidth"/> targets per row.
     /// </summary>
-    public RowCollector(int featureCount, bool weighted, long? expectedRows = null, long budgetBytes = long.MaxValue)
+    public RowCollector(int featureCount, bool weighted, long? expectedRows = null, long budgetBytes = long.MaxValue, int targetWidth = 1)
     {
         _featureCount = featureCount;
+        _targetWidth = targetWidth;
         _expectedRows = expectedRows;
         _budgetBytes = budgetBytes;
         _weights = weighted ? new() : null;
@@ -51,7 +53,8 @@ internal sealed class RowCollector
             _rows.Add(rows.IndicesOf(slot), rows.ValuesOf(slot));
         else
             AddDense(rows.IndicesOf(slot), rows.ValuesOf(slot));
-        _targets.Add(rows.Targets[slot]);
+        foreach (var target in rows.TargetsOf(slot))
+            _targets.Add(target);
         _weights?.Add(rows.Weights[slot]);
         if (_dense is null && _expectedRows is { } expected && RowCount == Math.Min(SparseRows.DensitySampleRows, expected))
             TryCollectDense(expected);
@@ -88,7 +91,7 @@ internal sealed class RowCollector
             var cells = (int)((long)RowCount * _featureCount);
             _dense = null;
             if (keepSparse)
-                return new TrainingSet(SparseRows.FromDense(dense.AsSpan(0, cells), _featureCount), targets, weights);
+                return new TrainingSet(SparseRows.FromDense(dense.AsSpan(0, cells), _featureCount), targets, weights, _targetWidth);
             if (cells != dense.Length)
             {
                 // The view gave fewer rows than it said (some were skipped): the set takes an array of its own length.
@@ -96,12 +99,12 @@ internal sealed class RowCollector
                 dense.AsSpan(0, cells).CopyTo(exact);
                 dense = exact;
             }
-            return new TrainingSet(dense, targets, weights, _featureCount);
+            return new TrainingSet(dense, targets, weights, _featureCount, _targetWidth);
         }
         // Rows too many for one dense array stay sparse whatever their density: they fit as non-zeros.
         return keepSparse || (long)RowCount * _featureCount > Array.MaxLength
-            ? new TrainingSet(_rows.DrainToSparseRows(_featureCount), targets, weights)
-            : new TrainingSet(_rows.DrainToDense(_featureCount), targets, weights, _featureCount);
+            ? new TrainingSet(_rows.DrainToSparseRows(_featureCount), targets, weights, _targetWidth)
+            : new TrainingSet(_rows.DrainToDense(_featureCount), targets, weights, _featureCount, _targetWidth);
     }
 
     // Dense rows from a view of known length go straight into their final array, when it fits the budget.

@@ -18,7 +18,11 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
     public (TrainingRows Train, TrainingRows? Validation) Load(CursorRowStream train, CursorRowStream? validation)
     {
         if (TryInMemory(train, sparse: null) is not { } rows)
+        {
+            if (train.Columns.LabelSize > 0)
+                throw new InvalidOperationException(VectorLabelStreamedMessage);
             return LoadStreamed(train, validation);
+        }
         var (rowCount, sparse) = RulesSee(rows.RowCount, rows.IsSparse);
         if (validation is not null)
             return (TrainingRows.InMemory(rows, classCount), ReadValidation(validation, rows.IsSparse));
@@ -83,6 +87,12 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
         return read.Rows;
     }
 
+    /// <summary>Why a vector label cannot be streamed, and what to do.</summary>
+    public string VectorLabelStreamedMessage =>
+        $"Label column '{options.LabelColumnName}' is a vector (multi-output regression or multi-label classification), whose rows " +
+        $"must be held in memory, but DataLoading is {options.DataLoading}{(options.DataLoading == MlpDataLoading.Auto ? " and they do not fit in half of the memory .NET may use" : "")}. " +
+        "Set DataLoading to InMemory (or Auto) and give the process enough memory, or train on a sample of the rows.";
+
     private static string TooLargeMessage(string which, long? estimate, long total) =>
         $"The {which} rows do not fit in memory: {(estimate is { } bytes ? $"they need about {MemoryBudget.Megabytes(bytes)}" : "reading them ran out of memory")}, " +
         $"and .NET may use {MemoryBudget.Megabytes(total)} in all (GCMemoryInfo.TotalAvailableMemoryBytes, which counts container limits " +
@@ -95,6 +105,8 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
             channel.Warning($"ValidationFraction {options.ValidationFraction} is ignored: Fit was given a validation set.");
         if (TryInMemory(validation, sparse) is { } rows)
             return TrainingRows.InMemory(rows, classCount);
+        if (validation.Columns.LabelSize > 0)
+            throw new InvalidOperationException(VectorLabelStreamedMessage);
         var (all, _, _, _, reader) = StreamSummary.Measure(validation, classCount);
         ReportSkippedRows(reader, validation.Description);
         CheckUsable(all, reader, validation.Description);

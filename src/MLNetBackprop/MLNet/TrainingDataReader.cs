@@ -26,8 +26,9 @@ internal static class TrainingDataReader
     {
         // Rows forced sparse never take the dense array a view of known length allows.
         var expectedRows = sparse == true ? null : stream.View.GetRowCount();
-        var rows = new RowCollector(stream.FeatureCount, stream.HasWeights, expectedRows, budgetBytes ?? long.MaxValue);
-        var row = new RowSlots(1, stream.FeatureCount, sparse: true);
+        var targetWidth = stream.Columns.TargetWidth;
+        var rows = new RowCollector(stream.FeatureCount, stream.HasWeights, expectedRows, budgetBytes ?? long.MaxValue, targetWidth);
+        var row = new RowSlots(1, stream.FeatureCount, sparse: true, targetWidth);
         using var reader = stream.OpenReader();
         while (reader.ReadInto(row, 0))
         {

@@ -64,6 +64,12 @@ internal sealed class TrainingRows
         return agreed;
     }
 
+    /// <summary>
+    /// The rows in memory, for the trainers of vector labels, which map their targets themselves (such rows are never
+    /// streamed; see <see cref="RowLoader"/>).
+    /// </summary>
+    public TrainingSet InMemorySet => Set ?? throw new InvalidOperationException("The rows are streamed, not in memory.");
+
     /// <summary>The same rows with their labels and weights mapped by <paramref name="map"/>.</summary>
     public TrainingRows WithLabels(LabelMap map)
     {

@@ -34,6 +34,24 @@ public class HostileModelFileTests(ITestOutputHelper output)
         var ml = new MLContext(seed: 1);
         var data = ConformanceRow.View(ml, ConformanceRow.Generate(60, 3, 1), 3);
         var model = TrainerUnderTest.Named(name).Pipeline(ml, o => o.HiddenLayerSizes = [6, 4]).Fit(data);
+        AssertMutatedCopiesLoadOrFailCleanly(name, ml, model, data);
+    }
+
+    [Theory]
+    [InlineData("multi-output regression")]
+    [InlineData("multi-label")]
+    public void Mutated_vector_label_model_files_load_or_fail_cleanly(string name)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = VectorLabelRows.View(ml, count: 60);
+        ITransformer model = name == "multi-label"
+            ? VectorLabelRows.TagLabel(ml).Append(ml.BinaryClassification.Trainers.Mlp(hiddenLayerSizes: [6, 4], numberOfEpochs: 3)).Fit(data)
+            : VectorLabelRows.RegressionLabel(ml).Append(ml.Regression.Trainers.Mlp(hiddenLayerSizes: [6, 4], numberOfEpochs: 3)).Fit(data);
+        AssertMutatedCopiesLoadOrFailCleanly(name, ml, model, data);
+    }
+
+    private void AssertMutatedCopiesLoadOrFailCleanly(string name, MLContext ml, ITransformer model, IDataView data)
+    {
         var original = Save(ml, model, data);
         var entryName = FindMlpEntry(original);
         var payload = ReadEntry(original, entryName);

@@ -51,6 +51,24 @@ public class SeparateProcessSaveLoadTests : IDisposable
     }
 
     [Fact]
+    public void Saved_multi_output_regression_model_predicts_identically_in_a_fresh_process()
+    {
+        var ml = new MLContext(seed: 3);
+        var data = VectorLabelRows.View(ml, count: 150);
+        var pipeline = VectorLabelRows.RegressionLabel(ml).Append(ml.Regression.Trainers.Mlp(hiddenLayerSizes: [16], numberOfEpochs: 20));
+        AssertFreshProcessReproduces(ml, pipeline.Fit(data), data, "Score");
+    }
+
+    [Fact]
+    public void Saved_multi_label_model_predicts_identically_in_a_fresh_process()
+    {
+        var ml = new MLContext(seed: 3);
+        var data = VectorLabelRows.View(ml, count: 150);
+        var pipeline = VectorLabelRows.TagLabel(ml).Append(ml.BinaryClassification.Trainers.Mlp(hiddenLayerSizes: [16], numberOfEpochs: 20));
+        AssertFreshProcessReproduces(ml, pipeline.Fit(data), data, "Score", "Probability", "PredictedLabels", "PredictedLabel");
+    }
+
+    [Fact]
     public void Saved_sparse_trained_model_predicts_sparse_rows_identically_in_a_fresh_process()
     {
         var (ml, log) = TrainingLog.Context(seed: 3);

@@ -56,8 +56,17 @@ internal static class ReferenceNetwork
         return output;
     }
 
-    public static double RowLoss(LossKind kind, double delta, ReadOnlySpan<double> z, double y)
+    /// <summary>Targets per row: one class or 0/1 label, one value per output, or a label and a weight per output.</summary>
+    public static int TargetWidth(LossKind kind, int outputCount) => kind switch
     {
+        LossKind.SoftmaxCrossEntropy or LossKind.Logistic => 1,
+        LossKind.MultiLabelLogistic => 2 * outputCount,
+        _ => outputCount,
+    };
+
+    public static double RowLoss(LossKind kind, double delta, ReadOnlySpan<double> z, ReadOnlySpan<float> t)
+    {
+        double y = t[0];
         switch (kind)
         {
             case LossKind.SoftmaxCrossEntropy:
@@ -70,17 +79,28 @@ internal static class ReferenceNetwork
                 return -(y * Math.Log(s) + (1 - y) * Math.Log(1 - s));
             case LossKind.SquaredError:
                 double se = 0;
-                foreach (var v in z)
-                    se += 0.5 * (v - y) * (v - y);
+                for (var j = 0; j < z.Length; j++)
+                    if (!float.IsNaN(t[j]))
+                        se += 0.5 * (z[j] - t[j]) * (z[j] - t[j]);
                 return se;
             case LossKind.Huber:
                 double h = 0;
-                foreach (var v in z)
+                for (var j = 0; j < z.Length; j++)
                 {
-                    var r = Math.Abs(v - y);
+                    if (float.IsNaN(t[j]))
+                        continue;
+                    var r = Math.Abs(z[j] - t[j]);
                     h += r <= delta ? 0.5 * r * r : delta * (r - 0.5 * delta);
                 }
                 return h;
+            case LossKind.MultiLabelLogistic:
+                double bce = 0;
+                for (var j = 0; j < z.Length; j++)
+                {
+                    var p = 1 / (1 + Math.Exp(-z[j]));
+                    bce -= t[z.Length + j] * (t[j] * Math.Log(p) + (1 - t[j]) * Math.Log(1 - p));
+                }
+                return bce;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind));
         }
@@ -90,10 +110,11 @@ internal static class ReferenceNetwork
     public static double MeanLoss(LossKind kind, double delta, double[] outputs, float[] targets, float[]? weights, int outputCount)
     {
         double total = 0, weightSum = 0;
-        for (var r = 0; r < targets.Length; r++)
+        var width = TargetWidth(kind, outputCount);
+        for (var r = 0; r < targets.Length / width; r++)
         {
             var w = weights?[r] ?? 1.0;
-            total += w * RowLoss(kind, delta, outputs.AsSpan(r * outputCount, outputCount), targets[r]);
+            total += w * RowLoss(kind, delta, outputs.AsSpan(r * outputCount, outputCount), targets.AsSpan(r * width, width));
             weightSum += w;
         }
         return total / weightSum;
@@ -103,7 +124,7 @@ internal static class ReferenceNetwork
     public static double Objective(NetworkLayout layout, double[] p, float[] x, float[] targets, float[]? weights,
         LossKind kind, double delta, double l2, out double minAbsHidden)
     {
-        var rows = targets.Length;
+        var rows = targets.Length / TargetWidth(kind, layout.OutputCount);
         var outputs = Forward(layout, p, x, rows, out minAbsHidden);
         double squares = 0;
         for (var l = 0; l < layout.LayerCount; l++)

@@ -24,6 +24,23 @@ internal static class TestData
     }
 
     /// <summary>
+    /// Multi-label targets: per row <paramref name="labels"/> random 0/1 labels, then their weights, one of which
+    /// (row 1's first) is 0 so a masked label shows, the others in [0.5, 2].
+    /// </summary>
+    public static float[] MultiLabelTargets(int rows, int labels, long seed)
+    {
+        var random = new SeededRandom(seed);
+        var targets = new float[rows * 2 * labels];
+        for (var r = 0; r < rows; r++)
+            for (var j = 0; j < labels; j++)
+            {
+                targets[r * 2 * labels + j] = random.NextInt(2);
+                targets[r * 2 * labels + labels + j] = r == 1 && j == 0 ? 0 : 0.5f + 1.5f * random.NextFloat();
+            }
+        return targets;
+    }
+
+    /// <summary>
     /// A dense row-major matrix where about <paramref name="density"/> of the cells are non-zero (uniform in
     /// [−1.5, 1.5] away from zero), the rest exactly zero.
     /// </summary>

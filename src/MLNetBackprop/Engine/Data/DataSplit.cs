@@ -8,7 +8,7 @@ internal static class DataSplit
     /// <summary>
     /// Splits <paramref name="data"/> into training and validation rows: a random <paramref name="fraction"/> of the
     /// rows (rounded), or with <paramref name="stratify"/> that fraction of each class (targets taken as class
-    /// indices), so skewed classes keep their proportions. Both parts keep the original row order. The choice is
+    /// indices; rows of several targets are never stratified), so skewed classes keep their proportions. Both parts keep the original row order. The choice is
     /// fixed by <paramref name="seed"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The fraction leaves no row on one side.</exception>
@@ -19,7 +19,7 @@ internal static class DataSplit
             throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "The fraction must be in (0, 1).");
         var random = new SeededRandom(seed ^ 0x3C6EF372FE94F82BL);
         var held = new bool[data.RowCount];
-        var groups = stratify
+        var groups = stratify && data.TargetWidth == 1
             ? Enumerable.Range(0, data.RowCount).GroupBy(r => data.Targets[r]).OrderBy(g => g.Key).Select(g => g.ToArray())
             : [Enumerable.Range(0, data.RowCount).ToArray()];
         var heldCount = 0;

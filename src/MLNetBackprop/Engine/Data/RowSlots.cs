@@ -1,7 +1,7 @@
 namespace MLNetBackprop.Engine.Data;
 
 /// <summary>
-/// A fixed number of row slots, each holding one row's features, target and weight, overwritten in place: the
+/// A fixed number of row slots, each holding one row's features, <see cref="TargetWidth"/> targets and weight, overwritten in place: the
 /// chunks a stream is read into and the shuffle buffer rows wait in. Dense slots are row-major in
 /// <see cref="DenseFeatures"/>; sparse slots keep each row's non-zeros in arrays of their own, reused while the rows
 /// that land in them are of similar sizes (they grow with headroom, and shrink again after an outlier).
@@ -14,15 +14,17 @@ internal sealed class RowSlots : ISparseRows
 
     /// <summary>
     /// Allocates <paramref name="capacity"/> slots of <paramref name="width"/> features, dense or
-    /// <paramref name="sparse"/>.
+    /// <paramref name="sparse"/>, with <paramref name="targetWidth"/> targets each.
     /// </summary>
-    public RowSlots(int capacity, int width, bool sparse)
+    public RowSlots(int capacity, int width, bool sparse, int targetWidth = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(targetWidth, 1);
         Capacity = capacity;
         Width = width;
-        Targets = new float[capacity];
+        TargetWidth = targetWidth;
+        Targets = new float[checked(capacity * targetWidth)];
         Weights = new float[capacity];
         if (sparse)
         {
@@ -44,8 +46,10 @@ internal sealed class RowSlots : ISparseRows
     public bool IsSparse => _lengths is not null;
     /// <summary>Row-major features of dense slots [Capacity × Width]; null when sparse.</summary>
     public float[]? DenseFeatures { get; }
-    /// <summary>Each slot's target.</summary>
+    /// <summary>Each slot's targets, row-major [Capacity × <see cref="TargetWidth"/>].</summary>
     public float[] Targets { get; }
+    /// <summary>Targets per slot.</summary>
+    public int TargetWidth { get; }
     /// <summary>Each slot's example weight (1 where the data has none).</summary>
     public float[] Weights { get; }
     /// <summary>The slots in use when the slots are filled in order, as a stream's chunk is.</summary>
@@ -57,11 +61,17 @@ internal sealed class RowSlots : ISparseRows
     /// <paramref name="values"/> is that long. A sparse slot keeps the non-zero values only.
     /// </summary>
     public void Set(int slot, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, float target, float weight)
+        => Set(slot, indices, values, new ReadOnlySpan<float>(in target), weight);
+
+    /// <summary>As <see cref="Set(int, ReadOnlySpan{int}, ReadOnlySpan{float}, float, float)"/>, with <see cref="TargetWidth"/> targets.</summary>
+    public void Set(int slot, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, ReadOnlySpan<float> targets, float weight)
     {
+        if (targets.Length != TargetWidth)
+            throw new ArgumentException($"{targets.Length} targets for slots of {TargetWidth}.", nameof(targets));
         var dense = indices.IsEmpty && values.Length == Width;
         if (!dense && indices.Length != values.Length)
             throw new ArgumentException($"{indices.Length} indices for {values.Length} values.", nameof(indices));
-        Targets[slot] = target;
+        targets.CopyTo(Targets.AsSpan(slot * TargetWidth, TargetWidth));
         Weights[slot] = weight;
         if (DenseFeatures is { } features)
         {
@@ -85,12 +95,15 @@ internal sealed class RowSlots : ISparseRows
         if (DenseFeatures is { } features)
         {
             source.DenseFeatures.AsSpan(from * Width, Width).CopyTo(features.AsSpan(slot * Width, Width));
-            Targets[slot] = source.Targets[from];
+            source.TargetsOf(from).CopyTo(Targets.AsSpan(slot * TargetWidth, TargetWidth));
             Weights[slot] = source.Weights[from];
         }
         else
-            Set(slot, source.IndicesOf(from), source.ValuesOf(from), source.Targets[from], source.Weights[from]);
+            Set(slot, source.IndicesOf(from), source.ValuesOf(from), source.TargetsOf(from), source.Weights[from]);
     }
+
+    /// <summary>The targets of <paramref name="slot"/>.</summary>
+    public ReadOnlySpan<float> TargetsOf(int slot) => Targets.AsSpan(slot * TargetWidth, TargetWidth);
 
     /// <summary>Stored values of <paramref name="slot"/>: its non-zeros when sparse, the width when dense.</summary>
     public int StoredCount(int slot) => _lengths?[slot] ?? Width;
@@ -106,7 +119,7 @@ internal sealed class RowSlots : ISparseRows
     {
         get
         {
-            long bytes = Capacity * 2L * sizeof(float);
+            long bytes = Capacity * (1L + TargetWidth) * sizeof(float);
             if (DenseFeatures is { } features)
                 return bytes + (long)features.Length * sizeof(float);
             for (var s = 0; s < Capacity; s++)

@@ -1,37 +1,42 @@
 namespace MLNetBackprop.Engine.Data;
 
 /// <summary>
-/// Training rows in memory, one target per row (class index 0..K-1 for softmax, 0 or 1 for logistic, the value for
-/// regression) and optional non-negative example weights. The features are stored either dense, row-major
+/// Training rows in memory, <see cref="TargetWidth"/> targets per row (one class index 0..K-1 for softmax, one 0 or 1
+/// for logistic, the value of each output for regression, each label and its weight for multi-label) and optional
+/// non-negative example weights. The features are stored either dense, row-major
 /// [rowCount × featureCount] in <see cref="Features"/>, or sparse in <see cref="SparseFeatures"/>; training gives
 /// the same model from either, within float rounding (the sparse first layer computes on the non-zeros only).
 /// </summary>
 internal sealed class TrainingSet
 {
     /// <summary>Dense rows: wraps the arrays without copying; lengths are checked.</summary>
-    public TrainingSet(float[] features, float[] targets, float[]? weights, int featureCount)
+    public TrainingSet(float[] features, float[] targets, float[]? weights, int featureCount, int targetWidth = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(featureCount, 1);
-        if (features.Length % featureCount != 0 || features.Length / featureCount != targets.Length)
-            throw new ArgumentException($"features has {features.Length} values, which is not {targets.Length} rows of {featureCount}.");
-        CheckWeights(weights, targets);
+        var rows = RowsOf(targets, targetWidth);
+        if (features.Length % featureCount != 0 || features.Length / featureCount != rows)
+            throw new ArgumentException($"features has {features.Length} values, which is not {rows} rows of {featureCount}.");
+        CheckWeights(weights, rows);
         Features = features;
         Targets = targets;
         Weights = weights;
         FeatureCount = featureCount;
+        TargetWidth = targetWidth;
     }
 
     /// <summary>Sparse rows: wraps the arrays without copying; lengths are checked.</summary>
-    public TrainingSet(SparseRows features, float[] targets, float[]? weights)
+    public TrainingSet(SparseRows features, float[] targets, float[]? weights, int targetWidth = 1)
     {
         ArgumentNullException.ThrowIfNull(features);
-        if (features.RowCount != targets.Length)
-            throw new ArgumentException($"features has {features.RowCount} rows but there are {targets.Length} targets.");
-        CheckWeights(weights, targets);
+        var rows = RowsOf(targets, targetWidth);
+        if (features.RowCount != rows)
+            throw new ArgumentException($"features has {features.RowCount} rows but there are {rows} rows of targets.");
+        CheckWeights(weights, rows);
         SparseFeatures = features;
         Targets = targets;
         Weights = weights;
         FeatureCount = features.Width;
+        TargetWidth = targetWidth;
     }
 
     /// <summary>Row-major dense features, or null when the rows are sparse.</summary>
@@ -40,18 +45,22 @@ internal sealed class TrainingSet
     public SparseRows? SparseFeatures { get; }
     /// <summary>Whether the rows are stored sparse.</summary>
     public bool IsSparse => SparseFeatures is not null;
-    /// <summary>One target per row.</summary>
+    /// <summary>Row-major targets [rows × <see cref="TargetWidth"/>].</summary>
     public float[] Targets { get; }
+    /// <summary>Targets per row (1 for softmax, logistic and single-output regression).</summary>
+    public int TargetWidth { get; }
     /// <summary>Per-row weights, or null for all ones.</summary>
     public float[]? Weights { get; }
     /// <summary>Number of features per row.</summary>
     public int FeatureCount { get; }
     /// <summary>Number of rows.</summary>
-    public int RowCount => Targets.Length;
+    public int RowCount => Targets.Length / TargetWidth;
 
     /// <summary>The same features with other targets and weights (lengths checked), sharing the feature arrays.</summary>
     public TrainingSet WithTargets(float[] targets, float[]? weights)
-        => SparseFeatures is { } sparse ? new TrainingSet(sparse, targets, weights) : new TrainingSet(Features!, targets, weights, FeatureCount);
+        => SparseFeatures is { } sparse
+            ? new TrainingSet(sparse, targets, weights, TargetWidth)
+            : new TrainingSet(Features!, targets, weights, FeatureCount, TargetWidth);
 
     /// <summary>The rows whose entry in <paramref name="keep"/> is true, in order, copied.</summary>
     public TrainingSet Subset(ReadOnlySpan<bool> keep)
@@ -61,31 +70,40 @@ internal sealed class TrainingSet
         var count = 0;
         foreach (var k in keep)
             count += k ? 1 : 0;
-        var targets = new float[count];
+        var width = TargetWidth;
+        var targets = new float[count * width];
         var weights = Weights is null ? null : new float[count];
         var next = 0;
         for (var r = 0; r < RowCount; r++)
         {
             if (!keep[r])
                 continue;
-            targets[next] = Targets[r];
+            Targets.AsSpan(r * width, width).CopyTo(targets.AsSpan(next * width));
             if (weights is not null)
                 weights[next] = Weights![r];
             next++;
         }
         if (SparseFeatures is { } sparse)
-            return new TrainingSet(sparse.Subset(keep), targets, weights);
+            return new TrainingSet(sparse.Subset(keep), targets, weights, width);
         var features = new float[count * FeatureCount];
         next = 0;
         for (var r = 0; r < RowCount; r++)
             if (keep[r])
                 Features.AsSpan(r * FeatureCount, FeatureCount).CopyTo(features.AsSpan(next++ * FeatureCount));
-        return new TrainingSet(features, targets, weights, FeatureCount);
+        return new TrainingSet(features, targets, weights, FeatureCount, width);
     }
 
-    private static void CheckWeights(float[]? weights, float[] targets)
+    private static int RowsOf(float[] targets, int targetWidth)
     {
-        if (weights is not null && weights.Length != targets.Length)
-            throw new ArgumentException($"weights has {weights.Length} values for {targets.Length} rows.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(targetWidth, 1);
+        if (targets.Length % targetWidth != 0)
+            throw new ArgumentException($"targets has {targets.Length} values, which is not whole rows of {targetWidth}.");
+        return targets.Length / targetWidth;
+    }
+
+    private static void CheckWeights(float[]? weights, int rows)
+    {
+        if (weights is not null && weights.Length != rows)
+            throw new ArgumentException($"weights has {weights.Length} values for {rows} rows.");
     }
 }

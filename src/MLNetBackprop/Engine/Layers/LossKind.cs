@@ -7,8 +7,13 @@ internal enum LossKind
     SoftmaxCrossEntropy = 0,
     /// <summary>Sigmoid of the single output, then binary cross-entropy against a 0/1 target.</summary>
     Logistic = 1,
-    /// <summary>½(output − target)², per output.</summary>
+    /// <summary>½(output − target)², summed over the outputs, each against its own target (NaN: masked out).</summary>
     SquaredError = 2,
-    /// <summary>Huber loss with threshold δ: quadratic within δ of the target, linear beyond.</summary>
+    /// <summary>Huber loss with threshold δ per output: quadratic within δ of its target, linear beyond (NaN: masked out).</summary>
     Huber = 3,
+    /// <summary>
+    /// Multi-label: a sigmoid per output and the binary cross-entropies summed, each weighted. A row's targets are its
+    /// K labels (0 or 1) followed by their K weights (0 masks a label out).
+    /// </summary>
+    MultiLabelLogistic = 4,
 }

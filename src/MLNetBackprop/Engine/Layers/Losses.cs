@@ -8,7 +8,7 @@ namespace MLNetBackprop.Engine.Layers;
 internal static class Losses
 {
     /// <summary>
-    /// Evaluates <paramref name="kind"/> for rows = <paramref name="targets"/>.Length rows of
+    /// Evaluates <paramref name="kind"/> for <paramref name="targets"/>.Length / <see cref="TargetWidth"/> rows of
     /// <paramref name="outputCount"/> raw outputs. <paramref name="weights"/> empty means every row weighs 1.
     /// When the weights of the batch sum to zero (or less), the batch carries no information: the loss is 0 and the
     /// gradient is all zeros.
@@ -16,14 +16,14 @@ internal static class Losses
     /// <param name="kind">The loss.</param>
     /// <param name="huberDelta">δ of the Huber loss; ignored otherwise.</param>
     /// <param name="outputs">Raw outputs, row-major [rows × outputCount].</param>
-    /// <param name="targets">One target per row: class index for softmax, 0/1 for logistic, the value otherwise.</param>
+    /// <param name="targets">Row-major [rows × <see cref="TargetWidth"/>]: class index for softmax, 0/1 for logistic, the values otherwise.</param>
     /// <param name="weights">Per-row weights, or empty.</param>
     /// <param name="outputCount">Outputs per row.</param>
     /// <param name="gradient">Receives ∂loss/∂outputs, same shape as <paramref name="outputs"/>.</param>
     public static double Evaluate(LossKind kind, float huberDelta, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets,
         ReadOnlySpan<float> weights, int outputCount, Span<float> gradient)
     {
-        var rows = targets.Length;
+        var rows = targets.Length / TargetWidth(kind, outputCount);
         var size = rows * outputCount;
         if (outputs.Length < size || gradient.Length < size || (!weights.IsEmpty && weights.Length < rows))
             throw new ArgumentException("Loss buffers do not match the batch shape.");
@@ -42,6 +42,17 @@ internal static class Losses
         return total / weightSum;
     }
 
+    /// <summary>
+    /// Targets per row of <paramref name="kind"/> with <paramref name="outputCount"/> outputs: one for softmax and
+    /// logistic, one per output for squared error and Huber, a label and a weight per output for multi-label.
+    /// </summary>
+    public static int TargetWidth(LossKind kind, int outputCount) => kind switch
+    {
+        LossKind.SoftmaxCrossEntropy or LossKind.Logistic => 1,
+        LossKind.MultiLabelLogistic => 2 * outputCount,
+        _ => outputCount,
+    };
+
     /// <summary>Σwᵢ over the first <paramref name="rows"/> weights (the row count without weights).</summary>
     public static double WeightSum(ReadOnlySpan<float> weights, int rows) => weights.IsEmpty ? rows : Sum(weights[..rows]);
 
@@ -57,7 +68,8 @@ internal static class Losses
         var scale = w / weightSum;
         var z = outputs.Slice(r * outputCount, outputCount);
         var g = gradient.Slice(r * outputCount, outputCount);
-        return Row(kind, huberDelta, z, targets[r], scale, g);
+        var width = TargetWidth(kind, outputCount);
+        return Row(kind, huberDelta, z, targets.Slice(r * width, width), scale, g);
     }
 
     private static double Sum(ReadOnlySpan<float> values)
@@ -69,13 +81,14 @@ internal static class Losses
     }
 
     // Loss of one row; writes scale·∂l/∂z into g.
-    private static double Row(LossKind kind, float delta, ReadOnlySpan<float> z, float target, double scale, Span<float> g)
+    private static double Row(LossKind kind, float delta, ReadOnlySpan<float> z, ReadOnlySpan<float> t, double scale, Span<float> g)
         => kind switch
         {
-            LossKind.SoftmaxCrossEntropy => SoftmaxCrossEntropy(z, (int)target, scale, g),
-            LossKind.Logistic => Logistic(z[0], target, scale, g),
-            LossKind.SquaredError => SquaredError(z, target, scale, g),
-            LossKind.Huber => Huber(z, target, delta, scale, g),
+            LossKind.SoftmaxCrossEntropy => SoftmaxCrossEntropy(z, (int)t[0], scale, g),
+            LossKind.Logistic => Logistic(z[0], t[0], scale, g),
+            LossKind.SquaredError => SquaredError(z, t, scale, g),
+            LossKind.Huber => Huber(z, t, delta, scale, g),
+            LossKind.MultiLabelLogistic => MultiLabelLogistic(z, t, scale, g),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown loss."),
         };
 
@@ -111,12 +124,36 @@ internal static class Losses
         return Math.Max(z, 0) - z * y + Math.Log(1 + e);
     }
 
-    // ½(z − y)² summed over the outputs.
-    private static double SquaredError(ReadOnlySpan<float> z, double y, double scale, Span<float> g)
+    // Σⱼ wⱼ·BCE(zⱼ, yⱼ), t = [y₁..y_K, w₁..w_K]. With every wⱼ = 1 and one output it is Logistic bit for bit.
+    private static double MultiLabelLogistic(ReadOnlySpan<float> z, ReadOnlySpan<float> t, double scale, Span<float> g)
+    {
+        var labels = z.Length;
+        double loss = 0;
+        for (var j = 0; j < labels; j++)
+        {
+            double w = t[labels + j];
+            if (w == 0)
+            {
+                g[j] = 0;
+                continue;
+            }
+            loss += w * Logistic(z[j], t[j], scale * w, g[j..]);
+        }
+        return loss;
+    }
+
+    // ½(z − y)² summed over the outputs; a NaN target is masked out (no loss, no gradient).
+    private static double SquaredError(ReadOnlySpan<float> z, ReadOnlySpan<float> t, double scale, Span<float> g)
     {
         double loss = 0;
         for (var j = 0; j < z.Length; j++)
         {
+            double y = t[j];
+            if (double.IsNaN(y))
+            {
+                g[j] = 0;
+                continue;
+            }
             var r = z[j] - y;
             g[j] = (float)(scale * r);
             loss += 0.5 * r * r;
@@ -124,12 +161,18 @@ internal static class Losses
         return loss;
     }
 
-    // ½r² for |r| ≤ δ, δ(|r| − ½δ) beyond: the gradient is r clipped to [−δ, δ].
-    private static double Huber(ReadOnlySpan<float> z, double y, double delta, double scale, Span<float> g)
+    // ½r² for |r| ≤ δ, δ(|r| − ½δ) beyond: the gradient is r clipped to [−δ, δ]. A NaN target is masked out.
+    private static double Huber(ReadOnlySpan<float> z, ReadOnlySpan<float> t, double delta, double scale, Span<float> g)
     {
         double loss = 0;
         for (var j = 0; j < z.Length; j++)
         {
+            double y = t[j];
+            if (double.IsNaN(y))
+            {
+                g[j] = 0;
+                continue;
+            }
             var r = z[j] - y;
             var a = Math.Abs(r);
             if (a <= delta)

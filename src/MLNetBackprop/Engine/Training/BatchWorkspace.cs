@@ -89,7 +89,7 @@ internal sealed class BatchWorkspace
     public SparseBatch? SparseInputs { get; private set; }
     private SparseBatch? _sparseBatch;
     /// <summary>The batch's targets.</summary>
-    public float[] Targets { get; }
+    public float[] Targets { get; private set; }
     /// <summary>The batch's example weights (unused when the data set has none).</summary>
     public float[] Weights { get; }
     /// <summary>Per layer, XW + b, row-major [rows × width].</summary>
@@ -154,7 +154,7 @@ internal sealed class BatchWorkspace
             GatherSparse(sparse, rowIndices);
         else
             GatherDense(data.Features!, rowIndices);
-        return GatherTargets(data.Targets, data.Weights, rowIndices);
+        return GatherTargets(data.Targets, data.TargetWidth, data.Weights, rowIndices);
     }
 
     /// <summary>
@@ -168,7 +168,7 @@ internal sealed class BatchWorkspace
             GatherSparse(rows, slots);
         else
             GatherDense(rows.DenseFeatures!, slots);
-        return GatherTargets(rows.Targets, rows.Weights, slots);
+        return GatherTargets(rows.Targets, rows.TargetWidth, rows.Weights, slots);
     }
 
     private void CheckBatchSize(int rows)
@@ -194,13 +194,18 @@ internal sealed class BatchWorkspace
         SparseInputs = null;
     }
 
-    private double GatherTargets(float[] targets, float[]? weights, ReadOnlySpan<int> rowIndices)
+    private double GatherTargets(float[] targets, int width, float[]? weights, ReadOnlySpan<int> rowIndices)
     {
+        if (Targets.Length < Capacity * width)
+            Targets = new float[checked(Capacity * width)]; // rows of several targets, the first time
         double weightSum = 0;
         for (var i = 0; i < rowIndices.Length; i++)
         {
             var row = rowIndices[i];
-            Targets[i] = targets[row];
+            if (width == 1)
+                Targets[i] = targets[row];
+            else
+                targets.AsSpan(row * width, width).CopyTo(Targets.AsSpan(i * width));
             var weight = weights is null ? 1f : weights[row];
             Weights[i] = weight;
             weightSum += weight;

@@ -110,7 +110,7 @@ internal sealed unsafe class OutputLayerJob : IKernelJob
         var workspace = _workspace;
         var outputCount = workspace.Layout.OutputCount;
         var outputs = workspace.Outputs(_rows);
-        var targets = workspace.Targets.AsSpan(0, _rows);
+        var targets = workspace.Targets.AsSpan(0, _rows * Losses.TargetWidth(_loss, outputCount));
         ReadOnlySpan<float> weights = _weighted ? workspace.Weights.AsSpan(0, _rows) : default;
         var gradient = workspace.PreActivationGradient(workspace.Layout.LayerCount - 1).AsSpan(0, _rows * outputCount);
         for (var r = start; r < end; r++)

@@ -24,6 +24,9 @@ internal static class SettingsValidator
             throw new ArgumentException("The training set has no rows.", nameof(data));
         if (((data as RankRows)?.Local ?? data) is InMemoryRowSource rows)
             ValidateData(rows.Set, settings);
+        // Streams read their rows into slots of one target.
+        if (Losses.TargetWidth(settings.Loss, settings.OutputCount) != 1 && (data is not InMemoryRowSource || run?.Validation is not (null or InMemoryRowSource)))
+            throw new ArgumentException($"The {settings.Loss} loss with {settings.OutputCount} outputs takes several targets per row, which need the rows in memory.", nameof(data));
         if (run is not null)
         {
             ValidateRun(data, settings, run);
@@ -78,7 +81,7 @@ internal static class SettingsValidator
         CheckDefined(s.Optimizer, nameof(s.Optimizer));
         if (s.OutputCount < 1)
             throw Bad(nameof(s.OutputCount), $"is {s.OutputCount}; it must be at least 1");
-        if (s.Loss != LossKind.SoftmaxCrossEntropy && s.OutputCount != 1)
+        if (s.Loss == LossKind.Logistic && s.OutputCount != 1)
             throw Bad(nameof(s.OutputCount), $"is {s.OutputCount}, but the {s.Loss} loss takes one output per row");
         CheckDefined(s.Schedule, nameof(s.Schedule));
         CheckDefined(s.StoppingMetric, nameof(s.StoppingMetric));
@@ -125,8 +128,12 @@ internal static class SettingsValidator
     private static void ValidateData(TrainingSet data, TrainingSettings s)
     {
         CheckFeaturesFinite(data);
+        var width = Losses.TargetWidth(s.Loss, s.OutputCount);
+        if (data.TargetWidth != width)
+            throw new ArgumentException($"The rows have {data.TargetWidth} targets each, but the {s.Loss} loss with {s.OutputCount} outputs takes {width}.", nameof(data));
         for (var r = 0; r < data.RowCount; r++)
-            CheckTarget(data.Targets[r], r, s);
+            for (var j = 0; j < width; j++)
+                CheckTarget(data.Targets[r * width + j], r, j, s);
         if (data.Weights is { } weights)
         {
             double sum = 0;
@@ -163,24 +170,31 @@ internal static class SettingsValidator
     private static ArgumentException NotFinite(int feature, int row, float value)
         => new($"Feature {feature} of row {row} is {value}; features must be finite.", "data");
 
-    private static void CheckTarget(float target, int row, TrainingSettings s)
+    // Target `index` of a row: a multi-label row holds its labels, then their weights; a row of several regression
+    // targets may have NaN ones, which the loss masks out.
+    private static void CheckTarget(float target, int row, int index, TrainingSettings s)
     {
+        var labelWeight = s.Loss == LossKind.MultiLabelLogistic && index >= s.OutputCount;
         var ok = s.Loss switch
         {
             LossKind.SoftmaxCrossEntropy => target >= 0 && target < s.OutputCount && target == MathF.Floor(target),
             // Soft labels in [0, 1] are valid for binary cross-entropy.
             LossKind.Logistic => target is >= 0 and <= 1,
-            _ => float.IsFinite(target),
+            LossKind.MultiLabelLogistic when labelWeight => float.IsFinite(target) && target >= 0,
+            LossKind.MultiLabelLogistic => target is >= 0 and <= 1,
+            _ => float.IsFinite(target) || (float.IsNaN(target) && s.OutputCount > 1),
         };
         if (!ok)
         {
             var expected = s.Loss switch
             {
                 LossKind.SoftmaxCrossEntropy => $"a class index from 0 to {s.OutputCount - 1}",
-                LossKind.Logistic => "a label between 0 and 1",
+                LossKind.Logistic or LossKind.MultiLabelLogistic when !labelWeight => "a label between 0 and 1",
+                LossKind.MultiLabelLogistic => "a finite, non-negative label weight",
                 _ => "a finite number",
             };
-            throw new ArgumentException($"The target of row {row} is {target}; the {s.Loss} loss needs {expected}.", "data");
+            var which = Losses.TargetWidth(s.Loss, s.OutputCount) == 1 ? "target" : $"target {index}";
+            throw new ArgumentException($"The {which} of row {row} is {target}; the {s.Loss} loss needs {expected}.", "data");
         }
     }
 

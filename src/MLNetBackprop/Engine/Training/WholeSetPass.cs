@@ -85,6 +85,7 @@ internal sealed class WholeSetPass(IRowSource data, TrainingSettings settings, N
     public void AddEvaluation(IRowPass pass, bool weighted, float[] parameters, Span<double> sums)
     {
         var outputs = layout.OutputCount;
+        var width = Losses.TargetWidth(settings.Loss, outputs);
         while (pass.Next(out var weightSum) is var rows and > 0)
         {
             if (!(weightSum > 0))
@@ -92,14 +93,13 @@ internal sealed class WholeSetPass(IRowSource data, TrainingSettings settings, N
             Backpropagation.Forward(parameters, workspace, rows);
             var output = workspace.Outputs(rows);
             // Losses.Evaluate also writes the loss gradient, which nothing here needs: the output layer's buffer takes it.
-            var loss = Losses.Evaluate(settings.Loss, settings.HuberDelta, output, workspace.Targets.AsSpan(0, rows),
+            var loss = Losses.Evaluate(settings.Loss, settings.HuberDelta, output, workspace.Targets.AsSpan(0, rows * width),
                 weighted ? workspace.Weights.AsSpan(0, rows) : default, outputs,
                 workspace.PreActivationGradient(layout.LayerCount - 1));
             sums[0] += loss * weightSum;
             sums[1] += weightSum;
             for (var r = 0; r < rows; r++)
-                if (IsCorrect(output.Slice(r * outputs, outputs), workspace.Targets[r]))
-                    sums[2] += workspace.Weights[r];
+                sums[2] += workspace.Weights[r] * Correct(output.Slice(r * outputs, outputs), workspace.Targets.AsSpan(r * width, width));
         }
     }
 
@@ -108,18 +108,31 @@ internal sealed class WholeSetPass(IRowSource data, TrainingSettings settings, N
     {
         if (!(sums[1] > 0))
             return (double.NaN, null);
-        var accuracy = settings.Loss is LossKind.SoftmaxCrossEntropy or LossKind.Logistic ? sums[2] / sums[1] : (double?)null;
+        var accuracy = settings.Loss is LossKind.SoftmaxCrossEntropy or LossKind.Logistic or LossKind.MultiLabelLogistic ? sums[2] / sums[1] : (double?)null;
         return (sums[0] / sums[1], accuracy);
     }
 
-    private bool IsCorrect(ReadOnlySpan<float> output, float target)
+    // 1 for a correct row, 0 for a wrong one; for multi-label the share of its labels (not masked out) predicted right.
+    private double Correct(ReadOnlySpan<float> output, ReadOnlySpan<float> targets)
     {
         if (settings.Loss == LossKind.Logistic)
-            return output[0] > 0 == target > 0.5f;
+            return output[0] > 0 == targets[0] > 0.5f ? 1 : 0;
+        if (settings.Loss == LossKind.MultiLabelLogistic)
+        {
+            var (right, counted) = (0, 0);
+            for (var j = 0; j < output.Length; j++)
+            {
+                if (targets[output.Length + j] == 0)
+                    continue;
+                counted++;
+                right += output[j] > 0 == targets[j] > 0.5f ? 1 : 0;
+            }
+            return counted == 0 ? 1 : right / (double)counted;
+        }
         var argMax = 0;
         for (var k = 1; k < output.Length; k++)
             if (output[k] > output[argMax])
                 argMax = k;
-        return argMax == (int)target;
+        return argMax == (int)targets[0] ? 1 : 0;
     }
 }

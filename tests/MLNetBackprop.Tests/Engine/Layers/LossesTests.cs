@@ -18,12 +18,18 @@ public class LossesTests
         return data;
     }
 
-    private static int OutputsOf(LossKind kind) => kind == LossKind.SoftmaxCrossEntropy ? 4 : 1;
+    private static int OutputsOf(LossKind kind) => kind switch
+    {
+        LossKind.SoftmaxCrossEntropy => 4,
+        LossKind.MultiLabelLogistic => 3,
+        _ => 1,
+    };
 
     private static float[] TargetsOf(LossKind kind) => kind switch
     {
         LossKind.SoftmaxCrossEntropy => TestData.ClassTargets(Rows, 4, 3),
         LossKind.Logistic => [0, 1, 1, 0, 1, 0],
+        LossKind.MultiLabelLogistic => TestData.MultiLabelTargets(Rows, 3, 4),
         _ => TestData.Uniform(Rows, -2, 2, 4),
     };
 
@@ -132,5 +138,51 @@ public class LossesTests
         var loss = Losses.Evaluate(LossKind.Huber, 1f, [1.5f, -3f], [1f, 0f], default, 1, gradient);
         Assert.Equal(1.3125, loss, 1e-12);
         Assert.Equal([0.25f, -0.5f], gradient);
+    }
+
+    [Theory]
+    [InlineData(nameof(LossKind.SquaredError))]
+    [InlineData(nameof(LossKind.Huber))]
+    public void Multi_output_regression_gradient_matches_finite_differences_and_masks_NaN_targets(string kindName)
+    {
+        var kind = Enum.Parse<LossKind>(kindName);
+        const int k = 3;
+        var outputs = TestData.Uniform(Rows * k, -3, 3, 8);
+        var targets = TestData.Uniform(Rows * k, -2, 2, 9);
+        targets[4] = float.NaN; // row 1, second target: masked out
+        var gradient = new float[outputs.Length];
+        var loss = Losses.Evaluate(kind, 0.7f, outputs, targets, SomeWeights, k, gradient);
+
+        Assert.Equal(ReferenceNetwork.MeanLoss(kind, 0.7f, outputs.Select(v => (double)v).ToArray(), targets, SomeWeights, k), loss, 1e-9);
+        Assert.Equal(0f, gradient[4]);
+        var scratch = new float[outputs.Length];
+        const float h = 1e-3f;
+        for (var i = 0; i < outputs.Length; i++)
+        {
+            var probe = (float[])outputs.Clone();
+            probe[i] = outputs[i] + h;
+            var up = Losses.Evaluate(kind, 0.7f, probe, targets, SomeWeights, k, scratch);
+            var stepUp = probe[i];
+            probe[i] = outputs[i] - h;
+            var down = Losses.Evaluate(kind, 0.7f, probe, targets, SomeWeights, k, scratch);
+            var numeric = (up - down) / ((double)stepUp - probe[i]);
+            Assert.True(Math.Abs(gradient[i] - numeric) <= 1e-5 + 1e-4 * Math.Abs(numeric),
+                $"{kind} output {i}: analytic {gradient[i]}, numeric {numeric}");
+        }
+    }
+
+    [Fact]
+    public void One_label_of_weight_one_gives_the_logistic_loss_and_gradient_bit_for_bit()
+    {
+        var outputs = TestData.Uniform(Rows, -3, 3, 10);
+        float[] labels = [0, 1, 1, 0, 1, 0];
+        var multiLabelTargets = labels.SelectMany(y => new[] { y, 1f }).ToArray();
+        var (logisticGradient, multiLabelGradient) = (new float[Rows], new float[Rows]);
+
+        var logistic = Losses.Evaluate(LossKind.Logistic, 1f, outputs, labels, SomeWeights, 1, logisticGradient);
+        var multiLabel = Losses.Evaluate(LossKind.MultiLabelLogistic, 1f, outputs, multiLabelTargets, SomeWeights, 1, multiLabelGradient);
+
+        Assert.Equal(BitConverter.DoubleToInt64Bits(logistic), BitConverter.DoubleToInt64Bits(multiLabel));
+        Assert.Equal(logisticGradient, multiLabelGradient);
     }
 }

@@ -33,7 +33,13 @@ public class BackpropagationTests
         var loss = Enum.Parse<LossKind>(lossName);
         // 5-7-4-K with every parameter random (biases too, so a wrong bias gradient shows) and strong L2.
         const int rows = 6;
-        var outputs = loss == LossKind.SoftmaxCrossEntropy ? 3 : 1;
+        // Squared error and multi-label with several outputs: the multi-output and multi-label heads.
+        var outputs = loss switch
+        {
+            LossKind.SoftmaxCrossEntropy or LossKind.MultiLabelLogistic => 3,
+            LossKind.SquaredError => 2,
+            _ => 1,
+        };
         var layout = new NetworkLayout(5, [7, 4], outputs, activation);
         var parameters = TestData.Uniform(layout.ParameterCount, -0.8f, 0.8f, 11);
         var x = TestData.Uniform(rows * 5, -1.5f, 1.5f, 12);
@@ -41,11 +47,12 @@ public class BackpropagationTests
         {
             LossKind.SoftmaxCrossEntropy => TestData.ClassTargets(rows, 3, 13),
             LossKind.Logistic => [1, 0, 0, 1, 1, 0],
-            _ => TestData.Uniform(rows, -1, 1, 14),
+            LossKind.MultiLabelLogistic => TestData.MultiLabelTargets(rows, outputs, 15),
+            _ => TestData.Uniform(rows * outputs, -1, 1, 14),
         };
         float[] weights = [1f, 0.5f, 2f, 0f, 1.5f, 1f];
         const float l2 = 0.3f, delta = 0.4f;
-        var data = new TrainingSet(x, targets, weights, 5);
+        var data = new TrainingSet(x, targets, weights, 5, ReferenceNetwork.TargetWidth(loss, outputs));
         var workspace = Gather(layout, data);
 
         var value = Backpropagation.LossAndGradient(parameters, workspace, rows, loss, delta, l2, weighted: true);

@@ -15,6 +15,7 @@ public class BackpropagationThreadingTests
     [InlineData(nameof(LossKind.SoftmaxCrossEntropy), nameof(ActivationKind.Tanh), true)]
     [InlineData(nameof(LossKind.SquaredError), nameof(ActivationKind.LeakyRelu), true)]
     [InlineData(nameof(LossKind.Huber), nameof(ActivationKind.Gelu), false)]
+    [InlineData(nameof(LossKind.MultiLabelLogistic), nameof(ActivationKind.Relu), true)]
     public void Loss_and_gradient_are_bit_identical_to_the_serial_pass_for_any_thread_count(string lossName, string activationName, bool dropout)
     {
         var loss = Enum.Parse<LossKind>(lossName);
@@ -24,9 +25,14 @@ public class BackpropagationThreadingTests
         var layout = new NetworkLayout(inputs, [33, 17], outputs, activation);
         var parameters = TestData.Uniform(layout.ParameterCount, -0.5f, 0.5f, 31);
         var x = TestData.Uniform(rows * inputs, -1f, 1f, 32);
-        var targets = loss == LossKind.SoftmaxCrossEntropy ? TestData.ClassTargets(rows, outputs, 33) : TestData.Uniform(rows, -1, 1, 34);
+        var targets = loss switch
+        {
+            LossKind.SoftmaxCrossEntropy => TestData.ClassTargets(rows, outputs, 33),
+            LossKind.MultiLabelLogistic => TestData.MultiLabelTargets(rows, outputs, 33),
+            _ => TestData.Uniform(rows * outputs, -1, 1, 34),
+        };
         var weights = TestData.Uniform(rows, 0.1f, 2f, 35);
-        var data = new TrainingSet(x, targets, weights, inputs);
+        var data = new TrainingSet(x, targets, weights, inputs, ReferenceNetwork.TargetWidth(loss, outputs));
         float[]? rates = dropout ? [0.2f, 0.3f] : null;
 
         var (expectedLoss, expectedGradient) = Serial(layout, parameters, data, rows, loss, rates);
@@ -55,7 +61,7 @@ public class BackpropagationThreadingTests
         Backpropagation.Forward(parameters, workspace, rows, rates is null ? null : new SeededRandom(7));
         var delta = workspace.PreActivationGradient(layout.LayerCount - 1);
         var spare = workspace.PreActivationGradient(layout.LayerCount - 2);
-        var value = Losses.Evaluate(loss, 0.4f, workspace.Outputs(rows), workspace.Targets.AsSpan(0, rows),
+        var value = Losses.Evaluate(loss, 0.4f, workspace.Outputs(rows), workspace.Targets.AsSpan(0, rows * data.TargetWidth),
             workspace.Weights.AsSpan(0, rows), layout.OutputCount, delta.AsSpan(0, rows * layout.OutputCount));
         var gradient = new float[layout.ParameterCount];
         for (var l = layout.LayerCount - 1; l >= 0; l--)

@@ -38,7 +38,7 @@ public class SparseTrainingTests
         var activation = Enum.Parse<ActivationKind>(activationName);
         var loss = Enum.Parse<LossKind>(lossName);
         const int rows = 6, width = 9;
-        var outputs = loss == LossKind.SoftmaxCrossEntropy ? 3 : 1;
+        var outputs = loss is LossKind.SoftmaxCrossEntropy or LossKind.MultiLabelLogistic ? 3 : 1;
         var layout = new NetworkLayout(width, [5], outputs, activation);
         var parameters = TestData.Uniform(layout.ParameterCount, -0.8f, 0.8f, 31);
         var x = TestData.SparseMatrix(rows, width, 0.35, 32);
@@ -47,11 +47,12 @@ public class SparseTrainingTests
         {
             LossKind.SoftmaxCrossEntropy => TestData.ClassTargets(rows, 3, 33),
             LossKind.Logistic => [1, 0, 0, 1, 1, 0],
+            LossKind.MultiLabelLogistic => TestData.MultiLabelTargets(rows, outputs, 34),
             _ => TestData.Uniform(rows, -1, 1, 34),
         };
         float[] weights = [1f, 0.5f, 2f, 0f, 1.5f, 1f];
         const float l2 = 0.3f, delta = 0.4f;
-        var sparse = new TrainingSet(SparseRows.FromDense(x, width), targets, weights);
+        var sparse = new TrainingSet(SparseRows.FromDense(x, width), targets, weights, ReferenceNetwork.TargetWidth(loss, outputs));
         var workspace = Gathered(layout, sparse, [0, 1, 2, 3, 4, 5]);
 
         var value = Backpropagation.LossAndGradient(parameters, workspace, rows, loss, delta, l2, weighted: true);
