@@ -158,7 +158,13 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
     /// <summary>A mapper from features to score; each call gets its own buffers, so mappers may run in parallel.</summary>
     private protected abstract ValueMapper<VBuffer<float>, TOutput> CreateScoreMapper();
 
-    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+    // A vector label's model scores through VectorScoreRowMapper, whose outputs have no ONNX form yet: refusing here,
+    // with the reason, keeps the converter from writing the scalar head in its place.
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => VectorLabel is null
+        ? true
+        : throw new NotSupportedException(
+            $"This MLP model predicts a vector label of {VectorLabel.Count} values (multi-output regression or multi-label); " +
+            "ONNX export covers models of a single label only. Score it with ML.NET (model.Transform, PredictionEngine) instead.");
 
     bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
     {

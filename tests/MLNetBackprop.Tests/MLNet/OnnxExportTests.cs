@@ -181,6 +181,21 @@ public class OnnxExportTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void A_vector_label_model_refuses_export_saying_why()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = VectorLabelRows.View(ml);
+        var options = new MlpRegressionTrainer.Options { HiddenLayerSizes = [8], NumberOfEpochs = 2 };
+        var model = VectorLabelRows.RegressionLabel(ml).Append(ml.Regression.Trainers.Mlp(options)).Fit(data);
+        using var stream = new MemoryStream();
+
+        var error = Assert.ThrowsAny<Exception>(() => ml.Model.ConvertToOnnx(model, data, stream));
+
+        Assert.Contains("vector label of 3 values", error.Message);
+        Assert.Contains("single label only", error.Message);
+    }
+
+    [Fact]
     public void A_network_too_large_for_an_ONNX_file_fails_naming_its_size_and_the_fix()
     {
         // 60,000 inputs × 10,000 hidden units: 600 million weights, 2.2 GiB, more than one protocol buffer holds.
