@@ -249,7 +249,8 @@ public class CsvDataToolTests : IDisposable
 
         var error = CliProcess.Run("predict", "--model", model, "--data", file).FailedWith("lacks 2 columns the model was trained with: when, x2 (the label 'label' is not needed)");
 
-        Assert.DoesNotContain("x1", error);
+        // The list names only the absent columns (the temporary folder's name in the message may hold any letters).
+        Assert.DoesNotContain("x1", error[error.IndexOf("lacks", StringComparison.Ordinal)..]);
     }
 
     [Fact]
