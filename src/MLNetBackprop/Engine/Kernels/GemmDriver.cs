@@ -104,50 +104,54 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
                                 aRow = 1;
                                 aK = rows;
                             }
-                            var c = op.C + i * op.Ldc + j;
-                            nint ldc = op.Ldc;
-                            if (width < blockWidth)
-                            {
-                                if (start == TileStart.Accumulate)
-                                    CopyRows(c, op.Ldc, tile, blockWidth, rows, width);
-                                c = tile;
-                                ldc = blockWidth;
-                            }
-                            Tile(a, aRow, aK, b, blockWidth, kb, c, ldc, start, bias, width);
-                            if (width < blockWidth)
-                                CopyRows(tile, blockWidth, op.C + i * op.Ldc + j, op.Ldc, rows, width);
-                            if (last && op.Activated != null)
-                                ActivateRows(op, i, j, rows, width);
+                            TileAt(op, a, aRow, aK, b, kb, i, j, rows, width, start, last, bias, tile);
                         }
                     }
                 }
                 if (restRows > 0)
-                    RestTiles(op, restPack, panel, pc, kb, jc, chunkEnd, fullRowsEnd, restRows, start, last, tile, paddedBias);
+                    RestTiles(op, restPack, panel, kb, jc, chunkEnd, fullRowsEnd, restRows, start, last, tile, paddedBias);
             }
         }
         for (var i = rowStart + tiles * rows + restRows; i < rowEnd; i++)
             OneRow(op, i, colStart, colEnd, aPack); // no full tile: rows one at a time on B′ in place
     }
 
-    // The rows below the last full tile, as one tile whose missing rows are zeros, across the chunk's packed panels:
-    // computed into the stack tile (from C when accumulating) and copied out row by row, so nothing past C is touched.
-    private static void RestTiles(in GemmOperands op, float* restPack, float* panel, int pc, int kb, int jc, int chunkEnd,
+    // The rows below the last full tile, as one tile whose missing rows are zeros, across the chunk's packed panels.
+    private static void RestTiles(in GemmOperands op, float* restPack, float* panel, int kb, int jc, int chunkEnd,
         int firstRow, int restRows, TileStart start, bool last, float* tile, float* paddedBias)
     {
-        var rows = TL.TileRows;
         var blockWidth = GemmTile<TV, TL>.Columns;
         for (var j = jc; j < chunkEnd; j += blockWidth)
         {
             var width = Math.Min(blockWidth, chunkEnd - j);
             var bias = start == TileStart.Bias ? BlockOfBias(op, j, width, paddedBias) : null;
-            var c = op.C + firstRow * op.Ldc + j;
-            if (start == TileStart.Accumulate)
-                CopyRows(c, op.Ldc, tile, blockWidth, restRows, width);
-            Tile(restPack, 1, rows, panel + (j - jc) * kb, blockWidth, kb, tile, blockWidth, start, bias, width);
-            CopyRows(tile, blockWidth, c, op.Ldc, restRows, width);
-            if (last && op.Activated != null)
-                ActivateRows(op, firstRow, j, restRows, width);
+            TileAt(op, restPack, 1, TL.TileRows, panel + (j - jc) * kb, kb, firstRow, j, restRows, width, start, last, bias, tile);
         }
+    }
+
+    // C rows [i, i + validRows) × columns [j, j + width) from one full tile on a packed panel b of B′. A tile that would
+    // reach past C (fewer valid rows or columns than the tile has) computes into the stack tile, from C's values when
+    // accumulating, and copies its valid part out; then the block is activated after the last shared block.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TileAt(in GemmOperands op, float* a, nint aRow, nint aK, float* b, int kb, int i, int j, int validRows, int width,
+        TileStart start, bool last, float* bias, float* tile)
+    {
+        var blockWidth = GemmTile<TV, TL>.Columns;
+        var c = op.C + i * op.Ldc + j;
+        var edge = width < blockWidth || validRows < TL.TileRows;
+        if (edge)
+        {
+            if (start == TileStart.Accumulate)
+                CopyRows(c, op.Ldc, tile, blockWidth, validRows, width);
+            Tile(a, aRow, aK, b, blockWidth, kb, tile, blockWidth, start, bias, width);
+            CopyRows(tile, blockWidth, c, op.Ldc, validRows, width);
+        }
+        else
+        {
+            Tile(a, aRow, aK, b, blockWidth, kb, c, op.Ldc, start, bias, width);
+        }
+        if (last && op.Activated != null)
+            ActivateRows(op, i, j, validRows, width);
     }
 
     // restPack[p·R + r] = A′[firstRow + r, pc + p] for r < restRows and 0 for the tile's other rows (R tile rows).
