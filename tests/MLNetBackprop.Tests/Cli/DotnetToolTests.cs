@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MLNetBackprop.Tests.TestSupport;
 
 namespace MLNetBackprop.Tests.Cli;
@@ -11,7 +10,7 @@ public class DotnetToolTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
-    public void The_packed_tool_installs_from_a_local_feed_and_trains_as_mlp()
+    public async Task The_packed_tool_installs_from_a_local_feed_and_trains_as_mlp()
     {
         // The build the other tests run (this configuration), packed under a version no cache can hold.
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
@@ -22,39 +21,32 @@ public class DotnetToolTests : IDisposable
         var config = CliProcess.Write(_folder, "nuget.config",
             ["<configuration><packageSources><clear />", $"<add key=\"local\" value=\"{feed}\" />", "</packageSources></configuration>"]);
 
-        Dotnet("pack", Path.Combine(BuiltProgram.RepositoryRoot, CliProcess.Project), "--no-build", "-c", configuration, "-o", feed, $"-p:PackageVersion={version}");
-        Dotnet("tool", "install", "MLNetBackprop.Cli", "--tool-path", tools, "--version", version, "--configfile", config);
+        await Dotnet("pack", Path.Combine(BuiltProgram.RepositoryRoot, CliProcess.Project), "--no-build", "-c", configuration, "-o", feed, $"-p:PackageVersion={version}");
+        await Dotnet("tool", "install", "MLNetBackprop.Cli", "--tool-path", tools, "--version", version, "--configfile", config);
         var mlp = Path.Combine(tools, "mlp");
-        var shown = Run(mlp, "--version");
-        var trained = Run(mlp, "train", "--data", CliProcess.Data("iris.csv"), "--label", "Label", "--epochs", "5", "--model", Path.Combine(_folder, "m.zip"));
+        var shown = await Run(mlp, "--version");
+        var trained = await Run(mlp, "train", "--data", CliProcess.Data("iris.csv"), "--label", "Label", "--epochs", "5", "--model", Path.Combine(_folder, "m.zip"));
 
         Assert.StartsWith(typeof(MlpOptionsBase).Assembly.GetName().Version!.ToString(3), shown); // the packages share one version
         Assert.Contains("task: multiclass", trained);
         Assert.True(File.Exists(Path.Combine(_folder, "m.zip")));
     }
 
-    private string Dotnet(params string[] args) => Run(DotnetHost, args);
+    private Task<string> Dotnet(params string[] args) => Run(DotnetHost, args);
 
     // The dotnet that runs the tests (dotnet test sets DOTNET_HOST_PATH), so that the tool's launcher finds the same one.
     private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? Environment.ProcessPath!;
 
-    private string Run(string program, params string[] args)
+    private async Task<string> Run(string program, params string[] args)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _folder };
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        start.Environment["DOTNET_ROOT"] = Path.GetDirectoryName(DotnetHost)!;
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(180_000))
+        var environment = new Dictionary<string, string>
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish within 3 minutes");
-        }
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)} failed:\n{output}\n{error.Result}");
-        return output;
+            ["DOTNET_ROOT"] = Path.GetDirectoryName(DotnetHost)!,
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+        };
+        var run = await ChildProcess.RunAsync(program, args, _folder, TimeSpan.FromMinutes(3), environment);
+        Assert.True(run.ExitCode == 0, $"{program} {string.Join(' ', args)} failed:\n{run.Output}\n{run.Error}");
+        return run.Output;
     }
 }

@@ -6,10 +6,12 @@ namespace MLNetBackprop.Tests.TestSupport;
 internal static class ChildProcess
 {
     /// <summary>
-    /// Runs <paramref name="fileName"/> with <paramref name="args"/> in <paramref name="workingDirectory"/>; kills it and
-    /// throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.
+    /// Runs <paramref name="fileName"/> with <paramref name="args"/> in <paramref name="workingDirectory"/>, with
+    /// <paramref name="environment"/> added to its environment variables; kills it and throws
+    /// <see cref="TimeoutException"/> after <paramref name="timeout"/>.
     /// </summary>
-    public static async Task<BuiltProgram.Result> RunAsync(string fileName, IEnumerable<string> args, string workingDirectory, TimeSpan timeout)
+    public static async Task<BuiltProgram.Result> RunAsync(string fileName, IEnumerable<string> args, string workingDirectory, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -20,6 +22,8 @@ internal static class ChildProcess
         // The test host may run under MSBuild's environment; child builds must find their own MSBuild and SDK.
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(name);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
