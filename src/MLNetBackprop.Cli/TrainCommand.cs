@@ -54,7 +54,7 @@ internal static class TrainCommand
     {
         HelpName = "default|scikit-learn",
         Validators = { OneOf("--preset", "default", "scikit-learn") },
-        Description = "which defaults the automatic options take: default (the default: the model scales its inputs, early stopping from 100 rows) or scikit-learn (MLPClassifier's; the features are then min-max normalized)",
+        Description = "which defaults the automatic options take: default (the default: the model encodes and scales its inputs, early stopping from 100 rows) or scikit-learn (MLPClassifier's; the features are then min-max normalized)",
     };
     private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = $"save resumable training state there; rerunning the same command resumes from it (default: the model path + {CliDefaults.CheckpointSuffix}, deleted when training completes)" };
     private static readonly Option<int?> CheckpointEvery = new("--checkpoint-every") { Description = $"epochs between checkpoints (default {Defaults.CheckpointEveryEpochs})" };

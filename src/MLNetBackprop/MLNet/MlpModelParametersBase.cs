@@ -24,7 +24,7 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
         Network = network;
         TrainingHistory = training?.History ?? [];
         BestEpoch = training?.BestEpoch ?? 0;
-        _inputType = new VectorDataViewType(NumberDataViewType.Single, network.Layout.InputCount);
+        _inputType = new VectorDataViewType(NumberDataViewType.Single, network.FeatureCount);
     }
 
     private protected MlpModelParametersBase(IHostEnvironment env, string name, ModelLoadContext ctx)
@@ -35,7 +35,7 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
         // subclass reads last through LoadHistory.
         Network = ModelFileGuard.Read(ctx.Reader, NetworkSerializer.Read);
         TrainingHistory = [];
-        _inputType = new VectorDataViewType(NumberDataViewType.Single, Network.Layout.InputCount);
+        _inputType = new VectorDataViewType(NumberDataViewType.Single, Network.FeatureCount);
     }
 
     /// <summary>Checks that <paramref name="ctx"/> holds a model of this kind and version before anything is read.</summary>
@@ -121,9 +121,12 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
     internal Network Network { get; }
 
     /// <summary>Number of features the model was trained on.</summary>
-    public int FeatureCount => Network.Layout.InputCount;
+    public int FeatureCount => Network.FeatureCount;
 
-    /// <summary>Widths of all layers: [features, hidden..., outputs].</summary>
+    /// <summary>
+    /// Widths of all layers: [inputs, hidden..., outputs]; the inputs are the <see cref="FeatureCount"/> features, and
+    /// more when the model encodes its numeric features (see <see cref="MlpOptionsBase.NumericEncoding"/>).
+    /// </summary>
     public IReadOnlyList<int> LayerSizes => Network.Layout.Widths;
 
     /// <summary>Copies of the weight matrix (row-major, [fanIn x fanOut]) and biases of dense layer <paramref name="layer"/>.</summary>
@@ -207,7 +210,7 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
         /// <summary>Raw outputs for <paramref name="features"/>; valid until the next call.</summary>
         public ReadOnlySpan<float> Predict(in VBuffer<float> features)
         {
-            var inputs = network.Layout.InputCount;
+            var inputs = network.FeatureCount;
             if (features.Length != inputs)
                 throw new InvalidOperationException(
                     $"The feature vector has {features.Length} values, but this MLP model was trained on {inputs} features. " +

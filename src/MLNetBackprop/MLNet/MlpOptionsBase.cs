@@ -3,15 +3,15 @@ using MLNetBackprop.Engine.Training;
 namespace MLNetBackprop;
 
 /// <summary>
-/// Options shared by the three MLP trainers. Defaults (all in <see cref="Defaults"/>): the model scales its own dense
-/// inputs (robust scaling with smooth clipping, fitted on the training rows and saved with the model, so the features
-/// need no normalizer), and from 100 rows on 20% of them are held out: training stops once their loss has not improved
+/// Options shared by the three MLP trainers. Defaults (all in <see cref="Defaults"/>): the model encodes and scales its
+/// own dense inputs (a piecewise-linear encoding of numeric features at their training quantiles, then robust scaling
+/// with smooth clipping, fitted on the training rows and saved with the model, so the features need no normalizer), and from 100 rows on 20% of them are held out: training stops once their loss has not improved
 /// for 20 epochs, and the model keeps the best epoch's weights. Otherwise as scikit-learn's <c>MLPClassifier</c>: one
 /// hidden layer of 100 ReLU units, Adam with learning rate 1e-3, mini-batches of 200, L2 penalty 1e-4; unlike
 /// scikit-learn, small data sets get enough epochs to converge. Sparse rows (text, one-hot: few non-zero features)
-/// get their own automatic values: no input scaling, a hidden layer narrowed to bound the first layer's weights,
+/// get their own automatic values: no input scaling or encoding, a hidden layer narrowed to bound the first layer's weights,
 /// learning rate 3e-3, and a 10% validation set with a patience of 10 epochs. <see cref="Preset"/>
-/// <see cref="MlpPreset.ScikitLearn"/> gives earlier versions' defaults (scikit-learn's): no input scaling, and for dense
+/// <see cref="MlpPreset.ScikitLearn"/> gives earlier versions' defaults (scikit-learn's): no input scaling or encoding, and for dense
 /// rows no validation set, stopping once the training loss has not improved for 10 epochs.
 /// </summary>
 public abstract class MlpOptionsBase
@@ -54,6 +54,23 @@ public abstract class MlpOptionsBase
 
         /// <summary>The automatic <see cref="MlpOptionsBase.InputScaling"/> for dense rows: <see cref="MlpInputScaling.Robust"/>.</summary>
         public const MlpInputScaling InputScaling = MlpInputScaling.Robust;
+
+        /// <summary>
+        /// The automatic <see cref="MlpOptionsBase.NumericEncoding"/> for dense rows under <see cref="MlpPreset.Default"/>:
+        /// <see cref="MlpNumericEncoding.PiecewiseLinear"/>, where it adds at most
+        /// <see cref="AutomaticNumericEncodingMaxInputs"/> inputs.
+        /// </summary>
+        public const MlpNumericEncoding NumericEncoding = MlpNumericEncoding.PiecewiseLinear;
+
+        /// <summary>The default <see cref="MlpOptionsBase.NumericEncodingBins"/>: 8.</summary>
+        public const int NumericEncodingBins = 8;
+
+        /// <summary>
+        /// The most inputs the automatic <see cref="MlpOptionsBase.NumericEncoding"/> adds: 1024. Wider encodings (many
+        /// numeric features, such as an image's pixels) would multiply the first layer's cost, so the features then enter
+        /// unencoded.
+        /// </summary>
+        public const int AutomaticNumericEncodingMaxInputs = 1024;
 
         /// <summary>Default <see cref="MlpOptionsBase.Activation"/>: <see cref="MlpActivation.Relu"/>.</summary>
         public const MlpActivation Activation = MlpActivation.Relu;
@@ -417,6 +434,22 @@ public abstract class MlpOptionsBase
     /// and normalized features, which their featurizers already scale); none under <see cref="MlpPreset.ScikitLearn"/>.
     /// </summary>
     public MlpInputScaling? InputScaling { get; set; }
+
+    /// <summary>
+    /// How the model encodes its numeric features (see <see cref="MlpNumericEncoding"/>), before the
+    /// <see cref="InputScaling"/>. Default <c>null</c>, automatic: <see cref="MlpNumericEncoding.PiecewiseLinear"/> for
+    /// dense rows when the encoding adds at most <see cref="Defaults.AutomaticNumericEncodingMaxInputs"/> (1024) inputs,
+    /// otherwise none; none for sparse rows and under <see cref="MlpPreset.ScikitLearn"/>.
+    /// <see cref="MlpNumericEncoding.PiecewiseLinear"/> set explicitly encodes however many inputs it adds, and needs dense
+    /// rows.
+    /// </summary>
+    public MlpNumericEncoding? NumericEncoding { get; set; }
+
+    /// <summary>
+    /// The most bins per feature of <see cref="MlpNumericEncoding.PiecewiseLinear"/> (fewer where a feature has fewer
+    /// distinct quantiles). Default <see cref="Defaults.NumericEncodingBins"/> (8); valid range 2 to 1024.
+    /// </summary>
+    public int NumericEncodingBins { get; set; } = Defaults.NumericEncodingBins;
 
     /// <summary>
     /// How a mini-batch of sparse rows updates the first-layer weights of features absent from it (see

@@ -59,7 +59,29 @@ internal static class MlpOptionsMapping
             SumShardsInOrder = options.GradientShards is not null || options.Cluster is null,
             SparseUpdate = ToEngine(options.SparseUpdate),
             InputScaling = InputScalingFor(options, rows.IsSparse),
+            NumericEncodingBins = NumericEncodingFor(options, rows.IsSparse) == MlpNumericEncoding.PiecewiseLinear ? options.NumericEncodingBins : 0,
+            NumericEncodingInputLimit = NumericEncodingInputLimit(options, rows.IsSparse),
         };
+
+    // The automatic encoding stays within its limit; one asked for encodes however many inputs it adds.
+    private static int NumericEncodingInputLimit(MlpOptionsBase options, bool sparse)
+        => options.NumericEncoding is null && NumericEncodingFor(options, sparse) == MlpNumericEncoding.PiecewiseLinear
+            ? MlpOptionsBase.Defaults.AutomaticNumericEncodingMaxInputs : int.MaxValue;
+
+    /// <summary>
+    /// The numeric encoding for <paramref name="options"/> and rows held sparse or dense (see
+    /// <see cref="MlpOptionsBase.NumericEncoding"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The encoding was asked for explicitly, and the rows are sparse.</exception>
+    public static MlpNumericEncoding NumericEncodingFor(MlpOptionsBase options, bool sparse) => options.NumericEncoding switch
+    {
+        MlpNumericEncoding.PiecewiseLinear when sparse => throw new ArgumentException(
+            "NumericEncoding is PiecewiseLinear, which needs dense rows, but the features are held sparse (mostly zeros, " +
+            "as text and one-hot features are). Leave NumericEncoding null (automatic) or set it to None.", nameof(options.NumericEncoding)),
+        { } chosen => chosen,
+        null when sparse || options.Preset == MlpPreset.ScikitLearn => MlpNumericEncoding.None,
+        null => MlpOptionsBase.Defaults.NumericEncoding,
+    };
 
     /// <summary>The engine's input scaling for <paramref name="options"/> and rows held sparse or dense (see <see cref="MlpOptionsBase.InputScaling"/>).</summary>
     public static InputScalingKind InputScalingFor(MlpOptionsBase options, bool sparse) => options.InputScaling switch

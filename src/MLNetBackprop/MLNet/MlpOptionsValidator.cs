@@ -1,3 +1,5 @@
+using MLNetBackprop.Engine.Training;
+
 namespace MLNetBackprop.MLNet;
 
 /// <summary>
@@ -38,6 +40,9 @@ internal static class MlpOptionsValidator
         RequireDefined(o.Preset, nameof(o.Preset));
         if (o.InputScaling is { } scaling)
             RequireDefined(scaling, nameof(o.InputScaling));
+        if (o.NumericEncoding is { } encoding)
+            RequireDefined(encoding, nameof(o.NumericEncoding));
+        RequireRange(o.NumericEncodingBins, nameof(o.NumericEncodingBins), 2, true, TrainingSettings.MaxNumericEncodingBins, true, $"2 to {TrainingSettings.MaxNumericEncodingBins}");
         if (o.LearningRate is { } rate)
             RequireRange(rate, nameof(o.LearningRate), 0, false, 10, true, "(0, 10], or null for automatic");
         RequireRange(o.Momentum, nameof(o.Momentum), 0, true, 1, false, "[0, 1)");

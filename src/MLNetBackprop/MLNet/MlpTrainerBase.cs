@@ -233,7 +233,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             initialNetwork?.Layout.HiddenSizes);
         var layout = new NetworkLayout(train.FeatureCount, settings.HiddenLayerSizes, outputCount, settings.HiddenActivation);
         if (initialNetwork is not null)
-            CheckSameArchitecture(initialNetwork.Layout, layout);
+            CheckSameArchitecture(initialNetwork, layout);
         channel.Info($"Training an MLP {string.Join("-", layout.Widths)} " +
             $"on {train.RowCount} {train.Describe(_options.Shuffle)}{(validation is null ? "" : $", validating on {validation.RowCount}")}, for up to {epochs} epochs" +
             $"{(initialNetwork is null ? "" : ", starting from the given model")}.");
@@ -243,6 +243,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             Validation = validation?.ToRowSource(),
             InitialParameters = initialNetwork?.Parameters.ToArray(),
             InitialScaling = initialNetwork?.Scaling,
+            InitialEncoding = initialNetwork?.Encoding,
             Cancellation = _options.CancellationToken,
             CheckpointPath = _options.CheckpointPath,
             CheckpointInterval = _options.CheckpointEveryEpochs,
@@ -268,8 +269,11 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         return (result.Network, record);
     }
 
-    private static void CheckSameArchitecture(NetworkLayout initial, NetworkLayout expected)
+    // The layout compared is the features' (the initial network's first layer may take more inputs: its encoding's).
+    private static void CheckSameArchitecture(Network initialNetwork, NetworkLayout expected)
     {
+        var shape = initialNetwork.Layout;
+        var initial = new NetworkLayout(initialNetwork.FeatureCount, shape.HiddenSizes, shape.OutputCount, shape.HiddenActivation);
         static string Describe(NetworkLayout l) => $"{string.Join("-", l.Widths)} {l.HiddenActivation}";
         if (Describe(initial) != Describe(expected))
             throw new ArgumentException(

@@ -7,7 +7,8 @@ using MLNetBackprop.Engine.Model;
 namespace MLNetBackprop.MLNet;
 
 /// <summary>
-/// Writes a <see cref="Network"/> into an ONNX graph that ML.NET's converter is building: the input scaling, then one
+/// Writes a <see cref="Network"/> into an ONNX graph that ML.NET's converter is building: the numeric encoding and the
+/// input scaling, then one
 /// Gemm per layer with its activation, computing what <see cref="Network.Predict"/> computes (every operation in the
 /// same order, so the scores agree to float rounding). The heads (sigmoid, softmax, label mapping) are the callers'.
 /// </summary>
@@ -37,7 +38,8 @@ internal sealed class OnnxNetworkWriter
         var layout = network.Layout;
         CheckExportable(layout);
         _ctx.CheckOpSetVersion(MinimumOpSet, "MLP (MLNetBackprop)");
-        var input = network.Scaling is { } scaling ? AddScaling(scaling, features) : features;
+        var input = network.Encoding is { } encoding ? AddEncoding(encoding, features) : features;
+        input = network.Scaling is { } scaling ? AddScaling(scaling, input) : input;
         for (var layer = 0; layer < layout.LayerCount; layer++)
         {
             var fanIn = layout.Widths[layer];
@@ -88,6 +90,23 @@ internal sealed class OnnxNetworkWriter
 
     /// <summary>A scalar int64 constant.</summary>
     public string Constant(long value, string name) => _ctx.AddInitializer(value, name, true);
+
+    // The encoding's exact sequence (PiecewiseLinearEncoding.Apply): each bin's feature gathered, (x − offset) · factor,
+    // clamped below and above (±∞ where a bin is open), appended to the features.
+    private string AddEncoding(PiecewiseLinearEncoding encoding, string features)
+    {
+        var bins = encoding.BinCount;
+        var indices = _ctx.AddInitializer(encoding.Features.ToArray().Select(f => (long)f), [bins], "EncodingFeatures", true);
+        var gathered = Variable("EncodingValues", bins);
+        Node("Gather", [features, indices], gathered).AddAttribute("axis", 1L);
+        var z = Binary("Sub", gathered, Initializer(encoding.Offsets, [bins], "EncodingOffsets"), "EncodingShifted", bins);
+        z = Binary("Mul", z, Initializer(encoding.Factors, [bins], "EncodingFactors"), "EncodingPositions", bins);
+        z = Binary("Max", z, Initializer(encoding.LowerBounds, [bins], "EncodingLower"), "EncodingAbove", bins);
+        z = Binary("Min", z, Initializer(encoding.UpperBounds, [bins], "EncodingUpper"), "EncodingBins", bins);
+        var encoded = Variable("EncodedInputs", encoding.EncodedCount);
+        Node("Concat", [features, z], encoded).AddAttribute("axis", 1L);
+        return encoded;
+    }
 
     // The input scaling's exact sequence (InputScaling.ApplyDense): (x − center) · factor, clamped to ±LargestScaled,
     // then z / sqrt(1 + z²·(1/9)), each a separately rounded operation.

@@ -31,9 +31,9 @@ internal sealed class VectorScoreRowMapper : ISchemaBoundRowMapper
         if (schema.Feature is not { } features)
             throw new ArgumentException("The MLP model needs a feature column to score.", nameof(schema));
         if (features.Type is not VectorDataViewType { IsKnownSize: true, ItemType: NumberDataViewType } type || type.ItemType != NumberDataViewType.Single
-            || type.Size != network.Layout.InputCount)
+            || type.Size != network.FeatureCount)
             throw new ArgumentException(
-                $"Feature column '{features.Name}' is {features.Type}, but this MLP model scores a vector of {network.Layout.InputCount} Single. " +
+                $"Feature column '{features.Name}' is {features.Type}, but this MLP model scores a vector of {network.FeatureCount} Single. " +
                 "Score data prepared by the same pipeline as the training data.", nameof(schema));
         Bindable = bindable;
         InputRoleMappedSchema = schema;

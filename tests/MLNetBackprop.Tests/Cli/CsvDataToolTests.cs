@@ -197,7 +197,7 @@ public class CsvDataToolTests : IDisposable
         var file = CliProcess.Write(_folder, "score.csv",
             ["a,b,Score", .. Enumerable.Range(0, 400).Select(i => $"{i * 37 % 100},{i * 7 % 23},{i * 37 % 100 + i * 7 % 23}")]);
 
-        var run = CliProcess.Run("train", "--data", file, "--label", "Score", "--learning-rate", "0.01", "--epochs", "200", "--tolerance", "0",
+        var run = CliProcess.Run("train", "--data", file, "--label", "Score", "--learning-rate", "0.01", "--epochs", "400", "--tolerance", "0",
             "--model", Path.Combine(_folder, "m.zip")).Succeeded();
 
         Assert.Contains("task: regression", run.Output);

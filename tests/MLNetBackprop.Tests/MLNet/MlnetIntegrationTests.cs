@@ -129,15 +129,32 @@ public class MlnetIntegrationTests
         var data = ml.Data.LoadFromEnumerable(SyntheticRows.TwoFeaturesOneInformative(100, seed: 1));
         var model = ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
         {
-            LabelColumnName = "Target", HiddenLayerSizes = [5, 3], NumberOfEpochs = 2,
+            LabelColumnName = "Target", HiddenLayerSizes = [5, 3], NumberOfEpochs = 2, NumericEncoding = MlpNumericEncoding.None,
         }).Fit(data).Model;
 
         Assert.Equal([2, 5, 3, 1], model.LayerSizes);
         Assert.Equal(2, model.FeatureCount);
+        var (firstWeights, _) = model.GetLayerParameters(0);
+        Assert.Equal(2 * 5, firstWeights.Length);
         var (weights, biases) = model.GetLayerParameters(1);
         Assert.Equal(15, weights.Length);
         Assert.Equal(3, biases.Length);
         Assert.Throws<ArgumentOutOfRangeException>(() => model.GetLayerParameters(3));
+    }
+
+    [Fact]
+    public void An_encoding_model_counts_its_features_and_its_encoded_inputs_apart()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(SyntheticRows.TwoFeaturesOneInformative(100, seed: 1));
+        var model = ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
+        {
+            LabelColumnName = "Target", HiddenLayerSizes = [5], NumberOfEpochs = 2, NumericEncodingBins = 4,
+        }).Fit(data).Model;
+
+        Assert.Equal(2, model.FeatureCount);
+        Assert.Equal([2 + 2 * 4, 5, 1], model.LayerSizes);
+        Assert.Equal((2 + 2 * 4) * 5, model.GetLayerParameters(0).Weights.Length);
     }
 
     private sealed class CategoricalRow

@@ -26,8 +26,8 @@ public class OnnxExportTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     /// <summary>
-    /// Every activation with two hidden layers and the model's own input scaling, a linear model (no hidden layer), and
-    /// a network without input scaling.
+    /// Every activation with two hidden layers and the model's own input scaling and numeric encoding (automatic), a
+    /// linear model (no hidden layer), and a network without either.
     /// </summary>
     public static TheoryData<MlpActivation?, MlpInputScaling> Networks
     {
@@ -181,6 +181,25 @@ public class OnnxExportTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Values_beyond_the_training_range_score_through_the_exported_encoding_as_through_MLNet()
+    {
+        // The outer bins of the piecewise-linear encoding extend without bound: rows far outside every feature's
+        // training range reach them, and the clamped inner bins, in both directions.
+        var ml = new MLContext(seed: 1);
+        var data = ShippedData.Diabetes(ml);
+        var model = ml.Transforms.Concatenate("Features", "Measurements")
+            .Append(ml.Regression.Trainers.Mlp(Configure(new MlpRegressionTrainer.Options(), MlpActivation.Tanh)))
+            .Fit(data);
+        Assert.True(((IEnumerable<ITransformer>)model).OfType<RegressionPredictionTransformer<MlpRegressionModelParameters>>()
+            .Single().Model.LayerSizes[0] > 10, "the model does not encode its features");
+        var measured = data.GetColumn<VBuffer<float>>("Measurements").Take(60).Select(v => v.DenseValues().ToArray()).ToList();
+        var rows = ml.Data.LoadFromEnumerable(measured.SelectMany(m => new[] { 4f, -3f, 0.5f }
+            .Select(factor => new MeasuredRow { Measurements = m.Select(v => v * factor).ToArray() })));
+
+        AssertOnnxScoresLikeMLNet(ml, model, rows, scores: ["Score"], labels: []);
+    }
+
+    [Fact]
     public void A_vector_label_model_refuses_export_saying_why()
     {
         var ml = new MLContext(seed: 1);
@@ -216,6 +235,8 @@ public class OnnxExportTests(ITestOutputHelper output) : IDisposable
         options.HiddenLayerSizes = activation is null ? [] : [24, 12];
         options.Activation = activation ?? options.Activation;
         options.InputScaling = scaling;
+        // Without scaling the raw features stay unencoded too, as the network without any preprocessing of its own.
+        options.NumericEncoding = scaling == MlpInputScaling.None ? MlpNumericEncoding.None : null;
         return options;
     }
 

@@ -97,6 +97,33 @@ public class OptionsMappingTests
     }
 
     [Fact]
+    public void The_default_preset_encodes_dense_rows_within_the_input_limit_and_sparse_rows_or_the_ScikitLearn_preset_not()
+    {
+        TrainingSettings Mapped(MlpOptionsBase options, IRowSource rows) => MlpOptionsMapping.ToTrainingSettings(options, rows,
+            LossKind.Logistic, outputCount: 1, epochs: 1, seed: 0, huberDelta: 1);
+        var automatic = Mapped(new MlpBinaryTrainer.Options(), DenseRows());
+        Assert.Equal(MlpOptionsBase.Defaults.NumericEncodingBins, automatic.NumericEncodingBins);
+        Assert.Equal(MlpOptionsBase.Defaults.AutomaticNumericEncodingMaxInputs, automatic.NumericEncodingInputLimit);
+        Assert.Equal(0, Mapped(new MlpBinaryTrainer.Options(), SparseRows(100)).NumericEncodingBins);
+        Assert.Equal(0, Mapped(new MlpBinaryTrainer.Options { Preset = MlpPreset.ScikitLearn }, DenseRows()).NumericEncodingBins);
+        Assert.Equal(0, Mapped(new MlpBinaryTrainer.Options { NumericEncoding = MlpNumericEncoding.None }, DenseRows()).NumericEncodingBins);
+        var chosen = Mapped(new MlpBinaryTrainer.Options { NumericEncoding = MlpNumericEncoding.PiecewiseLinear, NumericEncodingBins = 5, Preset = MlpPreset.ScikitLearn }, DenseRows());
+        Assert.Equal(5, chosen.NumericEncodingBins);
+        Assert.Equal(int.MaxValue, chosen.NumericEncodingInputLimit);
+    }
+
+    [Fact]
+    public void A_piecewise_linear_encoding_asked_for_on_sparse_rows_names_the_option_and_the_fix()
+    {
+        var options = new MlpBinaryTrainer.Options { NumericEncoding = MlpNumericEncoding.PiecewiseLinear };
+        var error = Assert.Throws<ArgumentException>(() => MlpOptionsMapping.ToTrainingSettings(options, SparseRows(100),
+            LossKind.Logistic, outputCount: 1, epochs: 1, seed: 0, huberDelta: 1));
+        Assert.Equal(nameof(MlpOptionsBase.NumericEncoding), error.ParamName);
+        Assert.Contains("needs dense rows", error.Message);
+        Assert.Contains("set it to None", error.Message);
+    }
+
+    [Fact]
     public void ScikitLearn_preset_options_map_to_the_engine_defaults()
     {
         var mapped = MlpOptionsMapping.ToTrainingSettings(new MlpMulticlassTrainer.Options { Preset = MlpPreset.ScikitLearn }, DenseRows(),

@@ -12,6 +12,9 @@ public class OptionsValidationTests
     public static TheoryData<string, Action<MlpOptionsBase>, string> InvalidOptions => new()
     {
         { "LearningRate", o => o.LearningRate = 0, "(0, 10]" },
+        { "NumericEncodingBins", o => o.NumericEncodingBins = 1, "2 to 1024" },
+        { "NumericEncodingBins", o => o.NumericEncodingBins = 1025, "2 to 1024" },
+        { "NumericEncoding", o => o.NumericEncoding = (MlpNumericEncoding)7, "7" },
         { "LearningRate", o => o.LearningRate = float.NaN, "(0, 10]" },
         { "LearningRate", o => o.LearningRate = 11, "(0, 10]" },
         { "LearningRate", o => o.LearningRate = float.PositiveInfinity, "(0, 10]" },

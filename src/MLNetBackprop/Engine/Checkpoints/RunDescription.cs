@@ -26,6 +26,8 @@ internal static class RunDescription
             .Where(p => !(p.Name == nameof(TrainingSettings.GradientShards) && settings.GradientShards == 1))
             .Where(p => !(p.Name == nameof(TrainingSettings.SumShardsInOrder) && settings.SumShardsInOrder))
             .Where(p => !(p.Name == nameof(TrainingSettings.InputScaling) && settings.InputScaling == InputScalingKind.None))
+            .Where(p => !(p.Name == nameof(TrainingSettings.NumericEncodingBins) && settings.NumericEncodingBins == 0))
+            .Where(p => !(p.Name == nameof(TrainingSettings.NumericEncodingInputLimit) && settings.NumericEncodingInputLimit == int.MaxValue))
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .Select(p => $"{p.Name}={Format(p.GetValue(settings))}")
             .ToList();

@@ -7,16 +7,20 @@ namespace MLNetBackprop.Engine.Model;
 /// <summary>
 /// Binary persistence of a <see cref="Network"/>: format version, input count, hidden layer count, hidden sizes,
 /// output count, hidden activation, parameter count, the parameters, then (from version 2) an int32 that is 1 when an
-/// <see cref="InputScaling"/> follows and 0 when not; all little-endian int32/float32. Version 1 (no scaling) still
-/// reads. Reading validates every value before it sizes an allocation, since model files may come from anywhere.
+/// <see cref="InputScaling"/> follows and 0 when not, and (version 3, written only for a network with a
+/// <see cref="PiecewiseLinearEncoding"/>) the feature count before encoding and the encoding; all little-endian
+/// int32/float32. A network without an encoding is written as version 2, so its bytes do not change; versions 1 (no
+/// scaling) and 2 still read. Reading validates every value before it sizes an allocation, since model files may come from anywhere.
 /// </summary>
 internal static class NetworkSerializer
 {
-    /// <summary>The format version <see cref="Write"/> produces.</summary>
-    public const int FormatVersion = 2;
+    /// <summary>The format version <see cref="Write"/> produces for a network with a numeric encoding.</summary>
+    public const int FormatVersion = 3;
 
     // The last version without the input scaling flag.
     private const int UnscaledVersion = 1;
+    // The last version without the numeric encoding, still written for networks without one.
+    private const int UnencodedVersion = 2;
     /// <summary>Largest layer width <see cref="Read"/> accepts.</summary>
     public const int MaxWidth = 1 << 24;
     /// <summary>Largest number of hidden layers <see cref="Read"/> accepts.</summary>
@@ -31,7 +35,7 @@ internal static class NetworkSerializer
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(network);
         var layout = network.Layout;
-        writer.Write(FormatVersion);
+        writer.Write(network.Encoding is null ? UnencodedVersion : FormatVersion);
         writer.Write(layout.InputCount);
         writer.Write(layout.HiddenSizes.Length);
         foreach (var size in layout.HiddenSizes)
@@ -50,6 +54,11 @@ internal static class NetworkSerializer
         }
         writer.Write(network.Scaling is null ? 0 : 1);
         network.Scaling?.Write(writer);
+        if (network.Encoding is { } encoding)
+        {
+            writer.Write(encoding.FeatureCount);
+            encoding.Write(writer);
+        }
     }
 
     /// <summary>Reads a network written by <see cref="Write"/>.</summary>
@@ -73,7 +82,7 @@ internal static class NetworkSerializer
     private static Network ReadCore(BinaryReader reader)
     {
         var version = reader.ReadInt32();
-        if (version is not (UnscaledVersion or FormatVersion))
+        if (version is not (UnscaledVersion or UnencodedVersion or FormatVersion))
             throw new InvalidDataException($"Unknown network format version {version}; expected {UnscaledVersion} to {FormatVersion}.");
         var inputCount = ReadWidth(reader, "input count");
         var hiddenCount = reader.ReadInt32();
@@ -97,7 +106,19 @@ internal static class NetworkSerializer
 
         var layout = new NetworkLayout(inputCount, hiddenSizes, outputCount, (ActivationKind)activation);
         var parameters = ReadParameters(reader, parameterCount, lengthKnown);
-        return new Network(layout, parameters, version == UnscaledVersion ? null : ReadScaling(reader, inputCount, lengthKnown));
+        var scaling = version == UnscaledVersion ? null : ReadScaling(reader, inputCount, lengthKnown);
+        var encoding = version == FormatVersion ? ReadEncoding(reader, inputCount) : null;
+        return new Network(layout, parameters, scaling, encoding);
+    }
+
+    private static PiecewiseLinearEncoding ReadEncoding(BinaryReader reader, int inputCount)
+    {
+        var featureCount = reader.ReadInt32();
+        if (featureCount < 1 || featureCount >= inputCount)
+            throw new InvalidDataException($"The numeric encoding's feature count {featureCount} is outside 1..{inputCount - 1} (the network has {inputCount} inputs).");
+        var encoding = PiecewiseLinearEncoding.Read(reader, featureCount, maxBins: inputCount - featureCount);
+        return encoding.EncodedCount == inputCount ? encoding
+            : throw new InvalidDataException($"The numeric encoding gives {encoding.EncodedCount} inputs but the network has {inputCount}.");
     }
 
     private static InputScaling? ReadScaling(BinaryReader reader, int inputCount, bool lengthKnown)

@@ -143,6 +143,17 @@ internal sealed class BatchWorkspace
     public InputScaling? Scaling { get; set; }
 
     /// <summary>
+    /// The network's numeric encoding, which every gathered dense row passes through before the <see cref="Scaling"/>:
+    /// rows are gathered into <see cref="RawInputs"/> and encoded into <see cref="Inputs"/>. Null (the default) gathers
+    /// rows straight into <see cref="Inputs"/>.
+    /// </summary>
+    public PiecewiseLinearEncoding? Encoding { get; set; }
+
+    /// <summary>The batch's dense rows before their <see cref="Encoding"/>, row-major [rows × its FeatureCount].</summary>
+    public float[] RawInputs => _rawInputs ??= new float[checked(Capacity * Encoding!.FeatureCount)];
+    private float[]? _rawInputs;
+
+    /// <summary>
     /// Copies the rows <paramref name="rowIndices"/> of <paramref name="data"/> into contiguous batch buffers (so the
     /// kernels stream memory in order), scales them (see <see cref="Scaling"/>) and returns the sum of their weights
     /// (the row count without weights).
@@ -179,6 +190,8 @@ internal sealed class BatchWorkspace
 
     private void GatherSparse<TRows>(TRows rows, ReadOnlySpan<int> rowIndices) where TRows : ISparseRows
     {
+        if (Encoding is not null)
+            throw new InvalidOperationException("A numeric encoding needs dense rows.");
         _sparseBatch ??= new SparseBatch(Capacity, Layout.InputCount);
         _sparseBatch.Gather(rows, rowIndices);
         if (Scaling is not null)
@@ -189,7 +202,13 @@ internal sealed class BatchWorkspace
     // The feature rows in one call that can split the copy across cores.
     private void GatherDense(float[] features, ReadOnlySpan<int> rowIndices)
     {
-        RowGather.Copy(features, Layout.InputCount, rowIndices, Inputs);
+        if (Encoding is { } encoding)
+        {
+            RowGather.Copy(features, encoding.FeatureCount, rowIndices, RawInputs);
+            encoding.Apply(RawInputs, Inputs, rowIndices.Length);
+        }
+        else
+            RowGather.Copy(features, Layout.InputCount, rowIndices, Inputs);
         Scaling?.ApplyDense(Inputs, rowIndices.Length);
         SparseInputs = null;
     }

@@ -9,7 +9,8 @@ namespace MLNetBackprop.Engine.Training;
 /// Fits an <see cref="InputScaling"/> on evenly spaced rows of a training source: each feature's center is its median
 /// and its factor the inverse of its interquartile range, or, where half the values or more are equal, of half its
 /// range; a constant feature gets factor 0. Sparse rows are not centered, so that they stay sparse: their spread
-/// counts the zeros. Quantiles interpolate linearly between order statistics, as NumPy's do.
+/// counts the zeros. Quantiles interpolate linearly between order statistics, as NumPy's do. With a numeric encoding
+/// (<see cref="FitEncoded"/>), the same sample gives the bins' edges first and then the scaling of the encoded rows.
 /// </summary>
 internal static class InputScalingFitter
 {
@@ -39,6 +40,91 @@ internal static class InputScalingFitter
             (centers[j], factors[j]) = Statistics(columns.Column(j), sampled - columns.Column(j).Length, centered ?? !source.IsSparse);
         return new InputScaling(centers, factors);
     }
+
+    /// <summary>
+    /// Fits a <see cref="PiecewiseLinearEncoding"/> of <paramref name="source"/>'s dense rows with up to
+    /// <paramref name="bins"/> bins per feature, at its training quantiles, and, with <paramref name="scale"/>, the
+    /// robust scaling of the encoded rows, from one sample read in one in-order pass. A feature with at most two distinct
+    /// values in the sample (a flag, a one-hot column, a constant) is not encoded; the encoding is null when no feature is,
+    /// or when it would add more than <paramref name="inputLimit"/> inputs.
+    /// </summary>
+    public static (PiecewiseLinearEncoding? Encoding, InputScaling? Scaling) FitEncoded(IRowSource source, int bins, int inputLimit, bool scale)
+    {
+        if (source.IsSparse)
+            throw new ArgumentException("A numeric encoding needs dense rows.", nameof(source));
+        var width = source.FeatureCount;
+        var target = (int)Math.Min(source.RowCount, Math.Min(SampleRows, Math.Max(1, SampleValueBudget / width)));
+        var (columns, sampled, _) = SampleDense(source, target);
+        var encoding = FitEncoding(columns, width, bins);
+        if (encoding is not null && encoding.BinCount > inputLimit)
+            encoding = null;
+        if (!scale)
+            return (encoding, null);
+        var encodedWidth = encoding?.EncodedCount ?? width;
+        var centers = new float[encodedWidth];
+        var factors = new float[encodedWidth];
+        var binValues = new float[sampled];
+        for (var j = 0; j < encodedWidth; j++)
+        {
+            var values = columns.Column(j < width ? j : encoding!.Features[j - width]);
+            if (j >= width)
+            {
+                encoding!.EncodeBin(j - width, values, binValues);
+                values = binValues;
+            }
+            (centers[j], factors[j]) = Statistics(values, 0, centered: true);
+        }
+        return (encoding, new InputScaling(centers, factors));
+    }
+
+    // The encoding's bins at each feature's quantiles 0, 1/bins, ..., 1 (sorting every sampled column).
+    private static PiecewiseLinearEncoding? FitEncoding(SampleColumns columns, int width, int bins)
+    {
+        var features = new List<int>();
+        var offsets = new List<float>();
+        var factors = new List<float>();
+        for (var j = 0; j < width; j++)
+        {
+            var values = columns.Column(j);
+            values.Sort();
+            if (!HasThreeValues(values))
+                continue;
+            var edges = Edges(values, bins);
+            for (var t = 0; t + 1 < edges.Count; t++)
+            {
+                features.Add(j);
+                offsets.Add(edges[t]);
+                factors.Add(BinFactor(edges[t], edges[t + 1]));
+            }
+        }
+        return features.Count == 0 ? null : new PiecewiseLinearEncoding(width, [.. features], [.. offsets], [.. factors]);
+    }
+
+    private static bool HasThreeValues(ReadOnlySpan<float> sorted)
+    {
+        if (sorted.IsEmpty)
+            return false;
+        var distinct = 1;
+        for (var i = 1; i < sorted.Length && distinct < 3; i++)
+            distinct += sorted[i] != sorted[i - 1] ? 1 : 0;
+        return distinct >= 3;
+    }
+
+    // Strictly increasing quantile edges whose bins have a finite factor; equal quantiles (a value many rows share) merge.
+    private static List<float> Edges(ReadOnlySpan<float> sorted, int bins)
+    {
+        var sample = new SortedSample(sorted, 0);
+        var edges = new List<float>(bins + 1);
+        for (var b = 0; b <= bins; b++)
+        {
+            var edge = (float)sample.Quantile((double)b / bins);
+            if (edges.Count == 0 || (edge > edges[^1] && float.IsFinite(BinFactor(edges[^1], edge))))
+                edges.Add(edge);
+        }
+        return edges;
+    }
+
+    private static float BinFactor(float low, float high) => (float)(1.0 / ((double)high - low));
 
     // Center and factor of a feature whose sample is `values` (any order; sorted here) and `zeros` further zeros.
     private static (float Center, float Factor) Statistics(Span<float> values, int zeros, bool centered)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MLNetBackprop.Engine.Collective;
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Randomness;
@@ -53,41 +54,70 @@ internal static class NetworkTrainer
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(run);
         SettingsValidator.Validate(data, settings, run);
-        var layout = new NetworkLayout(data.FeatureCount, settings.HiddenLayerSizes, settings.OutputCount, settings.HiddenActivation);
+        var (encoding, scaling) = InputPreparation(data, settings, run);
+        var inputs = encoding?.EncodedCount ?? data.FeatureCount;
+        var layout = new NetworkLayout(inputs, settings.HiddenLayerSizes, settings.OutputCount, settings.HiddenActivation);
         var random = new SeededRandom(settings.Seed);
         var parameters = new float[layout.ParameterCount];
         if (run.InitialParameters is { } initial)
             initial.CopyTo(parameters, 0);
         else
-            ParameterInitializer.Initialize(layout, parameters, random);
-        return new TrainingLoop(data, settings, run, layout, parameters, random, ScalingFor(data, settings, run)).Run();
+            ParameterInitializer.Initialize(layout, parameters, random, encoding?.FeatureCount ?? int.MaxValue);
+        return new TrainingLoop(data, settings, run, layout, parameters, random, scaling, encoding).Run();
     }
 
-    // The warm start's scaling, or one fitted on the rows; on a cluster, rank 0's, so that every rank scales alike
-    // (ranks holding different rows would fit different ones). A rank's share is fitted on its own rows, uncentered when
-    // the ranks agreed to train sparse.
-    private static InputScaling? ScalingFor(IRowSource data, TrainingSettings settings, TrainingRunOptions run)
+    // The warm start's encoding and scaling, or those fitted on the rows; on a cluster, rank 0's, so that every rank
+    // prepares its rows alike (ranks holding different rows would fit different ones). A rank's share is fitted on its
+    // own rows, uncentered when the ranks agreed to train sparse.
+    private static (PiecewiseLinearEncoding?, InputScaling?) InputPreparation(IRowSource data, TrainingSettings settings, TrainingRunOptions run)
     {
-        if (settings.InputScaling == InputScalingKind.None)
-            return null;
-        if (run.InitialScaling is { } initial)
-            return data.IsSparse && initial.IsCentered
-                ? throw new ArgumentException("The warm start's model centers its inputs, which sparse rows cannot keep; train it afresh on these rows.", nameof(run.InitialScaling))
-                : initial;
-        var onlyOutsideUnitRange = settings.InputScaling == InputScalingKind.RobustOutsideUnitRange;
-        InputScaling? Fit() => InputScalingFitter.Fit(data is RankRows share ? share.Local : data, onlyOutsideUnitRange, centered: !data.IsSparse);
-        if (run.Collective is not { Size: > 1 } collective)
-            return Fit();
-        // Rank 0's scaling (or its absence, as a first value of 1) travels in one broadcast.
-        var width = data.FeatureCount;
-        var values = new float[1 + 2 * width];
-        if (collective.Rank == 0 && Fit() is { } fitted)
+        if (run.InitialParameters is not null && (run.InitialEncoding is not null || run.InitialScaling is not null))
+            return WarmStartPreparation(data, settings, run);
+        var local = data is RankRows share ? share.Local : data;
+        (PiecewiseLinearEncoding?, InputScaling?) Fit() => settings.NumericEncodingBins > 0
+            ? InputScalingFitter.FitEncoded(local, settings.NumericEncodingBins, settings.NumericEncodingInputLimit, scale: settings.InputScaling != InputScalingKind.None)
+            : (null, settings.InputScaling == InputScalingKind.None ? null
+                : InputScalingFitter.Fit(local, settings.InputScaling == InputScalingKind.RobustOutsideUnitRange, centered: !data.IsSparse));
+        if (settings.InputScaling == InputScalingKind.None && settings.NumericEncodingBins == 0)
+            return (null, null);
+        return run.Collective is { Size: > 1 } collective ? Broadcast(collective, data.FeatureCount, Fit) : Fit();
+    }
+
+    private static (PiecewiseLinearEncoding?, InputScaling?) WarmStartPreparation(IRowSource data, TrainingSettings settings, TrainingRunOptions run)
+    {
+        if (data.IsSparse && run.InitialScaling is { IsCentered: true })
+            throw new ArgumentException("The warm start's model centers its inputs, which sparse rows cannot keep; train it afresh on these rows.", nameof(run.InitialScaling));
+        if (data.IsSparse && run.InitialEncoding is not null)
+            throw new ArgumentException("The warm start's model encodes its numeric features, which needs dense rows; train it afresh on these rows.", nameof(run.InitialEncoding));
+        return (run.InitialEncoding, settings.InputScaling == InputScalingKind.None ? null : run.InitialScaling);
+    }
+
+    // Rank 0 fits, and its encoding and scaling (or their absence) travel to every rank as the model file stores them.
+    private static (PiecewiseLinearEncoding?, InputScaling?) Broadcast(ICollective collective, int featureCount,
+        Func<(PiecewiseLinearEncoding?, InputScaling?)> fit)
+    {
+        byte[] bytes = [];
+        if (collective.Rank == 0)
         {
-            values[0] = 1;
-            fitted.Centers.CopyTo(values.AsSpan(1));
-            fitted.Factors.CopyTo(values.AsSpan(1 + width));
+            var (encoding, scaling) = fit();
+            using var stream = new MemoryStream();
+            using (var writer = new BinaryWriter(stream))
+            {
+                writer.Write(encoding is null ? 0 : encoding.EncodedCount);
+                encoding?.Write(writer);
+                writer.Write(scaling is null ? 0 : 1);
+                scaling?.Write(writer);
+            }
+            bytes = stream.ToArray();
         }
-        collective.Broadcast(MemoryMarshal.AsBytes(values.AsSpan()), root: 0);
-        return values[0] == 0 ? null : new InputScaling(values[1..(1 + width)], values[(1 + width)..]);
+        var length = new[] { bytes.Length };
+        collective.Broadcast(MemoryMarshal.AsBytes(length.AsSpan()), root: 0);
+        Array.Resize(ref bytes, length[0]);
+        collective.Broadcast(bytes, root: 0);
+        using var reader = new BinaryReader(new MemoryStream(bytes));
+        var encodedCount = reader.ReadInt32();
+        var received = encodedCount == 0 ? null : PiecewiseLinearEncoding.Read(reader, featureCount, encodedCount - featureCount);
+        var width = received?.EncodedCount ?? featureCount;
+        return (received, reader.ReadInt32() == 0 ? null : InputScaling.Read(reader, width));
     }
 }

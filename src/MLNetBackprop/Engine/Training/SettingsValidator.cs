@@ -22,6 +22,8 @@ internal static class SettingsValidator
         ValidateShape(settings);
         if (data.RowCount == 0)
             throw new ArgumentException("The training set has no rows.", nameof(data));
+        if (settings.NumericEncodingBins > 0 && data.IsSparse)
+            throw Bad(nameof(settings.NumericEncodingBins), $"is {settings.NumericEncodingBins}, but a numeric encoding needs dense rows and these are sparse");
         if (((data as RankRows)?.Local ?? data) is InMemoryRowSource rows)
             ValidateData(rows.Set, settings);
         // Streams read their rows into slots of one target.
@@ -54,7 +56,8 @@ internal static class SettingsValidator
         }
         if (run.InitialParameters is { } initial)
         {
-            var expected = new NetworkLayout(data.FeatureCount, s.HiddenLayerSizes, s.OutputCount, s.HiddenActivation).ParameterCount;
+            var inputs = data.FeatureCount + (run.InitialEncoding?.BinCount ?? 0);
+            var expected = new NetworkLayout(inputs, s.HiddenLayerSizes, s.OutputCount, s.HiddenActivation).ParameterCount;
             if (initial.Length != expected)
                 throw new ArgumentException($"The initial parameters number {initial.Length}, but the network needs {expected}.", nameof(run.InitialParameters));
             if (!initial.All(float.IsFinite))
@@ -96,6 +99,8 @@ internal static class SettingsValidator
         foreach (var rate in s.DropoutRates)
             if (!(rate >= 0 && rate < 1)) // also NaN; a rate of 1 would scale the kept units by 1/(1 - rate) = ∞
                 throw Bad(nameof(s.DropoutRates), $"contains {rate}; every dropout rate must be in [0, 1)");
+        if (s.NumericEncodingBins != 0 && s.NumericEncodingBins is < 2 or > TrainingSettings.MaxNumericEncodingBins)
+            throw Bad(nameof(s.NumericEncodingBins), $"is {s.NumericEncodingBins}; it must be 0 (no encoding) or 2 to {TrainingSettings.MaxNumericEncodingBins}");
         if (s.LbfgsHistorySize < 1)
             throw Bad(nameof(s.LbfgsHistorySize), $"is {s.LbfgsHistorySize}; it must be at least 1");
         if (s.GradientShards < 1)

@@ -28,15 +28,18 @@ internal sealed class TrainingLoop
     private readonly BatchWorkspace _workspace;
     private readonly TrainingCheckpoint? _checkpoint;
     private readonly InputScaling? _scaling;
+    private readonly PiecewiseLinearEncoding? _encoding;
 
     /// <summary>
-    /// Sets up a run that starts from <paramref name="parameters"/>, draws from <paramref name="random"/> and scales every
-    /// row by <paramref name="scaling"/> (when not null), which the trained network keeps.
+    /// Sets up a run that starts from <paramref name="parameters"/>, draws from <paramref name="random"/>, encodes every
+    /// row by <paramref name="encoding"/> and scales it by <paramref name="scaling"/> (each when not null), which the
+    /// trained network keeps.
     /// </summary>
     public TrainingLoop(IRowSource data, TrainingSettings settings, TrainingRunOptions run, NetworkLayout layout,
-        float[] parameters, SeededRandom random, InputScaling? scaling = null)
+        float[] parameters, SeededRandom random, InputScaling? scaling = null, PiecewiseLinearEncoding? encoding = null)
     {
         _scaling = scaling;
+        _encoding = encoding;
         _data = data;
         _s = settings;
         _run = run;
@@ -51,6 +54,7 @@ internal sealed class TrainingLoop
             compactFirstLayerGradient: data.IsSparse && !lbfgs && settings.SparseUpdate == SparseUpdate.Lazy && !_plan.IsSharded)
         {
             Scaling = scaling,
+            Encoding = encoding,
         };
         _workspace = workspace;
         _wholeSet = new WholeSetPass(data, settings, layout, workspace);
@@ -210,7 +214,7 @@ internal sealed class TrainingLoop
         var best = _state.Best is not null && _state.Tracker.BestEpoch > 0 ? _state.Best : null;
         var parameters = best ?? _state.Parameters;
         var bestEpoch = best is not null ? _state.Tracker.BestEpoch : _state.History.Count;
-        return new TrainingResult(new Network(_layout, parameters, _scaling), _state.History, reason == StopReason.NoImprovement)
+        return new TrainingResult(new Network(_layout, parameters, _scaling, _encoding), _state.History, reason == StopReason.NoImprovement)
         {
             StopReason = reason,
             BestEpoch = bestEpoch,

@@ -29,6 +29,13 @@ internal sealed class TrainingRunOptions
     /// </summary>
     public InputScaling? InitialScaling { get; init; }
 
+    /// <summary>
+    /// The warm start's numeric encoding, kept instead of fitted anew (its first layer was trained on rows encoded by it;
+    /// <see cref="InitialParameters"/> then have its encoded inputs). Default null: fitted on the rows when
+    /// <see cref="TrainingSettings.NumericEncodingBins"/> asks for one.
+    /// </summary>
+    public PiecewiseLinearEncoding? InitialEncoding { get; init; }
+
     /// <summary>Called after every epoch, on the training thread, with the epoch's report.</summary>
     public Action<EpochReport>? OnEpoch { get; init; }
 

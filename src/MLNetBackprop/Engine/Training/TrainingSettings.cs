@@ -99,6 +99,19 @@ internal sealed class TrainingSettings
     /// warm start) and kept with the network. Default <see cref="InputScalingKind.None"/>.
     /// </summary>
     public InputScalingKind InputScaling { get; init; }
+    /// <summary>
+    /// Bins per feature of the network's own <see cref="Model.PiecewiseLinearEncoding"/> of numeric features, fitted on
+    /// the training rows before the <see cref="InputScaling"/> (which then scales the encoded rows): 0 (the default) for
+    /// none, else 2 to <see cref="MaxNumericEncodingBins"/>. Needs dense rows.
+    /// </summary>
+    public int NumericEncodingBins { get; init; }
+    /// <summary>
+    /// The most inputs the numeric encoding may add: when the fitted encoding would add more, the features enter
+    /// unencoded. Default <see cref="int.MaxValue"/>.
+    /// </summary>
+    public int NumericEncodingInputLimit { get; init; } = int.MaxValue;
+    /// <summary>The largest <see cref="NumericEncodingBins"/>.</summary>
+    public const int MaxNumericEncodingBins = 1024;
     /// <summary>Number of correction pairs L-BFGS keeps. Default in <see cref="TrainingDefaults"/>.</summary>
     public int LbfgsHistorySize { get; init; } = TrainingDefaults.LbfgsHistorySize;
     /// <summary>

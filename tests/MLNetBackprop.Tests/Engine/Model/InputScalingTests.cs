@@ -1,4 +1,3 @@
-using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Training;
@@ -84,21 +83,7 @@ public class InputScalingTests
 
         var expected = new float[rows * 3];
         plain.PredictBatch(prescaled, expected, rows);
-        var batched = new float[rows * 3];
-        scaled.PredictBatch(features, batched, rows);
-        Assert.Equal(expected, batched);
-
-        var buffers = scaled.CreatePredictionBuffers();
-        var single = new float[3];
-        for (var r = 0; r < rows; r++)
-        {
-            var row = features.AsSpan(r * 5, 5).ToArray();
-            scaled.Predict(row, single, buffers);
-            Assert.Equal(expected.AsSpan(r * 3, 3).ToArray(), single);
-            var indices = Enumerable.Range(0, 5).Where(j => row[j] != 0).ToArray();
-            scaled.PredictSparse(indices, indices.Select(j => row[j]).ToArray(), single, buffers);
-            Assert.Equal(expected.AsSpan(r * 3, 3).ToArray(), single);
-        }
+        PredictionPaths.AssertEveryPathGives(scaled, features, rows, expected);
     }
 
     [Fact]
@@ -109,11 +94,6 @@ public class InputScalingTests
         var scaling = new InputScaling(TestData.Uniform(5, -1, 1, 11), TestData.Uniform(5, 0.2f, 2, 12));
         var network = new Network(layout, TestData.Uniform(layout.ParameterCount, -1, 1, 13), scaling);
         var features = TestData.Uniform(rows * 5, -4, 4, 14);
-        var workspace = new BatchWorkspace(layout, rows) { Scaling = scaling };
-        workspace.Gather(new TrainingSet(features, new float[rows], null, 5), Enumerable.Range(0, rows).ToArray());
-        Backpropagation.Forward(network.Parameters.ToArray(), workspace, rows);
-        var predicted = new float[rows * 2];
-        network.PredictBatch(features, predicted, rows);
-        Assert.Equal(predicted, workspace.Outputs(rows).ToArray());
+        PredictionPaths.AssertTrainingForwardGivesPredictions(network, new BatchWorkspace(layout, rows) { Scaling = scaling }, features, rows);
     }
 }

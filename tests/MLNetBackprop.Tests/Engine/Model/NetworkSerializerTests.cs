@@ -6,6 +6,35 @@ namespace MLNetBackprop.Tests.Engine.Model;
 
 public class NetworkSerializerTests
 {
+    // 3 features, the first in two bins: five inputs.
+    private static Network EncodedNetwork()
+    {
+        var encoding = new PiecewiseLinearEncoding(3, [0, 0], [-1f, 0.5f], [0.75f, 2f]);
+        var layout = new NetworkLayout(5, [4], 2, ActivationKind.Relu);
+        var scaling = new InputScaling(TestData.Uniform(5, -1, 1, 75), TestData.Uniform(5, 0, 2, 76));
+        return new Network(layout, TestData.Uniform(layout.ParameterCount, -1, 1, 77), scaling, encoding);
+    }
+
+    // A version 3 network of 3 features and 5 inputs without scaling, followed by the encoding fields given.
+    private static byte[] EncodedHeader(int featureCount, int binCount, params (int Feature, float Offset, float Factor)[] bins)
+    {
+        var parameters = new float[new NetworkLayout(5, [4, 2], 2, ActivationKind.Gelu).ParameterCount];
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+        {
+            writer.Write(Header(version: 3, input: 5, parameters: parameters));
+            writer.Write(featureCount);
+            writer.Write(binCount);
+            foreach (var (feature, offset, factor) in bins)
+            {
+                writer.Write(feature);
+                writer.Write(offset);
+                writer.Write(factor);
+            }
+        }
+        return stream.ToArray();
+    }
+
     private static Network SampleNetwork(bool scaled = false)
     {
         var layout = new NetworkLayout(3, [4, 2], 2, ActivationKind.Gelu);
@@ -80,6 +109,21 @@ public class NetworkSerializerTests
     }
 
     [Fact]
+    public void A_network_with_a_numeric_encoding_reads_back_with_it_and_one_without_keeps_version_2()
+    {
+        var network = EncodedNetwork();
+        var bytes = Serialize(network);
+        Assert.Equal(3, BitConverter.ToInt32(bytes));
+        var copy = Deserialize(bytes);
+        Assert.Equal(3, copy.FeatureCount);
+        Assert.Equal(network.Encoding!.Features.ToArray(), copy.Encoding!.Features.ToArray());
+        Assert.Equal(network.Encoding.Offsets.ToArray(), copy.Encoding.Offsets.ToArray());
+        Assert.Equal(network.Encoding.Factors.ToArray(), copy.Encoding.Factors.ToArray());
+        Assert.Equal(network.Scaling!.Factors.ToArray(), copy.Scaling!.Factors.ToArray());
+        Assert.Equal(2, BitConverter.ToInt32(Serialize(SampleNetwork(scaled: true))));
+    }
+
+    [Fact]
     public void A_version_1_network_without_the_scaling_flag_still_reads()
     {
         var network = SampleNetwork();
@@ -105,12 +149,12 @@ public class NetworkSerializerTests
     [InlineData(false)]
     public void Every_truncation_is_reported_as_invalid_data(bool seekable)
     {
-        var bytes = Serialize(SampleNetwork(scaled: true));
-        for (var length = 0; length < bytes.Length; length++)
-        {
-            var error = Assert.Throws<InvalidDataException>(() => Deserialize(bytes[..length], seekable));
-            Assert.Contains("truncated", error.Message);
-        }
+        foreach (var bytes in new[] { Serialize(SampleNetwork(scaled: true)), Serialize(EncodedNetwork()) })
+            for (var length = 0; length < bytes.Length; length++)
+            {
+                var error = Assert.Throws<InvalidDataException>(() => Deserialize(bytes[..length], seekable));
+                Assert.Contains("truncated", error.Message);
+            }
     }
 
     public static TheoryData<string, byte[]> CorruptHeaders()
@@ -123,7 +167,12 @@ public class NetworkSerializerTests
         withInfinity[^1] = float.NegativeInfinity;
         return new TheoryData<string, byte[]>
         {
-            { "version 3", Header(version: 3, parameters: good) },
+            { "version 4", Header(version: 4, parameters: good) },
+            { "feature count 5 is outside 1..4", EncodedHeader(5, 0) },
+            { "bin count 3 is outside 0..2", EncodedHeader(3, 3) },
+            { "gives 4 inputs but the network has 5", EncodedHeader(3, 1, (0, 0f, 1f)) },
+            { "numeric encoding is invalid", EncodedHeader(3, 2, (0, 0f, 1f), (0, 1f, 0f)) },
+            { "numeric encoding is invalid", EncodedHeader(3, 2, (2, 0f, 1f), (0, 1f, 1f)) },
             { "scaling flag is 2", Header(parameters: good, scalingFlag: 2, scaling: new float[6]) },
             { "center of feature 1 is NaN", Header(parameters: good, scalingFlag: 1, scaling: [0, float.NaN, 0, 1, 1, 1]) },
             { "factor of feature 2 is Infinity", Header(parameters: good, scalingFlag: 1, scaling: [0, 0, 0, 1, 1, float.PositiveInfinity]) },

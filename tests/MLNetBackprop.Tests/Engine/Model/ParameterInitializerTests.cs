@@ -44,4 +44,19 @@ public class ParameterInitializerTests
         Assert.Equal(Init(3), Init(3));
         Assert.NotEqual(Init(3), Init(4));
     }
+
+    [Fact]
+    public void Inputs_added_by_an_encoding_start_with_zero_weights_and_the_other_weights_are_drawn_as_without()
+    {
+        var layout = new NetworkLayout(6, [5], 2, ActivationKind.Relu);
+        var plain = new float[layout.ParameterCount];
+        ParameterInitializer.Initialize(layout, plain, new SeededRandom(5));
+        var encoded = new float[layout.ParameterCount];
+        ParameterInitializer.Initialize(layout, encoded, new SeededRandom(5), firstEncodedInput: 4);
+
+        var firstLayer = layout.WeightOffsets[0];
+        Assert.Equal(plain[..(firstLayer + 4 * 5)], encoded[..(firstLayer + 4 * 5)]);
+        Assert.All(encoded[(firstLayer + 4 * 5)..(firstLayer + 6 * 5)], w => Assert.Equal(0f, w));
+        Assert.Equal(plain[(firstLayer + 6 * 5)..], encoded[(firstLayer + 6 * 5)..]);
+    }
 }

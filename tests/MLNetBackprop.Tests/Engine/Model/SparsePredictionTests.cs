@@ -74,8 +74,8 @@ public class SparsePredictionTests
     [Theory]
     [InlineData(new[] { 3, 3 }, "strictly increasing")]
     [InlineData(new[] { 4, 2 }, "strictly increasing")]
-    [InlineData(new[] { 1, 12 }, "outside the network's 12 inputs")]
-    [InlineData(new[] { -1 }, "outside the network's 12 inputs")]
+    [InlineData(new[] { 1, 12 }, "outside the network's 12 features")]
+    [InlineData(new[] { -1 }, "outside the network's 12 features")]
     public void A_duplicate_unordered_or_out_of_range_index_is_refused(int[] indices, string message)
     {
         var network = RandomNetwork(12, [4], 2);

@@ -2,6 +2,7 @@ using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.RowSources;
 using MLNetBackprop.Engine.Training;
+using MLNetBackprop.Tests.TestSupport;
 
 namespace MLNetBackprop.Tests.Engine.Training;
 
@@ -76,5 +77,63 @@ public class InputScalingFitterTests
         var sparse = Dense(beyond);
         Assert.NotNull(InputScalingFitter.Fit(new InMemoryRowSource(new TrainingSet(SparseRows.FromDense(sparse.Features!, 2), sparse.Targets, null)),
             onlyOutsideUnitRange: true));
+    }
+
+    private static (PiecewiseLinearEncoding? Encoding, InputScaling? Scaling) FitEncoded(TrainingSet set, int bins, int limit = int.MaxValue, bool scale = true)
+        => InputScalingFitter.FitEncoded(new InMemoryRowSource(set), bins, limit, scale);
+
+    [Fact]
+    public void A_numeric_encoding_puts_its_edges_at_the_quantiles_and_skips_flags_and_constants()
+    {
+        // 0..8 shuffled: quantiles 0, 2, 4, 6, 8 for 4 bins.
+        var (encoding, scaling) = FitEncoded(Dense([4, 8, 1, 7, 3, 0, 2, 6, 5], [0, 1, 0, 1, 1, 0, 0, 1, 0], [3, 3, 3, 3, 3, 3, 3, 3, 3]), 4);
+        Assert.Equal([0, 0, 0, 0], encoding!.Features.ToArray());
+        Assert.Equal([0f, 2f, 4f, 6f], encoding.Offsets.ToArray());
+        Assert.Equal([0.5f, 0.5f, 0.5f, 0.5f], encoding.Factors.ToArray());
+        Assert.Equal(7, scaling!.FeatureCount);
+    }
+
+    [Fact]
+    public void Repeated_quantiles_merge_into_fewer_bins()
+    {
+        // Quantiles 0, 0, 0, 1, 3: edges 0, 1, 3.
+        var (encoding, _) = FitEncoded(Dense([0, 0, 0, 0, 0, 0, 1, 2, 3]), 4);
+        Assert.Equal([0f, 1f], encoding!.Offsets.ToArray());
+        Assert.Equal([1f, 0.5f], encoding.Factors.ToArray());
+    }
+
+    [Fact]
+    public void No_encoding_is_fitted_where_no_feature_has_three_values_or_the_bins_exceed_the_limit()
+    {
+        var flags = Dense([0, 1, 0, 1, 1], [2, 2, 2, 2, 2]);
+        Assert.Null(FitEncoded(flags, 8).Encoding);
+        var numbers = Dense([4, 8, 1, 7, 3, 0, 2, 6, 5]);
+        var (encoding, scaling) = FitEncoded(numbers, 4, limit: 3);
+        Assert.Null(encoding);
+        Assert.Equal(1, scaling!.FeatureCount);
+        Assert.Null(FitEncoded(numbers, 4, scale: false).Scaling);
+    }
+
+    [Fact]
+    public void The_scaling_of_an_encoded_row_is_fitted_as_on_the_encoded_rows_themselves()
+    {
+        const int rows = 500;
+        var features = TestData.Uniform(rows * 2, -3, 5, 21);
+        var set = new TrainingSet(features, new float[rows], null, 2);
+        var (encoding, scaling) = FitEncoded(set, 8);
+        var encoded = new float[rows * encoding!.EncodedCount];
+        encoding.Apply(features, encoded, rows);
+        var direct = Fit(new TrainingSet(encoded, new float[rows], null, encoding.EncodedCount));
+        Assert.Equal(direct.Centers.ToArray(), scaling!.Centers.ToArray());
+        Assert.Equal(direct.Factors.ToArray(), scaling.Factors.ToArray());
+        Assert.Equal(16, encoding.BinCount);
+    }
+
+    [Fact]
+    public void Sparse_rows_cannot_be_encoded()
+    {
+        var set = Dense([0, 2, 0, 4, 6, 0, 8, 0, 1]);
+        var sparse = new TrainingSet(SparseRows.FromDense(set.Features!, 1), set.Targets, null);
+        Assert.Throws<ArgumentException>(() => FitEncoded(sparse, 4));
     }
 }
