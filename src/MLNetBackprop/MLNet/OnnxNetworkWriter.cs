@@ -89,6 +89,10 @@ internal sealed class OnnxNetworkWriter
     /// <summary>A scalar int64 constant.</summary>
     public string Constant(long value, string name) => _ctx.AddInitializer(value, name, true);
 
+    /// <summary>A float constant of shape <paramref name="dims"/> holding <paramref name="values"/>.</summary>
+    public string Initializer(ReadOnlySpan<float> values, long[] dims, string name)
+        => _ctx.AddInitializer(values.ToArray(), dims, name, true);
+
     // The input scaling's exact sequence (InputScaling.ApplyDense): (x − center) · factor, clamped to ±LargestScaled,
     // then z / sqrt(1 + z²·(1/9)), each a separately rounded operation.
     private string AddScaling(InputScaling scaling, string features)
@@ -159,7 +163,4 @@ internal sealed class OnnxNetworkWriter
         Node(opType, [left, right], output);
         return output;
     }
-
-    private string Initializer(ReadOnlySpan<float> values, long[] dims, string name)
-        => _ctx.AddInitializer(values.ToArray(), dims, name, true);
 }
