@@ -34,7 +34,7 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
     /// <inheritdoc/>
     /// <remarks>
     /// A vector label (multi-label) gives vectors <c>Score</c> (each label's logit), <c>Probability</c> and
-    /// <c>PredictedLabels</c>, the scalar <c>MaxScore</c> (the largest logit) and, from it, the scalar
+    /// <c>PredictedLabels</c>, the scalar <c>MaxScore</c> (the largest logit that is a number) and, from it, the scalar
     /// <c>PredictedLabel</c>: whether any label is predicted.
     /// </remarks>
     protected override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema)

@@ -14,7 +14,7 @@ namespace MLNetBackprop;
 /// per-row mapper the stock scorers call, and its ONNX export (<c>mlContext.Model.ConvertToOnnx</c>).
 /// </summary>
 /// <typeparam name="TOutput">The score type: <see cref="float"/> or a vector of <see cref="float"/>.</typeparam>
-public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, ISchemaBindableMapper, ICanSaveOnnx, ISingleCanSaveOnnx
+public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, ISchemaBindableMapper, ICanSaveOnnx, ISingleCanSaveOnnx, IBindableCanSaveOnnx
 {
     private readonly VectorDataViewType _inputType;
 
@@ -161,13 +161,22 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
     /// <summary>A mapper from features to score; each call gets its own buffers, so mappers may run in parallel.</summary>
     private protected abstract ValueMapper<VBuffer<float>, TOutput> CreateScoreMapper();
 
-    // A vector label's model scores through VectorScoreRowMapper, whose outputs have no ONNX form yet: refusing here,
-    // with the reason, keeps the converter from writing the scalar head in its place.
-    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => VectorLabel is null
-        ? true
-        : throw new NotSupportedException(
-            $"This MLP model predicts a vector label of {VectorLabel.Count} values (multi-output regression or multi-label); " +
-            "ONNX export covers models of a single label only. Score it with ML.NET (model.Transform, PredictionEngine) instead.");
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+    // A scalar label's model reaches the converter through ML.NET's stock wrapper, which calls ISingleCanSaveOnnx; a
+    // vector label's model is itself the bindable mapper its scorer wraps (see Bind), so the scorer calls this.
+    bool IBindableCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, RoleMappedSchema schema, string[] outputNames)
+    {
+        Host.CheckValue(ctx, nameof(ctx));
+        Host.CheckValue(schema, nameof(schema));
+        Host.CheckValue(outputNames, nameof(outputNames));
+        if (VectorLabel is not { } label)
+            throw Host.Except("Only a vector label's MLP model is bound as its own mapper.");
+        if (schema.Feature is not { } features || !ctx.ContainsColumn(features.Name))
+            return false;
+        VectorScoreRowMapper.SaveAsOnnx(new OnnxNetworkWriter(ctx), Network, label, ctx.GetVariableName(features.Name), outputNames);
+        return true;
+    }
 
     bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
     {

@@ -91,6 +91,10 @@ internal sealed class OnnxNetworkWriter
     /// <summary>A scalar int64 constant.</summary>
     public string Constant(long value, string name) => _ctx.AddInitializer(value, name, true);
 
+    /// <summary>A float constant of shape <paramref name="dims"/> holding <paramref name="values"/>.</summary>
+    public string Initializer(ReadOnlySpan<float> values, long[] dims, string name)
+        => _ctx.AddInitializer(values.ToArray(), dims, name, true);
+
     // The encoding's exact sequence (PiecewiseLinearEncoding.Apply): each bin's feature gathered, (x − offset) · factor,
     // clamped below and above (±∞ where a bin is open), appended to the features.
     private string AddEncoding(PiecewiseLinearEncoding encoding, string features)
@@ -178,7 +182,4 @@ internal sealed class OnnxNetworkWriter
         Node(opType, [left, right], output);
         return output;
     }
-
-    private string Initializer(ReadOnlySpan<float> values, long[] dims, string name)
-        => _ctx.AddInitializer(values.ToArray(), dims, name, true);
 }

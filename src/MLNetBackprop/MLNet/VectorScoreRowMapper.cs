@@ -9,10 +9,11 @@ namespace MLNetBackprop.MLNet;
 /// Scores a model trained on a vector label, one row at a time, where ML.NET's stock scorers handle scalar scores
 /// only. Regression gives <c>Score</c>, a vector of each target in label units. Multi-label gives <c>Score</c> (each
 /// label's logit), <c>Probability</c> (each sigmoid) and <see cref="PredictedLabelsColumn"/> (each logit &gt; 0) as
-/// vectors, and the scalar <see cref="MaxScoreColumn"/> (the largest logit), which ML.NET's binary scorer, kept so
-/// that the transformer is the stock one, thresholds into its scalar <c>PredictedLabel</c>: whether any label is
-/// predicted. (That scorer adds its <c>PredictedLabel</c> itself and refuses a second column of the name, so the
-/// vector has a name of its own.) Every vector carries the label's slot names.
+/// vectors, and the scalar <see cref="MaxScoreColumn"/> (the largest logit that is a number, −∞ when none is), which
+/// ML.NET's binary scorer, kept so that the transformer is the stock one, thresholds into its scalar
+/// <c>PredictedLabel</c>: whether any label is predicted. (That scorer adds its <c>PredictedLabel</c> itself and
+/// refuses a second column of the name, so the vector has a name of its own.) Every vector carries the label's slot
+/// names. <see cref="SaveAsOnnx"/> writes the same columns into an ONNX graph.
 /// </summary>
 internal sealed class VectorScoreRowMapper : ISchemaBoundRowMapper
 {
@@ -108,14 +109,53 @@ internal sealed class VectorScoreRowMapper : ISchemaBoundRowMapper
         getters[0] = (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) => Fill(ref value, row.Outputs(), z => z));
         getters[1] = (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) => Fill(ref value, row.Outputs(), OutputLink.Sigmoid));
         getters[2] = (ValueGetter<VBuffer<bool>>)((ref VBuffer<bool> value) => Fill(ref value, row.Outputs(), z => z > 0));
+        // NaN logits (from a NaN feature) are left out: ONNX Runtime's Binarizer, with which the exported scorer
+        // thresholds this column, fails on NaN, and a row whose logits are all NaN predicts no label either way.
         getters[3] = (ValueGetter<float>)((ref float value) =>
         {
             var outputs = row.Outputs();
             value = float.NegativeInfinity;
             foreach (var z in outputs)
-                value = MathF.Max(value, z);
+            {
+                if (z > value)
+                    value = z;
+            }
         });
         return new SimpleRow(OutputSchema, input, getters);
+    }
+
+    /// <summary>
+    /// Writes what <see cref="GetRow"/> computes into an ONNX graph, applied to the [rows × features] variable
+    /// <paramref name="features"/>: the network, then the columns of <see cref="OutputSchema"/>, into the variables
+    /// the scorer names, its own derived columns (the binary scorer's <c>PredictedLabel</c>) first.
+    /// </summary>
+    public static void SaveAsOnnx(OnnxNetworkWriter writer, Network network, VectorLabel label, string features, string[] outputNames)
+    {
+        var count = label.Count;
+        if (label.Scalings is { } scalings)
+        {
+            if (outputNames.Length != 1)
+                throw new InvalidOperationException($"ML.NET's scorer asked for {outputNames.Length} outputs of a multi-output regression model, which has Score alone.");
+            // Each target back to its units as LabelScaling.ToLabel does: output · Scale, then + Mean.
+            var standardized = writer.AddNetwork(network, features);
+            var scaled = writer.Variable("ScaledScores", count);
+            writer.Node("Mul", [standardized, writer.Initializer(scalings.Select(s => s.Scale).ToArray(), [count], "TargetScales")], scaled);
+            writer.Node("Add", [scaled, writer.Initializer(scalings.Select(s => s.Mean).ToArray(), [count], "TargetMeans")], outputNames[0]);
+            return;
+        }
+        if (outputNames.Length < 4)
+            throw new InvalidOperationException($"ML.NET's scorer asked for {outputNames.Length} outputs of a multi-label model, which has 4.");
+        var (score, probability, predicted, maxScore) = (outputNames[^4], outputNames[^3], outputNames[^2], outputNames[^1]);
+        writer.AddNetwork(network, features, score);
+        writer.Node("Sigmoid", [score], probability);
+        writer.Node("Greater", [score, writer.Constant(0f, "Zero")], predicted);
+        var nan = writer.Variable("ScoreIsNaN", new VectorDataViewType(BooleanDataViewType.Instance, count));
+        writer.Node("IsNaN", [score], nan);
+        var numbers = writer.Variable("ScoreNumbers", count);
+        writer.Node("Where", [nan, writer.Constant(float.NegativeInfinity, "NegativeInfinity"), score], numbers);
+        var max = writer.Node("ReduceMax", [numbers], maxScore);
+        max.AddAttribute("axes", new long[] { 1 });
+        max.AddAttribute("keepdims", 1L);
     }
 
     private static void Fill<T>(ref VBuffer<T> value, ReadOnlySpan<float> outputs, Func<float, T> map)

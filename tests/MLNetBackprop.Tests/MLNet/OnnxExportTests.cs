@@ -88,6 +88,47 @@ public class OnnxExportTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
+    [MemberData(nameof(Networks))]
+    public void Exported_multi_output_regression_pipeline_scores_each_target_like_MLNet(MlpActivation? activation, MlpInputScaling scaling)
+    {
+        // Linnerud's targets have scales of their own (weights near 180, waists near 35, pulses near 55), so each is
+        // mapped back by its own mean and standard deviation.
+        var ml = new MLContext(seed: 1);
+        var data = ShippedData.Linnerud(ml);
+        var model = MultiOutputPipeline(ml, Configure(new MlpRegressionTrainer.Options(), activation, scaling)).Fit(data);
+
+        AssertOnnxScoresLikeMLNet(ml, model, data, scores: ["Score"], labels: [], minimumValues: 60);
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Exported_multi_label_pipeline_scores_like_MLNet(MlpActivation? activation, MlpInputScaling scaling)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ShippedData.DigitsTags(ml);
+        var model = MultiLabelPipeline(ml, Configure(new MlpBinaryTrainer.Options(), activation, scaling)).Fit(data);
+
+        AssertOnnxScoresLikeMLNet(ml, model, data, scores: MultiLabelScores, labels: MultiLabelLabels);
+    }
+
+    [Theory]
+    [InlineData(9)]
+    [InlineData(10)]
+    [InlineData(11)]
+    [InlineData(12)]
+    public void Exported_vector_label_models_score_like_MLNet_at_every_opset_the_converter_offers(int opSet)
+    {
+        var ml = new MLContext(seed: 1);
+        var athletes = ShippedData.Linnerud(ml);
+        var regression = MultiOutputPipeline(ml, Configure(new MlpRegressionTrainer.Options(), MlpActivation.Gelu)).Fit(athletes);
+        var digits = ShippedData.DigitsTags(ml);
+        var tagger = MultiLabelPipeline(ml, Configure(new MlpBinaryTrainer.Options(), MlpActivation.Gelu)).Fit(digits);
+
+        AssertOnnxScoresLikeMLNet(ml, regression, athletes, scores: ["Score"], labels: [], opSet, minimumValues: 60);
+        AssertOnnxScoresLikeMLNet(ml, tagger, digits, scores: MultiLabelScores, labels: MultiLabelLabels, opSet);
+    }
+
+    [Theory]
     [InlineData(9)]
     [InlineData(10)]
     [InlineData(11)]
@@ -123,10 +164,33 @@ public class OnnxExportTests(ITestOutputHelper output) : IDisposable
             .Append(ml.MulticlassClassification.Trainers.Mlp(Configure(new MlpMulticlassTrainer.Options(), MlpActivation.Gelu)))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
         var model = pipeline.Fit(data);
+
+        // The graph's inputs are the data's columns: the pixels, and the label (which it passes through).
+        var column = ScoreInFreshProcess(ml, model, data, ["Pixels", "Label"]);
+
+        var expected = model.Transform(data);
+        AssertClose("Score", "a fresh process", OnnxScoring.FloatRows(expected, "Score").SelectMany(r => r).ToArray(), Numbers(column("Score")));
+        Assert.Equal(OnnxScoring.Labels(expected, "PredictedLabel"), column("PredictedLabel"));
+    }
+
+    [Fact]
+    public void Exported_multi_output_regression_model_scores_like_MLNet_in_a_fresh_process_with_ONNX_Runtime_alone()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ShippedData.Linnerud(ml);
+        var model = MultiOutputPipeline(ml, Configure(new MlpRegressionTrainer.Options(), MlpActivation.Tanh)).Fit(data);
+
+        var column = ScoreInFreshProcess(ml, model, data, [.. ShippedData.LinnerudExercises, .. ShippedData.LinnerudTargets]);
+
+        AssertClose("Score", "a fresh process", OnnxScoring.FloatRows(model.Transform(data), "Score").SelectMany(r => r).ToArray(), Numbers(column("Score")));
+    }
+
+    // Exports the model, has the ONNX probe score it from the float columns given (the graph's inputs), and returns a
+    // reader of each output column: one string per row, a vector's values comma-separated.
+    private Func<string, string[]> ScoreInFreshProcess(MLContext ml, ITransformer model, IDataView data, string[] columns)
+    {
         var modelPath = Path.Combine(_folder, "model.onnx");
         File.WriteAllBytes(modelPath, OnnxScoring.Export(ml, model, data));
-        // The graph's inputs are the data's columns: the pixels, and the label (which it passes through).
-        string[] columns = ["Pixels", "Label"];
         var inputs = columns.Select(column =>
         {
             var path = Path.Combine(_folder, column + ".tsv");
@@ -144,12 +208,10 @@ public class OnnxExportTests(ITestOutputHelper output) : IDisposable
         var lines = File.ReadAllLines(outputPath);
         var header = lines[0].Split('\t');
         var rows = lines.Skip(1).Select(l => l.Split('\t')).ToArray();
-        string[] Column(string name) => rows.Select(r => r[Array.IndexOf(header, name + ".output")]).ToArray();
-        var expected = model.Transform(data);
-        AssertClose("Score", "a fresh process", OnnxScoring.FloatRows(expected, "Score").SelectMany(r => r).ToArray(),
-            Column("Score").SelectMany(v => v.Split(',')).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
-        Assert.Equal(OnnxScoring.Labels(expected, "PredictedLabel"), Column("PredictedLabel"));
+        return name => rows.Select(r => r[Array.IndexOf(header, name + ".output")]).ToArray();
     }
+
+    private static double[] Numbers(string[] rows) => rows.SelectMany(v => v.Split(',')).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
 
     private sealed class MeasuredRow
     {
@@ -200,18 +262,67 @@ public class OnnxExportTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void A_vector_label_model_refuses_export_saying_why()
+    public void Multi_label_pipeline_concatenating_Boolean_tag_columns_exports_the_outputs_it_is_asked_for()
     {
+        // ML.NET's Concatenate leaves a vector of bool out of the graph (its export handles numbers only), so the whole
+        // output schema cannot be exported; the model's outputs, which need the features alone, can.
         var ml = new MLContext(seed: 1);
-        var data = VectorLabelRows.View(ml);
-        var options = new MlpRegressionTrainer.Options { HiddenLayerSizes = [8], NumberOfEpochs = 2 };
-        var model = VectorLabelRows.RegressionLabel(ml).Append(ml.Regression.Trainers.Mlp(options)).Fit(data);
+        var data = ShippedData.DigitsTags(ml, tagColumns: true);
+        var model = ml.Transforms.Concatenate("Label", ShippedData.DigitTags)
+            .Append(MultiLabelPipeline(ml, Configure(new MlpBinaryTrainer.Options(), MlpActivation.Tanh)))
+            .Fit(data);
+        string[] outputs = ["Score", "Probability", VectorScoreRowMapper.PredictedLabelsColumn, "PredictedLabel"];
         using var stream = new MemoryStream();
 
-        var error = Assert.ThrowsAny<Exception>(() => ml.Model.ConvertToOnnx(model, data, stream));
+        Assert.ThrowsAny<InvalidOperationException>(() => ml.Model.ConvertToOnnx(model, data, new MemoryStream()));
+        ml.Model.ConvertToOnnx(model, data, stream, outputs);
 
-        Assert.Contains("vector label of 3 values", error.Message);
-        Assert.Contains("single label only", error.Message);
+        var onnx = OnnxScoring.Run(stream.ToArray(), data);
+        var expected = model.Transform(data);
+        Assert.Equal(outputs.Select(o => o + ".output").Order(), onnx.Keys.Where(k => !k.StartsWith("mlnet.", StringComparison.Ordinal)).Order());
+        AssertClose("Probability", "InferenceSession", OnnxScoring.FloatRows(expected, "Probability").SelectMany(r => r).ToArray(),
+            onnx["Probability.output"].Select(v => (double)v).ToArray());
+        Assert.Equal(OnnxScoring.Labels(expected, VectorScoreRowMapper.PredictedLabelsColumn), onnx["PredictedLabels.output"].Select(AsLabel).ToArray());
+    }
+
+    private sealed class TaggedDigit
+    {
+        [VectorType(64)]
+        public float[] Pixels { get; set; } = [];
+
+        [VectorType(4)]
+        public bool[] Label { get; set; } = [];
+    }
+
+    [Fact]
+    public void A_missing_feature_value_gives_NaN_scores_and_no_labels_through_ONNX_as_through_MLNet()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ShippedData.DigitsTags(ml);
+        var model = MultiLabelPipeline(ml, Configure(new MlpBinaryTrainer.Options(), MlpActivation.Relu)).Fit(data);
+        var first = ml.Data.CreateEnumerable<TaggedDigit>(data, reuseRowObject: false).First();
+        var missing = new TaggedDigit { Pixels = (float[])first.Pixels.Clone(), Label = first.Label };
+        missing.Pixels[20] = float.NaN;
+        var rows = ml.Data.LoadFromEnumerable(new[] { first, missing });
+
+        var expected = model.Transform(rows);
+        var onnx = OnnxScoring.Run(OnnxScoring.Export(ml, model, data), rows);
+
+        var scores = OnnxScoring.FloatRows(expected, "Score");
+        Assert.True(scores[0].All(float.IsFinite) && scores[1].All(float.IsNaN), $"ML.NET scored {string.Join(", ", scores.SelectMany(r => r))}");
+        foreach (var column in MultiLabelScores)
+        {
+            var reference = OnnxScoring.FloatRows(expected, column).SelectMany(r => r).ToArray();
+            var actual = onnx[column + ".output"].Select(v => (double)v).ToArray();
+            Assert.Equal(reference.Length, actual.Length);
+            for (var i = 0; i < reference.Length; i++)
+                Assert.True(float.IsFinite(reference[i]) ? Math.Abs(actual[i] - reference[i]) <= 1e-4 * Math.Max(1, Math.Abs(reference[i])) : actual[i].Equals(reference[i]),
+                    $"{column} {i}: ONNX {actual[i]:R}, ML.NET {reference[i]:R}");
+        }
+        foreach (var label in MultiLabelLabels)
+            Assert.Equal(OnnxScoring.Labels(expected, label), onnx[label + ".output"].Select(AsLabel).ToArray());
+        Assert.Equal(["False", "False", "False", "False"], OnnxScoring.Labels(expected, "PredictedLabels")[4..]);
+        Assert.Equal(float.NegativeInfinity, OnnxScoring.FloatRows(expected, VectorScoreRowMapper.MaxScoreColumn)[1][0]);
     }
 
     [Fact]
@@ -227,6 +338,23 @@ public class OnnxExportTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("HiddenLayerSizes (now [10000])", error.Message);
     }
 
+    // A multi-label model's outputs: the vectors Score, Probability and PredictedLabels with the scalars MaxScore (the
+    // largest logit) and PredictedLabel (whether any label is predicted), which ML.NET's binary scorer derives from it.
+    private static readonly string[] MultiLabelScores = ["Score", "Probability", VectorScoreRowMapper.MaxScoreColumn];
+    private static readonly string[] MultiLabelLabels = [VectorScoreRowMapper.PredictedLabelsColumn, "PredictedLabel"];
+
+    // Raw exercise counts: the model's own input scaling does the preprocessing, and each target is standardized on its own.
+    private static EstimatorChain<RegressionPredictionTransformer<MlpRegressionModelParameters>> MultiOutputPipeline(MLContext ml, MlpRegressionTrainer.Options options)
+        => ml.Transforms.Concatenate("Label", ShippedData.LinnerudTargets)
+            .Append(ml.Transforms.Concatenate("Features", ShippedData.LinnerudExercises))
+            .Append(ml.Regression.Trainers.Mlp(options));
+
+    // The label is loaded as one vector: ML.NET's Concatenate exports numeric columns only (see the test of tag columns).
+    private static EstimatorChain<BinaryPredictionTransformer<MlpBinaryModelParameters>> MultiLabelPipeline(MLContext ml, MlpBinaryTrainer.Options options)
+        => ml.Transforms.Concatenate("Features", "Pixels")
+            .Append(ml.Transforms.NormalizeMinMax("Features"))
+            .Append(ml.BinaryClassification.Trainers.Mlp(options));
+
     // A null activation means a linear model: no hidden layer.
     private static TOptions Configure<TOptions>(TOptions options, MlpActivation? activation,
         MlpInputScaling scaling = MlpInputScaling.Robust) where TOptions : MlpOptionsBase
@@ -241,7 +369,7 @@ public class OnnxExportTests(ITestOutputHelper output) : IDisposable
     }
 
     private void AssertOnnxScoresLikeMLNet(MLContext ml, ITransformer model, IDataView data, string[] scores, string[] labels,
-        int? opSet = null)
+        int? opSet = null, int minimumValues = 150)
     {
         var onnx = OnnxScoring.Export(ml, model, data, opSet);
         var expected = model.Transform(data);
@@ -254,7 +382,7 @@ public class OnnxExportTests(ITestOutputHelper output) : IDisposable
         foreach (var score in scores)
         {
             var reference = OnnxScoring.FloatRows(expected, score).SelectMany(r => r).ToArray();
-            Assert.True(reference.Length >= 150, $"too few {score} values to compare");
+            Assert.True(reference.Length >= minimumValues, $"too few {score} values to compare");
             AssertClose(score, "InferenceSession", reference, session[score + ".output"].Select(v => (double)v).ToArray());
             AssertClose(score, "ApplyOnnxModel", reference, OnnxScoring.FloatRows(applied, score).SelectMany(r => r).Select(v => (double)v).ToArray());
         }

@@ -45,14 +45,17 @@ internal static class OnnxScoring
     }
 
     /// <summary>A column of ML.NET's output as strings (booleans, keys and text), for exact comparison.</summary>
-    /// <remarks>ApplyOnnxModel gives a one-element vector where ML.NET's scorer gives a scalar: its one value is read.</remarks>
+    /// <remarks>
+    /// ApplyOnnxModel gives a one-element vector where ML.NET's scorer gives a scalar: its one value is read. A vector of
+    /// booleans gives its values row after row, as ONNX Runtime's tensor does.
+    /// </remarks>
     public static string[] Labels(IDataView data, string column) => data.Schema[column].Type switch
     {
         BooleanDataViewType => data.GetColumn<bool>(column).Select(v => v.ToString()).ToArray(),
         KeyDataViewType => data.GetColumn<uint>(column).Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray(),
         TextDataViewType => data.GetColumn<ReadOnlyMemory<char>>(column).Select(v => v.ToString()).ToArray(),
         var type when type == NumberDataViewType.Single => data.GetColumn<float>(column).Select(v => v.ToString("R", CultureInfo.InvariantCulture)).ToArray(),
-        VectorDataViewType { Size: 1, ItemType: BooleanDataViewType } => data.GetColumn<VBuffer<bool>>(column).Select(v => v.GetItemOrDefault(0).ToString()).ToArray(),
+        VectorDataViewType { ItemType: BooleanDataViewType } => data.GetColumn<VBuffer<bool>>(column).SelectMany(v => v.DenseValues().Select(b => b.ToString())).ToArray(),
         VectorDataViewType { Size: 1 } vector when vector.ItemType is KeyDataViewType || vector.ItemType == NumberDataViewType.UInt32 => data.GetColumn<VBuffer<uint>>(column).Select(v => v.GetItemOrDefault(0).ToString(CultureInfo.InvariantCulture)).ToArray(),
         VectorDataViewType { Size: 1, ItemType: TextDataViewType } => data.GetColumn<VBuffer<ReadOnlyMemory<char>>>(column).Select(v => v.GetItemOrDefault(0).ToString()).ToArray(),
         VectorDataViewType { Size: 1 } vector when vector.ItemType == NumberDataViewType.Single => data.GetColumn<VBuffer<float>>(column).Select(v => v.GetItemOrDefault(0).ToString("R", CultureInfo.InvariantCulture)).ToArray(),
@@ -75,7 +78,9 @@ internal static class OnnxScoring
         }
         if (metadata.ElementType == typeof(bool))
         {
-            var values = data.GetColumn<bool>(name).ToArray();
+            var values = data.Schema[name].Type is VectorDataViewType
+                ? data.GetColumn<VBuffer<bool>>(name).SelectMany(v => v.DenseValues()).ToArray()
+                : data.GetColumn<bool>(name).ToArray();
             return NamedOnnxValue.CreateFromTensor(name, new DenseTensor<bool>(values, [rows, width]));
         }
         if (metadata.ElementType == typeof(uint))

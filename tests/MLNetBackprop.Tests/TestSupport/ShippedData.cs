@@ -30,6 +30,30 @@ internal static class ShippedData
         [new TextLoader.Column("Measurements", DataKind.Single, 0, 3), new TextLoader.Column("Label", DataKind.String, 4)],
         separatorChar: ',', hasHeader: true);
 
+    /// <summary>The features of <see cref="Linnerud"/>, in file order.</summary>
+    public static readonly string[] LinnerudExercises = ["Chins", "Situps", "Jumps"];
+
+    /// <summary>The targets of <see cref="Linnerud"/>, in file order.</summary>
+    public static readonly string[] LinnerudTargets = ["Weight", "Waist", "Pulse"];
+
+    /// <summary>Linnerud: three exercise counts (Chins, Situps, Jumps) and three physiological targets, each a float column.</summary>
+    public static IDataView Linnerud(MLContext ml) => ml.Data.LoadFromTextFile(PathOf("linnerud.csv"),
+        LinnerudExercises.Concat(LinnerudTargets).Select((name, i) => new TextLoader.Column(name, DataKind.Single, i)).ToArray(),
+        separatorChar: ',', hasHeader: true);
+
+    /// <summary>The tags of <see cref="DigitsTags"/>, in file order.</summary>
+    public static readonly string[] DigitTags = ["Even", "Large", "Prime", "Loop"];
+
+    /// <summary>
+    /// Digits tags: the 64 pixel columns of <see cref="Digits"/> as Pixels, and four Boolean tags of the digit: one
+    /// vector column Label (slot names from the header), or with <paramref name="tagColumns"/> a column each.
+    /// </summary>
+    public static IDataView DigitsTags(MLContext ml, bool tagColumns = false) => ml.Data.LoadFromTextFile(PathOf("digits-tags.csv"),
+        [new TextLoader.Column("Pixels", DataKind.Single, 0, 63), .. tagColumns
+            ? DigitTags.Select((name, i) => new TextLoader.Column(name, DataKind.Boolean, 64 + i))
+            : [new TextLoader.Column("Label", DataKind.Boolean, 64, 64 + DigitTags.Length - 1)]],
+        separatorChar: ',', hasHeader: true);
+
     /// <summary>Maps the breast-cancer diagnosis to a Boolean Label (true = malignant) in a saveable way.</summary>
     public static IEstimator<ITransformer> MalignantAsLabel(MLContext ml) => ml.Transforms.Conversion.MapValue("Label",
         [new KeyValuePair<string, bool>("malignant", true), new KeyValuePair<string, bool>("benign", false)], "Diagnosis");
