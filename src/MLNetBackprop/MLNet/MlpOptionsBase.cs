@@ -62,8 +62,8 @@ public abstract class MlpOptionsBase
         /// </summary>
         public const MlpNumericEncoding NumericEncoding = MlpNumericEncoding.PiecewiseLinear;
 
-        /// <summary>The default <see cref="MlpOptionsBase.NumericEncodingBins"/>: 8.</summary>
-        public const int NumericEncodingBins = 8;
+        /// <summary>The default <see cref="MlpOptionsBase.NumericEncodingBins"/>: 16.</summary>
+        public const int NumericEncodingBins = 16;
 
         /// <summary>
         /// The most inputs the automatic <see cref="MlpOptionsBase.NumericEncoding"/> adds: 1024. Wider encodings (many
@@ -447,7 +447,7 @@ public abstract class MlpOptionsBase
 
     /// <summary>
     /// The most bins per feature of <see cref="MlpNumericEncoding.PiecewiseLinear"/> (fewer where a feature has fewer
-    /// distinct quantiles). Default <see cref="Defaults.NumericEncodingBins"/> (8); valid range 2 to 1024.
+    /// distinct quantiles). Default <see cref="Defaults.NumericEncodingBins"/> (16); valid range 2 to 1024.
     /// </summary>
     public int NumericEncodingBins { get; set; } = Defaults.NumericEncodingBins;
 

@@ -26,9 +26,9 @@ public class GoldenModelTests
         { "regression-defaults", "FA9CFD99FBCAF4915FA448A16C5D3C56" },
         { "regression-adamw-cosine-huber-gelu", "EF23A403B69A1163EFBF08F6016823F6" },
         { "regression-lbfgs-sigmoid", "935DF006A091B8DB03BBBEBE1F2048F2" },
-        { "binary-raw-features", "8EE699CF0F62C5808991FED070029B6D" },
-        { "multiclass-raw-features", "026F66764EC2EC401330F67259719D89" },
-        { "regression-raw-features", "42CFD5F22BF1B1C677FB656AF1E42345" },
+        { "binary-raw-features", "2BB11891DDFF1D7B892EB3C26345BD30" },
+        { "multiclass-raw-features", "60B9D3233F7658A9292994C662073223" },
+        { "regression-raw-features", "E31581106CC870D8A1AC7EE504005981" },
     };
 
     [Theory]

@@ -190,13 +190,14 @@ public class TrainingFeaturesTests : IDisposable
         {
             var options = Binary(epochs: 20);
             options.ClassWeighting = weighting;
+            // The count at stake depends on how the model bends where the classes overlap; without the encoding's bins
+            // it is the weighting alone that moves it.
+            options.NumericEncoding = MlpNumericEncoding.None;
             return ml.BinaryClassification.Trainers.Mlp(options).Fit(data).Transform(data).GetColumn<bool>("PredictedLabel").Count(p => p);
         }
         var plain = Positives(MlpClassWeighting.None);
         var balanced = Positives(MlpClassWeighting.Balanced);
-        // Balanced weights make both classes equally likely where they overlap, so how many rows there cross to "true"
-        // is the training's choice: the test asks for several times the unweighted count, not a given number.
-        Assert.True(balanced > 4 * plain && balanced >= 40, $"predicted positives: unweighted {plain}, balanced {balanced}");
+        Assert.True(balanced > 4 * plain && balanced >= 60, $"predicted positives: unweighted {plain}, balanced {balanced}");
     }
 
     [Fact]
