@@ -225,6 +225,7 @@ public class TrainingFeaturesTests : IDisposable
         var data = Rows(ml, 200, 1);
         var uninterrupted = ml.BinaryClassification.Trainers.Mlp(Options()).Fit(data).Model;
         Assert.False(File.Exists(path));
+        Assert.True(uninterrupted.LayerSizes[0] > uninterrupted.FeatureCount, "the defaults encode these features: the resumed run must refit the same encoding");
 
         using var cancel = new CancellationTokenSource();
         var interrupted = Options();
