@@ -29,8 +29,7 @@ internal static class InputScalingFitter
     public static InputScaling? Fit(IRowSource source, bool onlyOutsideUnitRange = false, bool? centered = null)
     {
         var width = source.FeatureCount;
-        var budgetRows = Math.Max(1, SampleValueBudget / width);
-        var target = (int)Math.Min(source.RowCount, Math.Min(SampleRows, source.IsSparse ? SampleRows : budgetRows));
+        var target = SampleTarget(source);
         var (columns, sampled, largest) = source.IsSparse ? SampleSparse(source, target) : SampleDense(source, target);
         if (onlyOutsideUnitRange && largest <= 1)
             return null;
@@ -53,8 +52,7 @@ internal static class InputScalingFitter
         if (source.IsSparse)
             throw new ArgumentException("A numeric encoding needs dense rows.", nameof(source));
         var width = source.FeatureCount;
-        var target = (int)Math.Min(source.RowCount, Math.Min(SampleRows, Math.Max(1, SampleValueBudget / width)));
-        var (columns, sampled, _) = SampleDense(source, target);
+        var (columns, sampled, _) = SampleDense(source, SampleTarget(source));
         var encoding = FitEncoding(columns, width, bins);
         if (encoding is not null && encoding.BinCount > inputLimit)
             encoding = null;
@@ -63,18 +61,22 @@ internal static class InputScalingFitter
         var encodedWidth = encoding?.EncodedCount ?? width;
         var centers = new float[encodedWidth];
         var factors = new float[encodedWidth];
+        for (var j = 0; j < width; j++)
+            (centers[j], factors[j]) = Statistics(columns.Column(j), 0, centered: true);
         var binValues = new float[sampled];
-        for (var j = 0; j < encodedWidth; j++)
+        for (var k = 0; k < (encoding?.BinCount ?? 0); k++)
         {
-            var values = columns.Column(j < width ? j : encoding!.Features[j - width]);
-            if (j >= width)
-            {
-                encoding!.EncodeBin(j - width, values, binValues);
-                values = binValues;
-            }
-            (centers[j], factors[j]) = Statistics(values, 0, centered: true);
+            encoding!.EncodeBin(k, columns.Column(encoding.Features[k]), binValues);
+            (centers[width + k], factors[width + k]) = Statistics(binValues, 0, centered: true);
         }
         return (encoding, new InputScaling(centers, factors));
+    }
+
+    // Rows to sample: at most SampleRows, and for dense rows at most what SampleValueBudget holds.
+    private static int SampleTarget(IRowSource source)
+    {
+        var budgetRows = Math.Max(1, SampleValueBudget / source.FeatureCount);
+        return (int)Math.Min(source.RowCount, Math.Min(SampleRows, source.IsSparse ? SampleRows : budgetRows));
     }
 
     // The encoding's bins at each feature's quantiles 0, 1/bins, ..., 1 (sorting every sampled column).
