@@ -157,6 +157,12 @@ public abstract class MlpOptionsBase
         public const float SparseValidationFraction = 0.1f;
         /// <summary>The fewest training rows from which the automatic <see cref="MlpOptionsBase.ValidationFraction"/> holds rows out: 100.</summary>
         public const int AutomaticValidationMinimumRows = 100;
+        /// <summary>
+        /// The most training rows (before the hold-out) for which the automatic <see cref="MlpOptionsBase.TrainOnHeldOutRows"/>
+        /// trains on the held-out rows too: 20,000. The fifth of the rows a hold-out takes matters on small tables; on
+        /// larger ones it adds little, while the second phase costs about as much as the first.
+        /// </summary>
+        public const int TrainOnHeldOutRowsMaximumRows = 20_000;
         /// <summary>Default <see cref="MlpOptionsBase.SparseUpdate"/>: <see cref="MlpSparseUpdate.Lazy"/>.</summary>
         public const MlpSparseUpdate SparseUpdate = MlpSparseUpdate.Lazy;
 
@@ -403,6 +409,19 @@ public abstract class MlpOptionsBase
     /// for no validation set.
     /// </summary>
     public float? ValidationFraction { get; set; }
+
+    /// <summary>
+    /// Whether, once the validation rows held out of the training rows (<see cref="ValidationFraction"/>) have picked the
+    /// best epoch, training goes on to use them: a fresh network (same seed) trains on every row, without validation, for
+    /// as many mini-batch updates as the best epoch had taken (so fewer epochs, each over more rows), and the model is
+    /// that network. Its epochs follow the first phase's in <see cref="MlpModelParametersBase{TOutput}.TrainingHistory"/>,
+    /// marked <see cref="MlpTrainingPhase.AllRows"/>. Never with a validation set given to <c>Fit</c>, a warm start, a
+    /// <see cref="Cluster"/> of several processes or streamed rows (<c>true</c> is then an error; with a validation set,
+    /// a warning). Default <c>null</c>, automatic: <c>true</c> when <see cref="ValidationFraction"/> is automatic too and
+    /// the rows are dense, in memory and at most <see cref="Defaults.TrainOnHeldOutRowsMaximumRows"/> (20,000); otherwise
+    /// <c>false</c>.
+    /// </summary>
+    public bool? TrainOnHeldOutRows { get; set; }
 
     /// <summary>
     /// Which defaults the automatic options (those left <c>null</c>) take (see <see cref="MlpPreset"/>). Default

@@ -133,7 +133,8 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         var classCount = vector ? 0 : ClassCount(columns.Label);
         var validation = trainContext.ValidationSet is { } validationSet ? ValidationStream(validationSet, columns.Label) : null;
         var agreement = _options is { ClusterData: MlpClusterData.ViewPerRank, Cluster: { Size: > 1 } cluster } ? new RankAgreement(cluster) : null;
-        var loader = new RowLoader(channel, _options, classCount, stratify: _labelKind != LabelKind.Single && !vector, seed, agreement);
+        var loader = new RowLoader(channel, _options, classCount, stratify: _labelKind != LabelKind.Single && !vector, seed, agreement,
+            warmStart: trainContext.InitialPredictor is not null);
         if (vector && _options.DataLoading == MlpDataLoading.Streaming)
             throw new InvalidOperationException(loader.VectorLabelStreamedMessage);
         var (train, validationRows) = loader.Load(new CursorRowStream(trainContext.TrainingSet.Data, columns, "training"), validation);
@@ -236,11 +237,13 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             CheckSameArchitecture(initialNetwork.Layout, layout);
         channel.Info($"Training an MLP {string.Join("-", layout.Widths)} " +
             $"on {train.RowCount} {train.Describe(_options.Shuffle)}{(validation is null ? "" : $", validating on {validation.RowCount}")}, for up to {epochs} epochs" +
-            $"{(initialNetwork is null ? "" : ", starting from the given model")}.");
+            $"{(initialNetwork is null ? "" : ", starting from the given model")}" +
+            $"{(train.AllRows is { } all ? $"; then afresh on all {all.RowCount} rows for the updates the validation set picks (TrainOnHeldOutRows)" : "")}.");
         ReportModelSize(channel, layout);
         var run = new TrainingRunOptions
         {
             Validation = validation?.ToRowSource(),
+            AllRows = train.AllRows?.ToRowSource(),
             InitialParameters = initialNetwork?.Parameters.ToArray(),
             InitialScaling = initialNetwork?.Scaling,
             Cancellation = _options.CancellationToken,
@@ -263,9 +266,18 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             StopReason.Cancelled => $"Cancelled after {result.History.Count} complete epochs.",
             StopReason.Converged => $"L-BFGS converged after {result.History.Count} iterations.",
             _ => $"Ran all {result.History.Count} epochs.",
-        } + (validation is null ? "" : $" The model keeps the weights of epoch {result.BestEpoch}, the best on the validation set."));
+        } + Kept(result, validation is not null));
         var record = new MlpTrainingRecord(result.History.Select(e => MlpEpochReport.FromEngine(e, epochs)).ToArray(), result.BestEpoch);
         return (result.Network, record);
+    }
+
+    // Which weights the model holds, for the log.
+    private static string Kept(TrainingResult result, bool validated)
+    {
+        if (result.ValidatedBestEpoch is { } picked)
+            return $" The validation set picked epoch {picked}; then {result.History.Count(e => e.Phase == TrainingPhase.AllRows)} epochs on all rows, " +
+                "held-out ones included, trained the model's network.";
+        return validated ? $" The model keeps the weights of epoch {result.BestEpoch}, the best on the validation set." : "";
     }
 
     private static void CheckSameArchitecture(NetworkLayout initial, NetworkLayout expected)

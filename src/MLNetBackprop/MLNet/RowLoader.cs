@@ -12,22 +12,53 @@ namespace MLNetBackprop.MLNet;
 /// automatic validation fraction follows every rank's rows, and the ranks hold rows out together or not at all.
 /// </summary>
 internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int classCount, bool stratify, int seed,
-    RankAgreement? agreement = null)
+    RankAgreement? agreement = null, bool warmStart = false)
 {
-    /// <summary>The training rows, and validation rows from <paramref name="validation"/> or held out of the training rows.</summary>
+    /// <summary>
+    /// The training rows, and validation rows from <paramref name="validation"/> or held out of the training rows; in the
+    /// latter case, when <see cref="MlpOptionsBase.TrainOnHeldOutRows"/> applies, the training rows carry every row as
+    /// <see cref="TrainingRows.AllRows"/>.
+    /// </summary>
     public (TrainingRows Train, TrainingRows? Validation) Load(CursorRowStream train, CursorRowStream? validation)
     {
         if (TryInMemory(train, sparse: null) is not { } rows)
         {
             if (train.Columns.LabelSize > 0)
                 throw new InvalidOperationException(VectorLabelStreamedMessage);
+            if (options.TrainOnHeldOutRows == true && validation is null)
+                throw new InvalidOperationException("Option TrainOnHeldOutRows is true, which needs the training rows in memory, but DataLoading Auto " +
+                    "streams them (they do not fit in half of the memory .NET may use): leave TrainOnHeldOutRows null, or give the process more memory.");
             return LoadStreamed(train, validation);
         }
         var (rowCount, sparse) = RulesSee(rows.RowCount, rows.IsSparse);
         if (validation is not null)
             return (TrainingRows.InMemory(rows, classCount), ReadValidation(validation, rows.IsSparse));
         var fraction = options.ResolveValidationFraction(rowCount, sparse);
-        return fraction > 0 ? HoldOut(rows, fraction) : (TrainingRows.InMemory(rows, classCount), null);
+        if (fraction == 0)
+        {
+            if (options.TrainOnHeldOutRows == true)
+                channel.Info($"TrainOnHeldOutRows: no rows were held out for validation (fewer than {MlpOptionsBase.Defaults.AutomaticValidationMinimumRows}), so every row is trained on already.");
+            return (TrainingRows.InMemory(rows, classCount), null);
+        }
+        var (kept, held) = HoldOut(rows, fraction);
+        return held is not null && TrainsOnHeldOutRows(rowCount, sparse)
+            ? (kept.WithAllRows(TrainingRows.InMemory(rows, classCount)), held)
+            : (kept, held);
+    }
+
+    // Whether training goes on to use the rows held out of the training rows in memory (MlpOptionsBase.TrainOnHeldOutRows).
+    private bool TrainsOnHeldOutRows(int rowCount, bool sparse)
+    {
+        var several = options.Cluster is { Size: > 1 };
+        if (options.TrainOnHeldOutRows is { } given)
+        {
+            if (given && warmStart)
+                throw new InvalidOperationException("Option TrainOnHeldOutRows is true, but Fit was given an initial model, whose weights a fresh " +
+                    "network on all rows would discard: leave TrainOnHeldOutRows null or false for a warm start.");
+            return given && !several;
+        }
+        return options.ValidationFraction is null && !sparse && !several && !warmStart && agreement is null
+            && rowCount <= MlpOptionsBase.Defaults.TrainOnHeldOutRowsMaximumRows;
     }
 
     // The row count and sparseness the automatic rules see: this view's, or every rank's rows and rank 0's choice.
@@ -103,6 +134,8 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
     {
         if (options.ValidationFraction > 0)
             channel.Warning($"ValidationFraction {options.ValidationFraction} is ignored: Fit was given a validation set.");
+        if (options.TrainOnHeldOutRows == true)
+            channel.Warning("TrainOnHeldOutRows is ignored: Fit was given a validation set, so no training rows are held out.");
         if (TryInMemory(validation, sparse) is { } rows)
             return TrainingRows.InMemory(rows, classCount);
         if (validation.Columns.LabelSize > 0)

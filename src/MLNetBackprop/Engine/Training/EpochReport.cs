@@ -14,4 +14,6 @@ internal readonly record struct EpochReport(int Epoch, double TrainingLoss, Time
     public float LearningRate { get; init; }
     /// <summary>Training rows processed per second during the epoch.</summary>
     public double SamplesPerSecond { get; init; }
+    /// <summary>The phase of training the epoch belongs to.</summary>
+    public TrainingPhase Phase { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MLNetBackprop.Engine.Checkpoints;
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Randomness;
@@ -60,7 +61,16 @@ internal static class NetworkTrainer
             initial.CopyTo(parameters, 0);
         else
             ParameterInitializer.Initialize(layout, parameters, random);
-        return new TrainingLoop(data, settings, run, layout, parameters, random, ScalingFor(data, settings, run)).Run();
+        var secondPhase = run.AllRows is not null && run.Validation is not null;
+        var first = new TrainingLoop(data, settings, run, layout, parameters, random, ScalingFor(data, settings, run), keepCheckpoint: secondPhase).Run();
+        if (!secondPhase || first.StopReason == StopReason.Cancelled)
+            return first;
+        var whole = AllRowsPhase.After(first, settings, run);
+        // The first phase's checkpoint is kept until the second ends: resuming a cancelled second phase replays the first
+        // from it (bit for bit), which gives the second phase the best epoch it starts from.
+        if (whole.StopReason != StopReason.Cancelled)
+            TrainingCheckpoint.For(data, settings, run)?.Delete();
+        return whole;
     }
 
     // The warm start's scaling, or one fitted on the rows; on a cluster, rank 0's, so that every rank scales alike

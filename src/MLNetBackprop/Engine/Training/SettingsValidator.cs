@@ -52,6 +52,15 @@ internal static class SettingsValidator
                 throw new ArgumentException($"Validation set: {e.Message}", nameof(run.Validation), e);
             }
         }
+        if (run.AllRows is { } all)
+        {
+            if (all.FeatureCount != data.FeatureCount)
+                throw new ArgumentException($"All the rows have {all.FeatureCount} features but the training set has {data.FeatureCount}.", nameof(run.AllRows));
+            if (run.Collective is { Size: > 1 })
+                throw new ArgumentException("A second phase on all the rows trains in one process only; leave Collective unset.", nameof(run.AllRows));
+            if (run.InitialParameters is not null)
+                throw new ArgumentException("A refit on all the rows starts afresh, which would discard the warm start's parameters.", nameof(run.AllRows));
+        }
         if (run.InitialParameters is { } initial)
         {
             var expected = new NetworkLayout(data.FeatureCount, s.HiddenLayerSizes, s.OutputCount, s.HiddenActivation).ParameterCount;

@@ -28,14 +28,17 @@ internal sealed class TrainingLoop
     private readonly BatchWorkspace _workspace;
     private readonly TrainingCheckpoint? _checkpoint;
     private readonly InputScaling? _scaling;
+    private readonly bool _keepCheckpoint;
 
     /// <summary>
     /// Sets up a run that starts from <paramref name="parameters"/>, draws from <paramref name="random"/> and scales every
-    /// row by <paramref name="scaling"/> (when not null), which the trained network keeps.
+    /// row by <paramref name="scaling"/> (when not null), which the trained network keeps. With
+    /// <paramref name="keepCheckpoint"/> the checkpoint file outlives the finished run, for a phase that follows it.
     /// </summary>
     public TrainingLoop(IRowSource data, TrainingSettings settings, TrainingRunOptions run, NetworkLayout layout,
-        float[] parameters, SeededRandom random, InputScaling? scaling = null)
+        float[] parameters, SeededRandom random, InputScaling? scaling = null, bool keepCheckpoint = false)
     {
+        _keepCheckpoint = keepCheckpoint;
         _scaling = scaling;
         _data = data;
         _s = settings;
@@ -205,7 +208,7 @@ internal sealed class TrainingLoop
     // checkpoint to resume from.
     private TrainingResult Finish(StopReason reason)
     {
-        if (reason != StopReason.Cancelled)
+        if (reason != StopReason.Cancelled && !_keepCheckpoint)
             _checkpoint?.Delete();
         var best = _state.Best is not null && _state.Tracker.BestEpoch > 0 ? _state.Best : null;
         var parameters = best ?? _state.Parameters;
