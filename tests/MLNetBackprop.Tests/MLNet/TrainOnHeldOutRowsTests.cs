@@ -110,6 +110,26 @@ public class TrainOnHeldOutRowsTests : IDisposable
     }
 
     [Fact]
+    public void A_cluster_of_two_ranks_trains_without_the_held_out_rows_and_refuses_an_explicit_true()
+    {
+        var histories = ThreadCollective.Run(2, c =>
+        {
+            var ml = new MLContext(seed: 1);
+            return ml.BinaryClassification.Trainers.Mlp(Binary(o => o.Cluster = new CollectiveCluster(c))).Fit(Rows(ml, 300)).Model.TrainingHistory;
+        });
+        Assert.All(histories, h => Assert.Equal(0, AllRowsEpochs(h)));
+        Assert.All(histories, h => Assert.NotNull(h[0].ValidationLoss));
+
+        ThreadCollective.Run(2, c =>
+        {
+            var e = Assert.Throws<ArgumentException>(() => new MLContext(seed: 1).BinaryClassification.Trainers.Mlp(
+                Binary(o => (o.Cluster, o.TrainOnHeldOutRows) = (new CollectiveCluster(c), true))));
+            Assert.Equal(nameof(MlpOptionsBase.TrainOnHeldOutRows), e.ParamName);
+            return 0;
+        });
+    }
+
+    [Fact]
     public void A_warm_start_keeps_its_weights_under_the_automatic_rule()
     {
         var ml = new MLContext(seed: 1);
