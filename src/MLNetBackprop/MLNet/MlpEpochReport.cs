@@ -17,7 +17,8 @@ public sealed record MlpEpochReport(int Epoch, double TrainingLoss, double? Vali
 {
     /// <summary>
     /// The most epochs this run may take (<see cref="MlpOptionsBase.NumberOfEpochs"/>, or the automatic limit); training
-    /// may stop earlier. For progress bars and time estimates.
+    /// may stop earlier. In the phase on all rows (<see cref="Phase"/>), the number its last epoch will have. For
+    /// progress bars and time estimates.
     /// </summary>
     public int EpochLimit { get; init; }
 
@@ -32,7 +33,8 @@ public sealed record MlpEpochReport(int Epoch, double TrainingLoss, double? Vali
     internal static MlpEpochReport FromEngine(EpochReport e, int epochLimit)
         => new(e.Epoch, e.TrainingLoss, e.ValidationLoss, e.ValidationAccuracy, e.LearningRate, e.SamplesPerSecond, e.Elapsed)
         {
-            EpochLimit = epochLimit,
+            // The epochs on all rows end where their phase ends, which may lie beyond the first phase's limit.
+            EpochLimit = e.Phase == TrainingPhase.AllRows && e.PhaseEnd > 0 ? e.PhaseEnd : epochLimit,
             Phase = e.Phase == TrainingPhase.AllRows ? MlpTrainingPhase.AllRows : MlpTrainingPhase.Main,
         };
 

@@ -417,9 +417,10 @@ public abstract class MlpOptionsBase
     /// that network. Its epochs follow the first phase's in <see cref="MlpModelParametersBase{TOutput}.TrainingHistory"/>,
     /// marked <see cref="MlpTrainingPhase.AllRows"/>. Never with a validation set given to <c>Fit</c>, a warm start, a
     /// <see cref="Cluster"/> of several processes or streamed rows (<c>true</c> is then an error; with a validation set,
-    /// a warning). Default <c>null</c>, automatic: <c>true</c> when <see cref="ValidationFraction"/> is automatic too and
-    /// the rows are dense, in memory and at most <see cref="Defaults.TrainOnHeldOutRowsMaximumRows"/> (20,000); otherwise
-    /// <c>false</c>.
+    /// a warning). Default <c>null</c>, automatic: <c>true</c> when <see cref="ValidationFraction"/> is automatic too,
+    /// neither <see cref="Cluster"/> nor <see cref="GradientShards"/> is set (so one process reproduces a cluster's
+    /// model), there is no warm start, and the rows are dense, in memory and at most
+    /// <see cref="Defaults.TrainOnHeldOutRowsMaximumRows"/> (20,000); otherwise <c>false</c>.
     /// </summary>
     public bool? TrainOnHeldOutRows { get; set; }
 

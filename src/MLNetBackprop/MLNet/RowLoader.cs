@@ -37,7 +37,8 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
         if (fraction == 0)
         {
             if (options.TrainOnHeldOutRows == true)
-                channel.Info($"TrainOnHeldOutRows: no rows were held out for validation (fewer than {MlpOptionsBase.Defaults.AutomaticValidationMinimumRows}), so every row is trained on already.");
+                channel.Info("TrainOnHeldOutRows: no rows are held out for validation here (the automatic ValidationFraction is 0 below " +
+                    $"{MlpOptionsBase.Defaults.AutomaticValidationMinimumRows} rows, and for dense rows under the ScikitLearn preset), so every row trains already.");
             return (TrainingRows.InMemory(rows, classCount), null);
         }
         var (kept, held) = HoldOut(rows, fraction);
@@ -57,7 +58,9 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
                     "network on all rows would discard: leave TrainOnHeldOutRows null or false for a warm start.");
             return given && !several;
         }
-        return options.ValidationFraction is null && !sparse && !several && !warmStart && agreement is null
+        // Any Cluster or GradientShards asks for the model of a data-parallel job, which one process must reproduce.
+        var distributed = options.Cluster is not null || options.GradientShards is not null;
+        return options.ValidationFraction is null && !sparse && !distributed && !warmStart
             && rowCount <= MlpOptionsBase.Defaults.TrainOnHeldOutRowsMaximumRows;
     }
 

@@ -39,6 +39,7 @@ public class TrainOnHeldOutRowsTests : IDisposable
         Assert.All(history.Take(firstPhase), e => Assert.Equal((MlpTrainingPhase.Main, true), (e.Phase, e.ValidationLoss is not null)));
         Assert.All(history.Skip(firstPhase), e => Assert.Equal((MlpTrainingPhase.AllRows, false), (e.Phase, e.ValidationLoss is not null)));
         Assert.Equal(history.Count, model.BestEpoch);
+        Assert.All(history.Skip(firstPhase), e => Assert.Equal(history.Count, e.EpochLimit)); // progress bars end with the run
 
         // By hand: every row, no validation, for as many epochs as the validation set picked (the refit's count).
         var byHand = ml.BinaryClassification.Trainers.Mlp(Binary(o => (o.ValidationFraction, o.NumberOfEpochs) = (0, refitEpochs))).Fit(data).Model;
@@ -52,6 +53,7 @@ public class TrainOnHeldOutRowsTests : IDisposable
     public static TheoryData<string> NotApplying => new()
     {
         "explicit ValidationFraction", "TrainOnHeldOutRows false", "validation set given", "scikit-learn preset", "fewer than 100 rows", "streamed rows",
+        "GradientShards set",
     };
 
     [Theory]
@@ -69,6 +71,8 @@ public class TrainOnHeldOutRowsTests : IDisposable
                 o.Preset = MlpPreset.ScikitLearn;
             else if (situation == "streamed rows")
                 o.DataLoading = MlpDataLoading.Streaming;
+            else if (situation == "GradientShards set") // one process must give the model of a cluster of as many shards
+                o.GradientShards = 2;
         });
         var trainer = ml.BinaryClassification.Trainers.Mlp(options);
         var model = situation switch
@@ -78,7 +82,7 @@ public class TrainOnHeldOutRowsTests : IDisposable
             _ => trainer.Fit(Rows(ml, 300)).Model,
         };
         Assert.Equal(0, AllRowsEpochs(model.TrainingHistory));
-        Assert.Equal(situation is "explicit ValidationFraction" or "TrainOnHeldOutRows false" or "validation set given" or "streamed rows",
+        Assert.Equal(situation is "explicit ValidationFraction" or "TrainOnHeldOutRows false" or "validation set given" or "streamed rows" or "GradientShards set",
             model.TrainingHistory[0].ValidationLoss is not null);
     }
 

@@ -24,8 +24,9 @@ internal static class AllRowsPhase
         var all = run.AllRows!;
         var offset = first.History.Count;
         var elapsed = offset > 0 ? first.History[^1].Elapsed : TimeSpan.Zero;
-        EpochReport InWholeRun(EpochReport e) => e with { Epoch = offset + e.Epoch, Elapsed = elapsed + e.Elapsed, Phase = TrainingPhase.AllRows };
         var epochs = Epochs(first.BestEpoch, all.RowCount - run.Validation!.RowCount, all.RowCount);
+        EpochReport InWholeRun(EpochReport e)
+            => e with { Epoch = offset + e.Epoch, Elapsed = elapsed + e.Elapsed, Phase = TrainingPhase.AllRows, PhaseEnd = offset + epochs };
         var second = NetworkTrainer.Train(all, settings with { MaxEpochs = epochs }, new TrainingRunOptions
         {
             Cancellation = run.Cancellation,
