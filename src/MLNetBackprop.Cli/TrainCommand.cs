@@ -49,6 +49,11 @@ internal static class TrainCommand
         Validators = { r => { if (r.GetValueOrDefault<float?>() is { } x and (<= 0 or >= 1)) r.AddError($"--test-fraction must be between 0 and 1, not {Invariant(x)}"); } },
     };
     private static readonly Option<float?> ValidationFraction = new("--validation-fraction") { Description = $"training rows held out for validation and early stopping (default {Invariant(Defaults.ValidationFraction)}; {Invariant(Defaults.SparseValidationFraction)} for sparse rows; none below {Defaults.AutomaticValidationMinimumRows} rows)" };
+    private static readonly Option<bool?> TrainOnHeldOutRows = new("--train-on-held-out-rows")
+    {
+        HelpName = "true|false",
+        Description = $"after the validation rows pick the best epoch, go on from it on every row for a few epochs at a lowered rate (default: when the validation fraction is automatic and the rows are dense, up to {Defaults.TrainOnHeldOutRowsMaximumRows} rows, not with L-BFGS)",
+    };
     private static readonly Option<float?> Tolerance = new("--tolerance") { Description = $"stop when the monitored loss improves by less than X for {Defaults.ValidationEpochsWithoutImprovement} epochs ({Defaults.EpochsWithoutImprovement} for sparse rows) (default {Invariant(Defaults.Tolerance)}; 0: never)" };
     private static readonly Option<string?> Preset = new("--preset")
     {
@@ -69,7 +74,7 @@ internal static class TrainCommand
     {
         var command = new Command("train", "train an MLP on a CSV/TSV file, print the test metrics and save the model")
         {
-            Data, Label, Task, Ignore, ShowColumns, Hidden, Epochs, LearningRate, BatchSize, TestFraction, ValidationFraction, Tolerance,
+            Data, Label, Task, Ignore, ShowColumns, Hidden, Epochs, LearningRate, BatchSize, TestFraction, ValidationFraction, TrainOnHeldOutRows, Tolerance,
             Preset, Checkpoint, CheckpointEvery, Separator, SkipBadRows, Seed, Model, Distributed, GradientShards,
         };
         command.SetAction(Run);
@@ -95,6 +100,7 @@ internal static class TrainCommand
             TestFraction = options.GetValue(TestFraction) ?? CliDefaults.TestFraction,
             Preset = options.GetValue(Preset) == "scikit-learn" ? MlpPreset.ScikitLearn : MlpPreset.Default,
             ValidationFraction = options.GetValue(ValidationFraction),
+            TrainOnHeldOutRows = options.GetValue(TrainOnHeldOutRows),
             Tolerance = options.GetValue(Tolerance),
             // A checkpoint by default lets Ctrl+C resume; with MPI the user names it, as every rank must reach the same file.
             CheckpointPath = options.GetValue(Checkpoint) ?? (distributed ? null : modelPath + CliDefaults.CheckpointSuffix),

@@ -10,6 +10,7 @@ internal static class TrainerFlags
         [nameof(MlpOptionsBase.LearningRate)] = "--learning-rate",
         [nameof(MlpOptionsBase.BatchSize)] = "--batch-size",
         [nameof(MlpOptionsBase.ValidationFraction)] = "--validation-fraction",
+        [nameof(MlpOptionsBase.TrainOnHeldOutRows)] = "--train-on-held-out-rows",
         [nameof(MlpOptionsBase.Tolerance)] = "--tolerance",
         [nameof(MlpOptionsBase.CheckpointEveryEpochs)] = "--checkpoint-every",
         [nameof(MlpOptionsBase.GradientShards)] = "--gradient-shards",

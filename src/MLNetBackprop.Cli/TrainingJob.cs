@@ -106,6 +106,7 @@ internal static class TrainingJob
         options.BatchSize = request.BatchSize ?? options.BatchSize;
         options.Progress = progress;
         options.ValidationFraction = request.ValidationFraction ?? options.ValidationFraction;
+        options.TrainOnHeldOutRows = request.TrainOnHeldOutRows ?? options.TrainOnHeldOutRows;
         options.Tolerance = request.Tolerance ?? options.Tolerance;
         options.CheckpointPath = request.CheckpointPath;
         options.CheckpointEveryEpochs = request.CheckpointEveryEpochs ?? options.CheckpointEveryEpochs;

@@ -23,6 +23,8 @@ internal sealed record TrainingRequest(string DataPath, string LabelColumn, int 
     public MlpPreset Preset { get; init; }
     /// <summary>Share of the training rows held out inside the trainer for validation metrics and early stopping.</summary>
     public float? ValidationFraction { get; init; }
+    /// <summary>The trainer's TrainOnHeldOutRows (null: automatic).</summary>
+    public bool? TrainOnHeldOutRows { get; init; }
     /// <summary>The trainer's Tolerance (0 runs every epoch).</summary>
     public float? Tolerance { get; init; }
     /// <summary>File for resumable training checkpoints.</summary>

@@ -17,15 +17,25 @@ public sealed record MlpEpochReport(int Epoch, double TrainingLoss, double? Vali
 {
     /// <summary>
     /// The most epochs this run may take (<see cref="MlpOptionsBase.NumberOfEpochs"/>, or the automatic limit); training
-    /// may stop earlier. For progress bars and time estimates.
+    /// may stop earlier. In the phase on all rows (<see cref="Phase"/>), the number its last epoch will have. For
+    /// progress bars and time estimates.
     /// </summary>
     public int EpochLimit { get; init; }
+
+    /// <summary>
+    /// The phase of training the epoch belongs to: <see cref="MlpTrainingPhase.Main"/>, or
+    /// <see cref="MlpTrainingPhase.AllRows"/> for the epochs on every row that follow it (see
+    /// <see cref="MlpOptionsBase.TrainOnHeldOutRows"/>).
+    /// </summary>
+    public MlpTrainingPhase Phase { get; init; }
 
     /// <summary>The public report of an engine epoch of a run limited to <paramref name="epochLimit"/> epochs.</summary>
     internal static MlpEpochReport FromEngine(EpochReport e, int epochLimit)
         => new(e.Epoch, e.TrainingLoss, e.ValidationLoss, e.ValidationAccuracy, e.LearningRate, e.SamplesPerSecond, e.Elapsed)
         {
-            EpochLimit = epochLimit,
+            // The epochs on all rows end where their phase ends, which may lie beyond the first phase's limit.
+            EpochLimit = e.Phase == TrainingPhase.AllRows && e.PhaseEnd > 0 ? e.PhaseEnd : epochLimit,
+            Phase = e.Phase == TrainingPhase.AllRows ? MlpTrainingPhase.AllRows : MlpTrainingPhase.Main,
         };
 
     /// <summary>This report as the engine's epoch report (without the limit, which a history stores once).</summary>
@@ -36,6 +46,7 @@ public sealed record MlpEpochReport(int Epoch, double TrainingLoss, double? Vali
             ValidationAccuracy = ValidationAccuracy,
             LearningRate = LearningRate,
             SamplesPerSecond = SamplesPerSecond,
+            Phase = Phase == MlpTrainingPhase.AllRows ? TrainingPhase.AllRows : TrainingPhase.Main,
         };
 
     /// <summary>The report as one log line.</summary>
@@ -43,7 +54,7 @@ public sealed record MlpEpochReport(int Epoch, double TrainingLoss, double? Vali
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
         var text = new System.Text.StringBuilder();
-        text.Append(c, $"Epoch {Epoch}: training loss {TrainingLoss:G6}");
+        text.Append(c, $"Epoch {Epoch}{(Phase == MlpTrainingPhase.AllRows ? " (all rows)" : "")}: training loss {TrainingLoss:G6}");
         if (ValidationLoss is { } v)
             text.Append(c, $", validation loss {v:G6}");
         if (ValidationAccuracy is { } a)

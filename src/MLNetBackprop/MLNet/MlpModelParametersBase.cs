@@ -107,14 +107,19 @@ public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOut
         var history = EpochHistoryFormat.Read(reader, out var limit);
         if (best < 0 || best > history.Count)
             throw new InvalidDataException($"The training history's best epoch {best} is not one of its {history.Count} epochs.");
-        return (history.Select(e => MlpEpochReport.FromEngine(e, limit)).ToArray(), best);
+        // The file keeps no phase: the epochs on all rows are those after the last validated one, as they alone follow a
+        // validated phase without validation figures.
+        var lastValidated = history.FindLastIndex(e => e.ValidationLoss is not null);
+        return (history.Select((e, i) => MlpEpochReport.FromEngine(
+            e with { Phase = lastValidated >= 0 && i > lastValidated ? TrainingPhase.AllRows : TrainingPhase.Main }, limit)).ToArray(), best);
     }
 
     private void WriteHistory(BinaryWriter writer)
     {
         writer.Write(BestEpoch);
+        // Epochs on all rows come on top of the first phase's limit.
         EpochHistoryFormat.Write(writer, TrainingHistory.Select(h => h.ToEngine()).ToArray(),
-            TrainingHistory.Count > 0 ? TrainingHistory[0].EpochLimit : 0);
+            TrainingHistory.Count > 0 ? Math.Max(TrainingHistory[0].EpochLimit, TrainingHistory.Count) : 0);
     }
 
     /// <summary>The trained network (layout and flat parameters).</summary>

@@ -174,6 +174,12 @@ public abstract class MlpOptionsBase
         public const float SparseValidationFraction = 0.1f;
         /// <summary>The fewest training rows from which the automatic <see cref="MlpOptionsBase.ValidationFraction"/> holds rows out: 100.</summary>
         public const int AutomaticValidationMinimumRows = 100;
+        /// <summary>
+        /// The most training rows (before the hold-out) for which the automatic <see cref="MlpOptionsBase.TrainOnHeldOutRows"/>
+        /// trains on the held-out rows too: 20,000. The fifth of the rows a hold-out takes matters on small tables; on
+        /// larger ones it adds little, while each epoch of the second phase costs more.
+        /// </summary>
+        public const int TrainOnHeldOutRowsMaximumRows = 20_000;
         /// <summary>Default <see cref="MlpOptionsBase.SparseUpdate"/>: <see cref="MlpSparseUpdate.Lazy"/>.</summary>
         public const MlpSparseUpdate SparseUpdate = MlpSparseUpdate.Lazy;
 
@@ -420,6 +426,20 @@ public abstract class MlpOptionsBase
     /// for no validation set.
     /// </summary>
     public float? ValidationFraction { get; set; }
+
+    /// <summary>
+    /// Whether, once the validation rows held out of the training rows (<see cref="ValidationFraction"/>) have picked the
+    /// best epoch, training goes on to use them: from the best epoch's network, 10 more epochs on every row, held-out
+    /// ones included, at a constant 0.3 times the rate the best epoch trained at, and the model is the network they
+    /// give. Its epochs follow the first phase's in <see cref="MlpModelParametersBase{TOutput}.TrainingHistory"/>,
+    /// marked <see cref="MlpTrainingPhase.AllRows"/>. Never with a validation set given to <c>Fit</c>, the L-BFGS
+    /// <see cref="Optimizer"/>, a <see cref="Cluster"/> of several processes or streamed rows (<c>true</c> is then an
+    /// error; with a validation set, a warning). Default <c>null</c>, automatic: <c>true</c> when <see cref="ValidationFraction"/> is automatic too,
+    /// neither <see cref="Cluster"/> nor <see cref="GradientShards"/> is set (so one process reproduces a cluster's
+    /// model), the <see cref="Optimizer"/> is not L-BFGS, and the rows are dense, in memory and at most
+    /// <see cref="Defaults.TrainOnHeldOutRowsMaximumRows"/> (20,000); otherwise <c>false</c>.
+    /// </summary>
+    public bool? TrainOnHeldOutRows { get; set; }
 
     /// <summary>
     /// Which defaults the automatic options (those left <c>null</c>) take (see <see cref="MlpPreset"/>). Default

@@ -104,6 +104,7 @@ internal static class MlpOptionsValidator
         if (o.ShuffleBufferSize is { } buffer && buffer < Math.Max(1, o.BatchSize))
             throw Invalid(nameof(o.ShuffleBufferSize), buffer, $"at least BatchSize ({o.BatchSize}), or null for automatic");
         ValidateCluster(o);
+        ValidateTrainOnHeldOutRows(o);
         if (o.CheckpointEveryEpochs is < 1 or > MaxEpochs)
             throw Invalid(nameof(o.CheckpointEveryEpochs), o.CheckpointEveryEpochs, $"[1, {MaxEpochs}]");
         if (o.Optimizer == MlpOptimizer.Lbfgs)
@@ -145,6 +146,25 @@ internal static class MlpOptionsValidator
     private const int MaxEpochs = 1_000_000;
 
     // The shards must divide among the ranks; a rank's streamed share, or its own view's rows, is one shard.
+    // What can be known before the data is seen; RowLoader refuses streamed rows that Auto chose.
+    private static void ValidateTrainOnHeldOutRows(MlpOptionsBase o)
+    {
+        if (o.TrainOnHeldOutRows != true)
+            return;
+        if (o.Cluster is { Size: > 1 })
+            throw new ArgumentException("Option TrainOnHeldOutRows is true, but a Cluster of several processes trains without the second phase on all rows: " +
+                "leave TrainOnHeldOutRows null or false.", nameof(o.TrainOnHeldOutRows));
+        if (o.DataLoading == MlpDataLoading.Streaming)
+            throw new ArgumentException("Option TrainOnHeldOutRows is true, which needs the rows in memory, but DataLoading is Streaming: " +
+                "set DataLoading to InMemory or Auto, or leave TrainOnHeldOutRows null.", nameof(o.TrainOnHeldOutRows));
+        if (o.Optimizer == MlpOptimizer.Lbfgs)
+            throw new ArgumentException("Option TrainOnHeldOutRows is true, but Optimizer Lbfgs takes no mini-batch steps, which the phase on all rows " +
+                "continues with: leave TrainOnHeldOutRows null or choose another optimizer.", nameof(o.TrainOnHeldOutRows));
+        if (o.ValidationFraction == 0)
+            throw new ArgumentException("Option TrainOnHeldOutRows is true, but ValidationFraction is 0, so no rows are held out to train on: " +
+                "leave ValidationFraction null or set it above 0.", nameof(o.TrainOnHeldOutRows));
+    }
+
     private static void ValidateCluster(MlpOptionsBase o)
     {
         RequireDefined(o.ClusterData, nameof(o.ClusterData));

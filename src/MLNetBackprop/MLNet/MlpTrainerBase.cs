@@ -236,11 +236,13 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             CheckSameArchitecture(initialNetwork, layout);
         channel.Info($"Training an MLP {string.Join("-", layout.Widths)} " +
             $"on {train.RowCount} {train.Describe(_options.Shuffle)}{(validation is null ? "" : $", validating on {validation.RowCount}")}, for up to {epochs} epochs" +
-            $"{(initialNetwork is null ? "" : ", starting from the given model")}.");
+            $"{(initialNetwork is null ? "" : ", starting from the given model")}" +
+            $"{(train.AllRows is { } all ? $"; then {AllRowsPhase.Epochs} epochs on all {all.RowCount} rows from the best epoch (TrainOnHeldOutRows)" : "")}.");
         ReportModelSize(channel, layout);
         var run = new TrainingRunOptions
         {
             Validation = validation?.ToRowSource(),
+            AllRows = train.AllRows?.ToRowSource(),
             InitialParameters = initialNetwork?.Parameters.ToArray(),
             InitialScaling = initialNetwork?.Scaling,
             InitialEncoding = initialNetwork?.Encoding,
@@ -264,9 +266,18 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
             StopReason.Cancelled => $"Cancelled after {result.History.Count} complete epochs.",
             StopReason.Converged => $"L-BFGS converged after {result.History.Count} iterations.",
             _ => $"Ran all {result.History.Count} epochs.",
-        } + (validation is null ? "" : $" The model keeps the weights of epoch {result.BestEpoch}, the best on the validation set."));
+        } + Kept(result, validation is not null));
         var record = new MlpTrainingRecord(result.History.Select(e => MlpEpochReport.FromEngine(e, epochs)).ToArray(), result.BestEpoch);
         return (result.Network, record);
+    }
+
+    // Which weights the model holds, for the log.
+    private static string Kept(TrainingResult result, bool validated)
+    {
+        if (result.ValidatedBestEpoch is { } picked)
+            return $" The validation set picked epoch {picked}; from it, {result.History.Count(e => e.Phase == TrainingPhase.AllRows)} epochs on all rows, " +
+                "held-out ones included, trained the model's network.";
+        return validated ? $" The model keeps the weights of epoch {result.BestEpoch}, the best on the validation set." : "";
     }
 
     // The layout compared is the features' (the initial network's first layer may take more inputs: its encoding's).

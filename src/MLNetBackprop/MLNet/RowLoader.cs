@@ -14,20 +14,49 @@ namespace MLNetBackprop.MLNet;
 internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int classCount, bool stratify, int seed,
     RankAgreement? agreement = null)
 {
-    /// <summary>The training rows, and validation rows from <paramref name="validation"/> or held out of the training rows.</summary>
+    /// <summary>
+    /// The training rows, and validation rows from <paramref name="validation"/> or held out of the training rows; in the
+    /// latter case, when <see cref="MlpOptionsBase.TrainOnHeldOutRows"/> applies, the training rows carry every row as
+    /// <see cref="TrainingRows.AllRows"/>.
+    /// </summary>
     public (TrainingRows Train, TrainingRows? Validation) Load(CursorRowStream train, CursorRowStream? validation)
     {
         if (TryInMemory(train, sparse: null) is not { } rows)
         {
             if (train.Columns.LabelSize > 0)
                 throw new InvalidOperationException(VectorLabelStreamedMessage);
+            if (options.TrainOnHeldOutRows == true && validation is null)
+                throw new InvalidOperationException("Option TrainOnHeldOutRows is true, which needs the training rows in memory, but DataLoading Auto " +
+                    "streams them (they do not fit in half of the memory .NET may use): leave TrainOnHeldOutRows null, or give the process more memory.");
             return LoadStreamed(train, validation);
         }
         var (rowCount, sparse) = RulesSee(rows.RowCount, rows.IsSparse);
         if (validation is not null)
             return (TrainingRows.InMemory(rows, classCount), ReadValidation(validation, rows.IsSparse));
         var fraction = options.ResolveValidationFraction(rowCount, sparse);
-        return fraction > 0 ? HoldOut(rows, fraction) : (TrainingRows.InMemory(rows, classCount), null);
+        if (fraction == 0)
+        {
+            if (options.TrainOnHeldOutRows == true)
+                channel.Info("TrainOnHeldOutRows: no rows are held out for validation here (the automatic ValidationFraction is 0 below " +
+                    $"{MlpOptionsBase.Defaults.AutomaticValidationMinimumRows} rows, and for dense rows under the ScikitLearn preset), so every row trains already.");
+            return (TrainingRows.InMemory(rows, classCount), null);
+        }
+        var (kept, held) = HoldOut(rows, fraction);
+        return held is not null && TrainsOnHeldOutRows(rowCount, sparse)
+            ? (kept.WithAllRows(TrainingRows.InMemory(rows, classCount)), held)
+            : (kept, held);
+    }
+
+    // Whether training goes on to use the rows held out of the training rows in memory (MlpOptionsBase.TrainOnHeldOutRows).
+    private bool TrainsOnHeldOutRows(int rowCount, bool sparse)
+    {
+        var several = options.Cluster is { Size: > 1 };
+        if (options.TrainOnHeldOutRows is { } given)
+            return given && !several;
+        // Any Cluster or GradientShards asks for the model of a data-parallel job, which one process must reproduce.
+        var distributed = options.Cluster is not null || options.GradientShards is not null;
+        return options.ValidationFraction is null && !sparse && !distributed && options.Optimizer != MlpOptimizer.Lbfgs
+            && rowCount <= MlpOptionsBase.Defaults.TrainOnHeldOutRowsMaximumRows;
     }
 
     // The row count and sparseness the automatic rules see: this view's, or every rank's rows and rank 0's choice.
@@ -103,6 +132,8 @@ internal sealed class RowLoader(IChannel channel, MlpOptionsBase options, int cl
     {
         if (options.ValidationFraction > 0)
             channel.Warning($"ValidationFraction {options.ValidationFraction} is ignored: Fit was given a validation set.");
+        if (options.TrainOnHeldOutRows == true)
+            channel.Warning("TrainOnHeldOutRows is ignored: Fit was given a validation set, so no training rows are held out.");
         if (TryInMemory(validation, sparse) is { } rows)
             return TrainingRows.InMemory(rows, classCount);
         if (validation.Columns.LabelSize > 0)

@@ -51,6 +51,21 @@ internal sealed class TrainingRows
     public LabelSummary Labels { get; private set; }
 
     /// <summary>
+    /// Every training row in memory, in the order they came, when these rows are what is left of them after an
+    /// automatic hold-out whose rows training then uses too (see <see cref="MlpOptionsBase.TrainOnHeldOutRows"/>);
+    /// otherwise null. Mapped along with these rows.
+    /// </summary>
+    public TrainingRows? AllRows { get; private set; }
+
+    /// <summary>These rows, with <paramref name="all"/> as <see cref="AllRows"/>.</summary>
+    public TrainingRows WithAllRows(TrainingRows? all)
+    {
+        var rows = (TrainingRows)MemberwiseClone();
+        rows.AllRows = all;
+        return rows;
+    }
+
+    /// <summary>
     /// The same rows as one rank's own part of the data (<see cref="MlpClusterData.ViewPerRank"/>), with the row count,
     /// label summary and sparseness every rank agrees on.
     /// </summary>
@@ -77,6 +92,7 @@ internal sealed class TrainingRows
             ? new TrainingRows(map.Apply(set), null, null, Labels, _storedSparse, 0)
             : new TrainingRows(null, _stream! with { Labels = map }, _summary, Labels, _storedSparse, _shuffleBufferRows);
         (mapped._rowsPerRank, mapped._agreement, mapped.IsSparse) = (_rowsPerRank, _agreement, IsSparse);
+        mapped.AllRows = AllRows?.WithLabels(map);
         return mapped;
     }
 
@@ -92,11 +108,11 @@ internal sealed class TrainingRows
     {
         if (_agreement is { } agreement)
         {
-            var local = AllRows();
+            var local = ViewRows();
             return new RankRows(local, agreement.Rank, _rowsPerRank!, agreement.Combine(local.Fingerprint), IsSparse);
         }
         if (Set is not null || ranks == 1)
-            return AllRows();
+            return ViewRows();
         var fingerprint = StreamFingerprint;
         var share = new StreamedRowSource(_stream! with { Share = new RankShare(rank, ranks) }, RankRows.CountOf(_summary!.Rows, rank, ranks),
             _storedSparse, fingerprint, _shuffleBufferRows);
@@ -104,7 +120,7 @@ internal sealed class TrainingRows
     }
 
     // Every row of this view, in memory or streamed.
-    private IRowSource AllRows() => Set is { } set
+    private IRowSource ViewRows() => Set is { } set
         ? new InMemoryRowSource(set)
         : new StreamedRowSource(_stream!, _summary!.Rows, _storedSparse, StreamFingerprint, _shuffleBufferRows);
 

@@ -35,7 +35,8 @@ internal static class VectorTargets
         var targets = (float[])set.Targets.Clone();
         for (var i = 0; i < targets.Length; i++)
             targets[i] = scalings[i % scalings.Length].Standardize(targets[i]);
-        return TrainingRows.InMemory(set.WithTargets(targets, set.Weights), 0);
+        return TrainingRows.InMemory(set.WithTargets(targets, set.Weights), 0)
+            .WithAllRows(rows.AllRows is { } all ? Standardized(all, scalings) : null);
     }
 
     /// <summary>
@@ -92,10 +93,19 @@ internal static class VectorTargets
             channel.Info("Balanced class weights per label (false, true): " + string.Join("; ",
                 weights.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w[0]:G4}, {w[1]:G4}"))) + ".");
         }
+        return Weighted(rows, weights);
+    }
+
+    // The multi-label rows (and all the rows they were held out of) with each label's weight set to weights[label][value].
+    private static TrainingRows Weighted(TrainingRows rows, float[][] weights)
+    {
+        var set = rows.InMemorySet;
+        var labels = set.TargetWidth / 2;
         var targets = (float[])set.Targets.Clone();
         for (var r = 0; r < set.RowCount; r++)
             for (var j = 0; j < labels; j++)
                 targets[r * 2 * labels + labels + j] = weights[j][targets[r * 2 * labels + j] > 0.5f ? 1 : 0];
-        return TrainingRows.InMemory(set.WithTargets(targets, set.Weights), 0);
+        return TrainingRows.InMemory(set.WithTargets(targets, set.Weights), 0)
+            .WithAllRows(rows.AllRows is { } all ? Weighted(all, weights) : null);
     }
 }

@@ -108,6 +108,7 @@ public class CommandLineToolTests : IDisposable
         Assert.Contains($"(default {Text(Defaults.BatchSize)})", Line("--batch-size"));
         Assert.Contains($"(default {Text(CliDefaults.TestFraction)})", Line("--test-fraction"));
         Assert.Contains($"(default {Text(Defaults.ValidationFraction)}; {Text(Defaults.SparseValidationFraction)} for sparse rows;", Line("--validation-fraction"));
+        Assert.Contains($"up to {Text(Defaults.TrainOnHeldOutRowsMaximumRows)} rows,", Line("--train-on-held-out-rows"));
         Assert.Contains($"for {Text(Defaults.ValidationEpochsWithoutImprovement)} epochs ({Text(Defaults.EpochsWithoutImprovement)} for sparse rows) (default {Text(Defaults.Tolerance)};", Line("--tolerance"));
         Assert.Contains($"(default {Text(Defaults.CheckpointEveryEpochs)})", Line("--checkpoint-every"));
         Assert.Contains($"(default {Text(CliDefaults.Seed)})", Line("--seed"));

@@ -14,4 +14,8 @@ internal readonly record struct EpochReport(int Epoch, double TrainingLoss, Time
     public float LearningRate { get; init; }
     /// <summary>Training rows processed per second during the epoch.</summary>
     public double SamplesPerSecond { get; init; }
+    /// <summary>The phase of training the epoch belongs to.</summary>
+    public TrainingPhase Phase { get; init; }
+    /// <summary>In the second phase, the number its last epoch will have (the run's epoch limit from then on); otherwise 0.</summary>
+    public int PhaseEnd { get; init; }
 }

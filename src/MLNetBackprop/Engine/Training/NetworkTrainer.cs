@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MLNetBackprop.Engine.Checkpoints;
 using MLNetBackprop.Engine.Collective;
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Model;
@@ -63,7 +64,16 @@ internal static class NetworkTrainer
             initial.CopyTo(parameters, 0);
         else
             ParameterInitializer.Initialize(layout, parameters, random, encoding?.FeatureCount ?? int.MaxValue);
-        return new TrainingLoop(data, settings, run, layout, parameters, random, scaling, encoding).Run();
+        var secondPhase = run.AllRows is not null && run.Validation is not null;
+        var first = new TrainingLoop(data, settings, run, layout, parameters, random, scaling, encoding, keepCheckpoint: secondPhase).Run();
+        if (!secondPhase || first.StopReason == StopReason.Cancelled)
+            return first;
+        var whole = AllRowsPhase.After(first, settings, run);
+        // The first phase's checkpoint is kept until the second ends: resuming a cancelled second phase replays the first
+        // from it (bit for bit), which gives the second phase the best epoch it starts from.
+        if (whole.StopReason != StopReason.Cancelled)
+            TrainingCheckpoint.For(data, settings, run)?.Delete();
+        return whole;
     }
 
     // The warm start's encoding and scaling, or those fitted on the rows; on a cluster, rank 0's, so that every rank

@@ -1,6 +1,7 @@
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Layers;
 using MLNetBackprop.Engine.Model;
+using MLNetBackprop.Engine.Optimizers;
 using MLNetBackprop.Engine.RowSources;
 
 namespace MLNetBackprop.Engine.Training;
@@ -53,6 +54,15 @@ internal static class SettingsValidator
             {
                 throw new ArgumentException($"Validation set: {e.Message}", nameof(run.Validation), e);
             }
+        }
+        if (run.AllRows is { } all)
+        {
+            if (all.FeatureCount != data.FeatureCount)
+                throw new ArgumentException($"All the rows have {all.FeatureCount} features but the training set has {data.FeatureCount}.", nameof(run.AllRows));
+            if (run.Collective is { Size: > 1 })
+                throw new ArgumentException("A second phase on all the rows trains in one process only; leave Collective unset.", nameof(run.AllRows));
+            if (s.Optimizer == OptimizerKind.Lbfgs)
+                throw new ArgumentException("The phase on all the rows takes mini-batch steps, which L-BFGS does not; choose another optimizer.", nameof(run.AllRows));
         }
         if (run.InitialParameters is { } initial)
         {

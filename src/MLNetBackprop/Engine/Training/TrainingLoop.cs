@@ -29,6 +29,7 @@ internal sealed class TrainingLoop
     private readonly TrainingCheckpoint? _checkpoint;
     private readonly InputScaling? _scaling;
     private readonly PiecewiseLinearEncoding? _encoding;
+    private readonly bool _keepCheckpoint;
 
     /// <summary>
     /// Sets up a run that starts from <paramref name="parameters"/>, draws from <paramref name="random"/>, encodes every
@@ -36,8 +37,10 @@ internal sealed class TrainingLoop
     /// trained network keeps.
     /// </summary>
     public TrainingLoop(IRowSource data, TrainingSettings settings, TrainingRunOptions run, NetworkLayout layout,
-        float[] parameters, SeededRandom random, InputScaling? scaling = null, PiecewiseLinearEncoding? encoding = null)
+        float[] parameters, SeededRandom random, InputScaling? scaling = null, PiecewiseLinearEncoding? encoding = null,
+        bool keepCheckpoint = false)
     {
+        _keepCheckpoint = keepCheckpoint;
         _scaling = scaling;
         _encoding = encoding;
         _data = data;
@@ -209,7 +212,7 @@ internal sealed class TrainingLoop
     // checkpoint to resume from.
     private TrainingResult Finish(StopReason reason)
     {
-        if (reason != StopReason.Cancelled)
+        if (reason != StopReason.Cancelled && !_keepCheckpoint)
             _checkpoint?.Delete();
         var best = _state.Best is not null && _state.Tracker.BestEpoch > 0 ? _state.Best : null;
         var parameters = best ?? _state.Parameters;

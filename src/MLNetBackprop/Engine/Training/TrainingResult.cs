@@ -16,4 +16,9 @@ internal sealed record TrainingResult(Network Network, IReadOnlyList<EpochReport
     /// otherwise the last epoch completed (0 if cancelled during the first).
     /// </summary>
     public int BestEpoch { get; init; }
+    /// <summary>
+    /// The best validation epoch of the first phase when a second phase on all rows followed it and finished
+    /// (<see cref="TrainingRunOptions.AllRows"/>); otherwise null.
+    /// </summary>
+    public int? ValidatedBestEpoch { get; init; }
 }

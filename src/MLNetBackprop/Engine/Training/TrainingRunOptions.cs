@@ -65,4 +65,12 @@ internal sealed class TrainingRunOptions
     /// null: this process trains alone.
     /// </summary>
     public ICollective? Collective { get; init; }
+
+    /// <summary>
+    /// Every training row, in the order the rows came, those held out as <see cref="Validation"/> included: after the
+    /// validation set has picked the best epoch, a second phase continues from that epoch's network on these rows (see
+    /// <see cref="AllRowsPhase"/>), and its network is returned. Needs a <see cref="Validation"/> set (without one there
+    /// is no second phase); one process only, not with L-BFGS. Default null: no second phase.
+    /// </summary>
+    public IRowSource? AllRows { get; init; }
 }

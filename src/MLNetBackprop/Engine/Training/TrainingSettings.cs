@@ -8,7 +8,7 @@ namespace MLNetBackprop.Engine.Training;
 /// Everything the engine's training loop needs. The ML.NET bridge validates user options and maps them here;
 /// the engine re-checks only what would otherwise fail deep inside a kernel. Defaults come from <see cref="TrainingDefaults"/>.
 /// </summary>
-internal sealed class TrainingSettings
+internal sealed record TrainingSettings
 {
     /// <summary>Widths of the hidden layers. Default in <see cref="TrainingDefaults"/>.</summary>
     public int[] HiddenLayerSizes { get; init; } = [TrainingDefaults.HiddenLayerSize];
