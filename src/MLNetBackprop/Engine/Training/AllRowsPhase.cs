@@ -17,11 +17,11 @@ namespace MLNetBackprop.Engine.Training;
 /// </remarks>
 internal static class AllRowsPhase
 {
-    /// <summary>Epochs on every row after the best epoch: 10.</summary>
-    public const int Epochs = 10;
+    /// <summary>Epochs on every row after the best epoch: 5.</summary>
+    public const int Epochs = 5;
 
-    /// <summary>The phase's learning rate as a multiple of the best epoch's: 0.3.</summary>
-    public const float RateFactor = 0.3f;
+    /// <summary>The phase's learning rate as a multiple of the best epoch's: 0.5.</summary>
+    public const float RateFactor = 0.5f;
 
     /// <summary>
     /// Runs the second phase after <paramref name="first"/>, the finished first phase of a run with
