@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Multi-output regression (linnerud) and multi-label classification (digits-tags): Mlp() against scikit-learn's
+# Multi-output regression (linnerud) and multi-label classification (digits-tags, synthetic-tags): Mlp() against scikit-learn's
 # MLPRegressor and MLPClassifier on the same splits, every metric computed by scikit-learn (bench/multi_target.py).
 # Usage: bench/run.sh multitarget (or BENCH_ONLY=multitarget bench/run.sh, or this script). Log in
 #        bench/last-multitarget-run.log; the table goes in docs/benchmarks.md.

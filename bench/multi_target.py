@@ -5,6 +5,8 @@ MLPRegressor and MLPClassifier with theirs, on the same splits, every metric com
   each repeat's out-of-fold predictions of all 20 rows are scored together (R², RMSE, MAE per target, averaged).
 - digits-tags (data/digits-tags.csv, 1797 rows, 64 features, 4 tags; see data/make_multilabel_data.py): 75/25
   splits with seeds 1-3 (Hamming loss, subset accuracy, micro and macro F1, macro ROC AUC).
+- synthetic-tags: scikit-learn's make_multilabel_classification(n_samples=1500, n_features=30, n_classes=6,
+  n_labels=2, random_state=0), word-count-like features and 6 correlated labels, scored like digits-tags.
 
 Mlp() runs twice: with its defaults, and with ValidationFraction = 0 (every training row trains; no early stopping
 on a hold-out). scikit-learn runs twice: its defaults on the raw features (the comparison the target is set against), and with a
@@ -21,6 +23,7 @@ import warnings
 
 import numpy as np
 from sklearn.compose import TransformedTargetRegressor
+from sklearn.datasets import make_multilabel_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import (accuracy_score, f1_score, hamming_loss, mean_absolute_error, mean_squared_error, r2_score,
                              roc_auc_score)
@@ -97,6 +100,10 @@ def main():
     for seed in range(1, 4):
         x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.25, random_state=seed)
         splits.append((f"digits-tags-{seed}", "multilabel", seed, x_train, y_train, x_test, y_test, ("digits-tags", seed, None)))
+    x, y = make_multilabel_classification(n_samples=1500, n_features=30, n_classes=6, n_labels=2, random_state=0)
+    for seed in range(1, 4):
+        x_train, x_test, y_train, y_test = train_test_split(x.astype(float), y.astype(float), test_size=0.25, random_state=seed)
+        splits.append((f"synthetic-tags-{seed}", "multilabel", seed, x_train, y_train, x_test, y_test, ("synthetic-tags", seed, None)))
     with open(os.path.join(out, "manifest.tsv"), "w") as f:
         f.write("name\ttask\tseed\tfeatures\tlabels\n")
         for name, task, seed, x_train, y_train, x_test, y_test, _ in splits:
@@ -132,7 +139,7 @@ def main():
 
     print("| data set | metric | Mlp() | Mlp(), ValidationFraction = 0 | scikit-learn defaults | scikit-learn + StandardScaler |")
     print("|---|---|---|---|---|---|")
-    for dataset, names in (("linnerud", targets), ("digits-tags", None)):
+    for dataset, names in (("linnerud", targets), ("digits-tags", None), ("synthetic-tags", None)):
         runs = {s: results[(dataset, s)] for s in systems}
         for metric in runs["Mlp()"][0]:
             values = {s: np.mean([r[metric] for r in runs[s]], axis=0) for s in systems}
