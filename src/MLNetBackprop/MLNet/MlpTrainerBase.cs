@@ -259,6 +259,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         };
         var result = NetworkTrainer.Train(rows, settings, run);
         DivergenceCheck.EnsureSensibleLoss(result, settings.LearningRate);
+        ReportEncodedSize(channel, layout, result.Network.Layout);
         channel.Info(result.StopReason switch
         {
             StopReason.NoImprovement => $"Stopped after {result.History.Count} epochs: the {(validation is null ? "training loss" : $"validation {_options.EarlyStoppingMetric.ToString().ToLowerInvariant()}")} " +
@@ -308,6 +309,17 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
                 "Its first layer holds {0:N0} features x {1:N0} = {2:N0} weights. To shrink a wide input's model, give " +
                 "FeaturizeText fewer n-grams or a smaller vocabulary (its Options), use OneHotHashEncoding with fewer bits, " +
                 "or narrow the first hidden layer.", layout.Widths[0], layout.Widths[1], firstLayer));
+    }
+
+    // The numeric encoding is fitted during training, so the size reported before it counted the features alone.
+    private static void ReportEncodedSize(IChannel channel, NetworkLayout planned, NetworkLayout trained)
+    {
+        if (trained.Widths[0] == planned.Widths[0])
+            return;
+        var megabytes = trained.ParameterCount * (double)sizeof(float) / (1 << 20);
+        channel.Info(string.Create(CultureInfo.InvariantCulture,
+            $"The numeric encoding added {trained.Widths[0] - planned.Widths[0]:N0} inputs: the trained network is {string.Join("-", trained.Widths)}, " +
+            $"{trained.ParameterCount:N0} parameters ({megabytes:F1} MB in the model file)."));
     }
 
     private static IHost RegisterValidated(IHostEnvironment env, string name, MlpOptionsBase options)

@@ -23,21 +23,31 @@ internal sealed class NetworkLayout
         HiddenActivation = hiddenActivation;
         Widths = [inputCount, .. HiddenSizes, outputCount];
         MaxWidth = Widths.Max();
+        var total = CountParameters(Widths);
+        if (total > Array.MaxLength)
+            throw new ArgumentException($"The network has {total} parameters, more than one array can hold; use narrower layers.");
         var weightOffsets = new int[LayerCount];
         var biasOffsets = new int[LayerCount];
-        long offset = 0;
+        var offset = 0;
         for (var l = 0; l < LayerCount; l++)
         {
-            weightOffsets[l] = checked((int)offset);
-            offset += (long)Widths[l] * Widths[l + 1];
-            biasOffsets[l] = checked((int)offset);
+            weightOffsets[l] = offset;
+            offset += Widths[l] * Widths[l + 1];
+            biasOffsets[l] = offset;
             offset += Widths[l + 1];
         }
         WeightOffsets = [.. weightOffsets];
         BiasOffsets = [.. biasOffsets];
-        if (offset > Array.MaxLength)
-            throw new ArgumentException($"The network has {offset} parameters, more than one array can hold; use narrower layers.");
-        ParameterCount = (int)offset;
+        ParameterCount = offset;
+    }
+
+    /// <summary>The weights and biases of a network of these layer widths (inputs first), counted without overflow.</summary>
+    public static long CountParameters(IReadOnlyList<int> widths)
+    {
+        long count = 0;
+        for (var l = 0; l + 1 < widths.Count; l++)
+            count += ((long)widths[l] * widths[l + 1]) + widths[l + 1];
+        return count;
     }
 
     /// <summary>Number of input features.</summary>

@@ -131,7 +131,7 @@ internal static class SettingsValidator
             throw Bad(nameof(s.GradientShards), $"is {s.GradientShards}, but a rank's share of the validation rows is one shard: use {ranks}, the number of ranks");
         if (s.GradientShards == 1)
             return;
-        var parameters = new NetworkLayout(data.FeatureCount, s.HiddenLayerSizes, s.OutputCount, s.HiddenActivation).ParameterCount;
+        var parameters = NetworkLayout.CountParameters([MostInputs(data.FeatureCount, s), .. s.HiddenLayerSizes, s.OutputCount]);
         if ((long)s.GradientShards * parameters > Array.MaxLength)
             throw Bad(nameof(s.GradientShards), $"is {s.GradientShards}: a slot of {parameters:N0} parameters per shard is more than an array holds; use fewer shards");
         if (data is not (InMemoryRowSource or RankRows))
@@ -139,6 +139,10 @@ internal static class SettingsValidator
         if (data is RankRows && s.GradientShards != ranks)
             throw Bad(nameof(s.GradientShards), $"is {s.GradientShards}, but a rank's share of the rows is one shard: use {ranks}, the number of ranks");
     }
+
+    // The network's inputs before the numeric encoding is fitted: at most every feature's bins, within the limit.
+    private static int MostInputs(int featureCount, TrainingSettings s)
+        => (int)Math.Min(int.MaxValue, featureCount + Math.Min((long)featureCount * s.NumericEncodingBins, s.NumericEncodingInputLimit));
 
     private static void ValidateData(TrainingSet data, TrainingSettings s)
     {

@@ -1,6 +1,7 @@
 using MLNetBackprop.Engine.Collective;
 using MLNetBackprop.Engine.Data;
 using MLNetBackprop.Engine.Layers;
+using MLNetBackprop.Engine.Model;
 using MLNetBackprop.Engine.Optimizers;
 using MLNetBackprop.Engine.RowSources;
 using MLNetBackprop.Engine.Training;
@@ -199,6 +200,21 @@ public class ShardedTrainingTests : IDisposable
         var uneven = Assert.Throws<AggregateException>(() => ThreadCollective.Run(2, c => NetworkTrainer.Train(data, MiniBatches(shards: 3), new TrainingRunOptions { Collective = c })));
 
         Assert.Contains("GradientShards is 3, which 2 ranks cannot share", uneven.InnerException!.Message);
+    }
+
+    [Fact]
+    public void Shards_whose_gradient_slots_would_outgrow_an_array_are_refused_counting_the_inputs_the_encoding_may_add()
+    {
+        var data = Learnable(150);
+        // Unencoded, 6 features x 200,000 units fit twice in an array; with up to 1,024 bins a feature, only once.
+        var wide = MiniBatches(shards: 2, hidden: [200_000]);
+
+        var error = Assert.Throws<ArgumentException>(() => NetworkTrainer.Train(data, wide with { NumericEncodingBins = 1024 }));
+
+        Assert.Equal(nameof(TrainingSettings.GradientShards), error.ParamName);
+        Assert.Contains("use fewer shards", error.Message);
+        Assert.True(2 * NetworkLayout.CountParameters([data.FeatureCount, 200_000, 1]) < Array.MaxLength);
+        Assert.True(NetworkLayout.CountParameters([data.FeatureCount * 1025, 200_000, 1]) < Array.MaxLength);
     }
 
     [Fact]
