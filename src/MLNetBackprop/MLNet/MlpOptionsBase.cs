@@ -429,8 +429,8 @@ public abstract class MlpOptionsBase
 
     /// <summary>
     /// Whether, once the validation rows held out of the training rows (<see cref="ValidationFraction"/>) have picked the
-    /// best epoch, training goes on to use them: from the best epoch's network, 5 more epochs on every row, held-out
-    /// ones included, at a constant 0.5 times the rate the best epoch trained at, and the model is the network they
+    /// best epoch, training goes on to use them: from the best epoch's network, more epochs on every row, held-out
+    /// ones included (a quarter of the best epoch's number, at least 5), at a constant 0.5 times the rate the best epoch trained at, and the model is the network they
     /// give. Its epochs follow the first phase's in <see cref="MlpModelParametersBase{TOutput}.TrainingHistory"/>,
     /// marked <see cref="MlpTrainingPhase.AllRows"/>. Never with a validation set given to <c>Fit</c>, the L-BFGS
     /// <see cref="Optimizer"/>, a <see cref="Cluster"/> of several processes or streamed rows (<c>true</c> is then an

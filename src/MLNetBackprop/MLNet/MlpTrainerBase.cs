@@ -237,7 +237,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
         channel.Info($"Training an MLP {string.Join("-", layout.Widths)} " +
             $"on {train.RowCount} {train.Describe(_options.Shuffle)}{(validation is null ? "" : $", validating on {validation.RowCount}")}, for up to {epochs} epochs" +
             $"{(initialNetwork is null ? "" : ", starting from the given model")}" +
-            $"{(train.AllRows is { } all ? $"; then {AllRowsPhase.Epochs} epochs on all {all.RowCount} rows from the best epoch (TrainOnHeldOutRows)" : "")}.");
+            $"{(train.AllRows is { } all ? $"; then on all {all.RowCount} rows from the best epoch (TrainOnHeldOutRows)" : "")}.");
         ReportModelSize(channel, layout);
         var run = new TrainingRunOptions
         {

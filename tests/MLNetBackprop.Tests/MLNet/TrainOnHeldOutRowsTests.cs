@@ -33,17 +33,18 @@ public class TrainOnHeldOutRowsTests : IDisposable
         var model = ml.BinaryClassification.Trainers.Mlp(Binary()).Fit(data).Model;
         var history = model.TrainingHistory;
         var firstPhase = history.Count - AllRowsEpochs(history);
+        var best = ml.BinaryClassification.Trainers.Mlp(Binary(o => o.TrainOnHeldOutRows = false)).Fit(data).Model;
+        var epochs = Math.Max(5, (int)Math.Round(best.BestEpoch / 4.0, MidpointRounding.AwayFromZero)); // a quarter, at least 5
 
-        Assert.Equal(5, AllRowsEpochs(history));
+        Assert.Equal(epochs, AllRowsEpochs(history));
         Assert.All(history.Take(firstPhase), e => Assert.Equal((MlpTrainingPhase.Main, true), (e.Phase, e.ValidationLoss is not null)));
         Assert.All(history.Skip(firstPhase), e => Assert.Equal((MlpTrainingPhase.AllRows, false), (e.Phase, e.ValidationLoss is not null)));
         Assert.Equal(history.Count, model.BestEpoch);
         Assert.All(history.Skip(firstPhase), e => Assert.Equal(history.Count, e.EpochLimit)); // progress bars end with the run
 
-        // By hand: the first phase's best network, warm-started on every row for 5 epochs at half its rate.
-        var best = ml.BinaryClassification.Trainers.Mlp(Binary(o => o.TrainOnHeldOutRows = false)).Fit(data).Model;
+        // By hand: the first phase's best network, warm-started on every row for those epochs at half its rate.
         var byHand = ml.BinaryClassification.Trainers.Mlp(Binary(o => (o.ValidationFraction, o.NumberOfEpochs, o.LearningRate, o.Tolerance) =
-            (0, 5, 0.5f * 0.01f, 0))).Fit(data, best).Model;
+            (0, epochs, 0.5f * 0.01f, 0))).Fit(data, best).Model;
         for (var layer = 0; layer < 2; layer++)
         {
             Assert.Equal(byHand.GetLayerParameters(layer).Weights, model.GetLayerParameters(layer).Weights);
@@ -139,7 +140,7 @@ public class TrainOnHeldOutRowsTests : IDisposable
         var ml = new MLContext(seed: 1);
         var initial = ml.BinaryClassification.Trainers.Mlp(Binary(o => o.NumberOfEpochs = 2)).Fit(Rows(ml, 300)).Model;
         var model = ml.BinaryClassification.Trainers.Mlp(Binary()).Fit(Rows(ml, 300), initial).Model;
-        Assert.Equal(5, AllRowsEpochs(model.TrainingHistory));
+        Assert.True(AllRowsEpochs(model.TrainingHistory) >= 5);
     }
 
     [Fact]

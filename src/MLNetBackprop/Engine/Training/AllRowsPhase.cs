@@ -5,20 +5,24 @@ namespace MLNetBackprop.Engine.Training;
 /// <summary>
 /// The second phase of a run whose validation rows were held out of the training rows
 /// (<see cref="TrainingRunOptions.AllRows"/>): once the validation set has picked the best epoch, training continues
-/// from that epoch's network on every row, held-out ones included, for <see cref="Epochs"/> epochs at
-/// <see cref="RateFactor"/> times the rate the best epoch trained at, so that a small data set does not lose the rows
-/// early stopping held out.
+/// from that epoch's network on every row, held-out ones included, for <see cref="EpochsAfter"/> the best epoch (a
+/// quarter of its number, at least 5) at <see cref="RateFactor"/> times the rate it trained at, so that a small data set
+/// does not lose the rows early stopping held out.
 /// </summary>
 /// <remarks>
 /// A lowered rate keeps the network near the point the validation set chose while the held-out rows pull it their
-/// way; a fixed epoch count keeps the phase's cost bounded, unlike a refit of a fresh network, which would cost about
-/// as much as the first phase (docs/benchmarks.md compares both). The rate is constant, without warm-up, and the phase
-/// runs all its epochs: there is nothing left to validate on.
+/// way. A network that took long to reach its best epoch takes the new rows in over more epochs; a quarter of them
+/// keeps the phase's cost a bounded share of the first phase's, unlike a refit of a fresh network, which would cost
+/// about as much as the first phase (docs/benchmarks.md compares both). The rate is constant, without warm-up, and the
+/// phase runs all its epochs: there is nothing left to validate on.
 /// </remarks>
 internal static class AllRowsPhase
 {
-    /// <summary>Epochs on every row after the best epoch: 5.</summary>
-    public const int Epochs = 5;
+    /// <summary>The fewest epochs of the phase: 5.</summary>
+    public const int MinimumEpochs = 5;
+
+    /// <summary>The phase's epochs as a share of the best epoch's number: 0.25.</summary>
+    public const double EpochShare = 0.25;
 
     /// <summary>The phase's learning rate as a multiple of the best epoch's: 0.5.</summary>
     public const float RateFactor = 0.5f;
@@ -33,10 +37,11 @@ internal static class AllRowsPhase
     {
         var offset = first.History.Count;
         var elapsed = offset > 0 ? first.History[^1].Elapsed : TimeSpan.Zero;
+        var epochs = EpochsAfter(first.BestEpoch);
         EpochReport InWholeRun(EpochReport e)
-            => e with { Epoch = offset + e.Epoch, Elapsed = elapsed + e.Elapsed, Phase = TrainingPhase.AllRows, PhaseEnd = offset + Epochs };
+            => e with { Epoch = offset + e.Epoch, Elapsed = elapsed + e.Elapsed, Phase = TrainingPhase.AllRows, PhaseEnd = offset + epochs };
         var network = first.Network;
-        var second = NetworkTrainer.Train(run.AllRows!, Continuation(settings, RateOf(first, settings)), new TrainingRunOptions
+        var second = NetworkTrainer.Train(run.AllRows!, Continuation(settings, epochs, RateOf(first, settings)), new TrainingRunOptions
         {
             InitialParameters = network.Parameters.ToArray(),
             InitialScaling = network.Scaling,
@@ -60,12 +65,19 @@ internal static class AllRowsPhase
     }
 
     /// <summary>
-    /// The second phase's settings: <see cref="Epochs"/> epochs, all of them run, at a constant
+    /// The phase's epochs after best epoch <paramref name="bestEpoch"/>: <see cref="EpochShare"/> of its number,
+    /// rounded, and at least <see cref="MinimumEpochs"/>.
+    /// </summary>
+    public static int EpochsAfter(int bestEpoch)
+        => Math.Max(MinimumEpochs, (int)Math.Round(bestEpoch * EpochShare, MidpointRounding.AwayFromZero));
+
+    /// <summary>
+    /// The second phase's settings: <paramref name="epochs"/> epochs, all of them run, at a constant
     /// <see cref="RateFactor"/> × <paramref name="bestRate"/>.
     /// </summary>
-    public static TrainingSettings Continuation(TrainingSettings settings, float bestRate) => settings with
+    public static TrainingSettings Continuation(TrainingSettings settings, int epochs, float bestRate) => settings with
     {
-        MaxEpochs = Epochs,
+        MaxEpochs = epochs,
         LearningRate = RateFactor * bestRate,
         Schedule = LearningRateScheduleKind.Constant,
         WarmupEpochs = 0,

@@ -41,7 +41,7 @@ public class AllRowsPhaseTests : IDisposable
         var validatedOnly = NetworkTrainer.Train(Kept, Settings, new TrainingRunOptions { Validation = new InMemoryRowSource(HeldOut) });
         var result = NetworkTrainer.Train(Kept, Settings, WithAllRows());
         var best = validatedOnly.Network;
-        var byHand = NetworkTrainer.Train(All, Settings with { MaxEpochs = 5, LearningRate = 0.5f * Settings.LearningRate, Tolerance = 0 },
+        var byHand = NetworkTrainer.Train(All, Settings with { MaxEpochs = AllRowsPhase.EpochsAfter(validatedOnly.BestEpoch), LearningRate = 0.5f * Settings.LearningRate, Tolerance = 0 },
             new TrainingRunOptions { InitialParameters = best.Parameters.ToArray(), InitialScaling = best.Scaling, InitialEncoding = best.Encoding });
 
         Assert.True(validatedOnly.BestEpoch < validatedOnly.History.Count, "the validation set should pick an epoch before the last");
@@ -60,6 +60,16 @@ public class AllRowsPhaseTests : IDisposable
         Assert.All(result.History.Where(e => e.Phase == TrainingPhase.AllRows), e => Assert.Equal(0.5f * bestRate, e.LearningRate));
     }
 
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(20, 5)]
+    [InlineData(21, 5)]
+    [InlineData(22, 6)] // 5.5 rounds up
+    [InlineData(40, 10)]
+    [InlineData(161, 40)]
+    public void The_phase_lasts_a_quarter_of_the_best_epochs_number_and_at_least_five_epochs(int bestEpoch, int epochs)
+        => Assert.Equal(epochs, AllRowsPhase.EpochsAfter(bestEpoch));
+
     [Fact]
     public void The_history_numbers_the_epochs_on_all_rows_after_the_first_phase_and_marks_their_phase()
     {
@@ -69,7 +79,7 @@ public class AllRowsPhaseTests : IDisposable
 
         Assert.Equal(Enumerable.Range(1, result.History.Count), result.History.Select(e => e.Epoch));
         Assert.Equal(result.History.Select(e => (e.Epoch, e.Phase)), reported.Select(e => (e.Epoch, e.Phase)));
-        Assert.Equal(5, result.History.Count - first);
+        Assert.Equal(AllRowsPhase.EpochsAfter(result.ValidatedBestEpoch!.Value), result.History.Count - first);
         Assert.All(result.History.Take(first), e => Assert.NotNull(e.ValidationLoss));
         Assert.All(result.History.Skip(first), e => Assert.Equal((TrainingPhase.AllRows, (double?)null), (e.Phase, e.ValidationLoss)));
         Assert.Equal(result.History.Count, result.BestEpoch);
