@@ -26,9 +26,9 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     // 512 × 256 floats (512 KB) stay in L2.
     private const int ChunkColumns = 512;
 
-    // Columns of B′ packed together when every row tile is in one block, so each packed panel is used by one sweep of
-    // row tiles only: packing whole rows of B′ reads each shared-dimension block as one stream and repacks nothing
-    // else between sweeps. Bounds the packed block at 4096 × 256 floats (4 MB).
+    // Columns of B′ packed together when its rows are contiguous and every row tile is in one block, so each packed
+    // panel is used by one sweep of row tiles only: packing whole rows reads each shared-dimension block of B′ as one
+    // stream instead of 2 KB pieces. Bounds the packed block at 4096 × 256 floats (4 MB).
     private const int WholeRowColumns = 4096;
 
     // The 12-row tiles of the 128-bit path on an ARM64 CPU, whose rows-adjacent form multiplies by lane.
@@ -64,7 +64,7 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
         var blockTiles = packA ? Math.Min(tiles, MaxPackedTiles) : tiles;
         var packPerChunk = packA && blockTiles < tiles;
         var aFloats = packA ? (blockTiles * kc * rows + 15) / 16 * 16 : 0;
-        var chunkColumns = Math.Min(packPerChunk ? ChunkColumns : WholeRowColumns,
+        var chunkColumns = Math.Min(packPerChunk || op.BColumnStride != 1 ? ChunkColumns : WholeRowColumns,
             (colEnd - colStart + blockWidth - 1) / blockWidth * blockWidth);
         var panelFloats = tiles > 0 ? kc * chunkColumns : 0;
         // Rows left below the last full tile ride along as one zero-padded tile on the packed panels of B′, rather than
