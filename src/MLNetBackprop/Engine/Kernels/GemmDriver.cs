@@ -22,8 +22,14 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     // Row tiles of A′ packed at a time: 64 × 8 rows × 256 floats (512 KB) beside a 512 KB chunk of B′ in L2.
     private const int MaxPackedTiles = 64;
 
-    // Columns of B′ packed together per shared-dimension block: 512 × 256 floats (512 KB) stay in L2.
+    // Columns of B′ packed together per shared-dimension block when several blocks of row tiles reuse them:
+    // 512 × 256 floats (512 KB) stay in L2.
     private const int ChunkColumns = 512;
+
+    // Columns of B′ packed together when its rows are contiguous and every row tile is in one block, so each packed
+    // panel is used by one sweep of row tiles only: packing whole rows reads each shared-dimension block of B′ as one
+    // stream instead of 2 KB pieces. Bounds the packed block at 4096 × 256 floats (4 MB).
+    private const int WholeRowColumns = 4096;
 
     // The 12-row tiles of the 128-bit path on an ARM64 CPU, whose rows-adjacent form multiplies by lane.
     private static bool MultipliesByLane => TL.TileRows == GemmTileByLane.Rows && AdvSimd.Arm64.IsSupported;
@@ -58,7 +64,8 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
         var blockTiles = packA ? Math.Min(tiles, MaxPackedTiles) : tiles;
         var packPerChunk = packA && blockTiles < tiles;
         var aFloats = packA ? (blockTiles * kc * rows + 15) / 16 * 16 : 0;
-        var chunkColumns = Math.Min(ChunkColumns, (colEnd - colStart + blockWidth - 1) / blockWidth * blockWidth);
+        var chunkColumns = Math.Min(packPerChunk || op.BColumnStride != 1 ? ChunkColumns : WholeRowColumns,
+            (colEnd - colStart + blockWidth - 1) / blockWidth * blockWidth);
         var panelFloats = tiles > 0 ? kc * chunkColumns : 0;
         // Rows left below the last full tile ride along as one zero-padded tile on the packed panels of B′, rather than
         // each streaming the whole of B′ again (6-row tiles leave 2 of a 200-row batch).
