@@ -20,7 +20,7 @@ internal static class MlpOptionsMapping
     /// </summary>
     public static TrainingSettings ToTrainingSettings(MlpOptionsBase options, IRowSource rows, LossKind loss, int outputCount,
         int epochs, int seed, float huberDelta, IReadOnlyList<int>? initialHiddenSizes = null)
-        => new()
+        => WithNumericEncoding(new()
         {
             HiddenLayerSizes = options.ResolveHiddenLayerSizes(rows.FeatureCount, rows.IsSparse, initialHiddenSizes),
             HiddenActivation = ToEngine(options.Activation),
@@ -59,14 +59,18 @@ internal static class MlpOptionsMapping
             SumShardsInOrder = options.GradientShards is not null || options.Cluster is null,
             SparseUpdate = ToEngine(options.SparseUpdate),
             InputScaling = InputScalingFor(options, rows.IsSparse),
-            NumericEncodingBins = NumericEncodingFor(options, rows.IsSparse) == MlpNumericEncoding.PiecewiseLinear ? options.NumericEncodingBins : 0,
-            NumericEncodingInputLimit = NumericEncodingInputLimit(options, rows.IsSparse),
-        };
+        }, options, rows.IsSparse);
 
-    // The automatic encoding stays within its limit; one asked for encodes however many inputs it adds.
-    private static int NumericEncodingInputLimit(MlpOptionsBase options, bool sparse)
-        => options.NumericEncoding is null && NumericEncodingFor(options, sparse) == MlpNumericEncoding.PiecewiseLinear
-            ? MlpOptionsBase.Defaults.AutomaticNumericEncodingMaxInputs : int.MaxValue;
+    // The encoding's bins, resolved once; the automatic encoding stays within its limit, one asked for encodes however
+    // many inputs it adds.
+    private static TrainingSettings WithNumericEncoding(TrainingSettings settings, MlpOptionsBase options, bool sparse)
+        => NumericEncodingFor(options, sparse) == MlpNumericEncoding.PiecewiseLinear
+            ? settings with
+            {
+                NumericEncodingBins = options.NumericEncodingBins,
+                NumericEncodingInputLimit = options.NumericEncoding is null ? MlpOptionsBase.Defaults.AutomaticNumericEncodingMaxInputs : int.MaxValue,
+            }
+            : settings;
 
     /// <summary>
     /// The numeric encoding for <paramref name="options"/> and rows held sparse or dense (see

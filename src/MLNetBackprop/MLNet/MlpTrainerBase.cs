@@ -300,9 +300,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
     // holds features × first width weights, which dominates the model file once there are thousands of features.
     private static void ReportModelSize(IChannel channel, NetworkLayout layout)
     {
-        var megabytes = layout.ParameterCount * (double)sizeof(float) / (1 << 20);
-        channel.Info(string.Create(CultureInfo.InvariantCulture,
-            $"The network has {layout.ParameterCount:N0} parameters ({megabytes:F1} MB in the model file)."));
+        channel.Info($"The network has {SizeOf(layout)}.");
         var firstLayer = (long)layout.Widths[0] * layout.Widths[1];
         if (firstLayer >= WideFirstLayerWeights)
             channel.Info(string.Format(CultureInfo.InvariantCulture,
@@ -316,11 +314,13 @@ public abstract class MlpTrainerBase<TTransformer, TModel> : TrainerEstimatorBas
     {
         if (trained.Widths[0] == planned.Widths[0])
             return;
-        var megabytes = trained.ParameterCount * (double)sizeof(float) / (1 << 20);
         channel.Info(string.Create(CultureInfo.InvariantCulture,
-            $"The numeric encoding added {trained.Widths[0] - planned.Widths[0]:N0} inputs: the trained network is {string.Join("-", trained.Widths)}, " +
-            $"{trained.ParameterCount:N0} parameters ({megabytes:F1} MB in the model file)."));
+            $"The numeric encoding added {trained.Widths[0] - planned.Widths[0]:N0} inputs: the trained network is {string.Join("-", trained.Widths)}, {SizeOf(trained)}."));
     }
+
+    // "N parameters (M MB in the model file)", the model's size as both reports give it.
+    private static string SizeOf(NetworkLayout layout) => string.Create(CultureInfo.InvariantCulture,
+        $"{layout.ParameterCount:N0} parameters ({layout.ParameterCount * (double)sizeof(float) / (1 << 20):F1} MB in the model file)");
 
     private static IHost RegisterValidated(IHostEnvironment env, string name, MlpOptionsBase options)
     {
