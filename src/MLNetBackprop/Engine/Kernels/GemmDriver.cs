@@ -122,29 +122,18 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     /// <summary>
     /// Packs part <paramref name="part"/> of <paramref name="parts"/> of one shared-dimension block [pc, pc + kb) of a
     /// product whose packed block all parts then share (<see cref="SharedPackJob"/>): a slice of A′'s full row tiles
-    /// (layout as <see cref="PackA"/> over all of them, the rest rows with the last part), and a slice of B′ for all N
-    /// columns as consecutive panels: its rows p when they are contiguous (each part streams whole rows), else its
-    /// column panels.
+    /// (layout as <see cref="PackA"/> over all of them, the rest rows with the last part), and a slice of the rows p of
+    /// B′, whose columns are contiguous, for all N columns as consecutive panels (each part streams whole rows).
     /// </summary>
     public static void PackSharedBlock(in GemmOperands op, int pc, int kb, int kc, int part, int parts, float* aPack, float* restPack, float* panels)
     {
         var rows = TL.TileRows;
-        var blockWidth = GemmTile<TV, TL>.Columns;
         var tiles = op.M / rows;
         var (t0, t1) = (tiles * part / parts, tiles * (part + 1) / parts);
         PackA(op, t0 * rows, t1 - t0, pc, kb, kc, aPack + (nint)t0 * kc * rows);
         if (part == parts - 1 && op.M > tiles * rows)
             PackRest(op, tiles * rows, op.M - tiles * rows, pc, kb, restPack);
-        if (op.BColumnStride == 1)
-        {
-            PackPanels(op, pc, kb, kb * part / parts, kb * (part + 1) / parts, 0, op.N, panels);
-            return;
-        }
-        var blocks = (op.N + blockWidth - 1) / blockWidth;
-        var (q0, q1) = (blocks * part / parts, blocks * (part + 1) / parts);
-        var (j0, j1) = (q0 * blockWidth, Math.Min(op.N, q1 * blockWidth));
-        if (j0 < j1)
-            PackPanels(op, pc, kb, j0, j1 - j0, panels + (nint)q0 * kb * blockWidth);
+        PackPanels(op, pc, kb, kb * part / parts, kb * (part + 1) / parts, 0, op.N, panels);
     }
 
     /// <summary>
@@ -318,8 +307,8 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     private static void PackPanels(in GemmOperands op, int pc, int kb, int j, int width, float* panels)
         => PackPanels(op, pc, kb, 0, kb, j, width, panels);
 
-    // Rows [pFrom, pTo) of the block only, when B′'s rows are contiguous (a shared block packed by several threads);
-    // strided columns are packed for every row of the block.
+    // Rows [pFrom, pTo) of the block only (a shared block packed by several threads), which must be all of them when
+    // B′'s columns are strided.
     private static void PackPanels(in GemmOperands op, int pc, int kb, int pFrom, int pTo, int j, int width, float* panels)
     {
         var blockWidth = GemmTile<TV, TL>.Columns;

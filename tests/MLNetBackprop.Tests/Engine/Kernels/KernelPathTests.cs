@@ -139,17 +139,17 @@ public class KernelPathTests
         AssertWideProducts($"{level} one thread 521x20x515", 521, 20, 515);
     }
 
-    // The wide products whose packed blocks the threads share (SharedPackJob), with rows below the last full tile, two
-    // blocks of the shared dimension and a narrow last column panel: the same bits as the naive loop on one thread
-    // (the per-thread path), on two, and when the caller runs every part itself (here inside another job, whose
-    // threads are then busy).
+    // The wide products whose packed blocks the threads share (SharedPackJob: A·B, with and without bias, and Aᵀ·B),
+    // with rows below the last full tile, two blocks of the shared dimension and a narrow last column panel: the same
+    // bits as the naive loop on one thread (the per-thread path), on two, and when the caller runs every part itself
+    // (here inside another job, whose threads are then busy).
     [Theory]
     [MemberData(nameof(Levels))]
     public void Products_on_a_shared_packed_block_equal_the_naive_fma_loop_on_one_thread_two_and_the_caller_alone(int levelNumber)
     {
         var level = (SimdLevel)levelNumber;
         const int m = 29, k = 480, n = 1100;
-        // B′ as A·B and Aᵀ·B read it (A·Bᵀ always packs): large enough to be packed, so all three share the block.
+        // B′ as A·B and Aᵀ·B read it: large enough to be packed, so both share the block.
         var rowMajorB = new GemmOperands { M = m, K = k, N = n, BKStride = n, BColumnStride = 1 };
         rowMajorB.PackB = MatrixMultiply.ShouldPack(rowMajorB);
         Assert.True(SharedPackJob.Applies(rowMajorB, level, 2));
