@@ -3,7 +3,8 @@ using System.Runtime.Intrinsics;
 namespace MLNetBackprop.Engine.Kernels;
 
 /// <summary>
-/// One product split across threads by whole tiles: by column blocks or by row tiles, whichever balances better.
+/// One product split across threads by whole tiles: by column blocks or by row tiles, whichever balances better, each
+/// thread packing what it needs; wide products whose packed blocks the threads share go to <see cref="SharedPackJob"/>.
 /// Each output element belongs to exactly one part, so the split never changes the result.
 /// </summary>
 internal sealed class GemmJob : IKernelJob
