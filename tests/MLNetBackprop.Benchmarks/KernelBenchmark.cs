@@ -129,7 +129,11 @@ internal static class KernelBenchmark
 
     // Each contender repeats enough calls for ~20 ms per sample; the samples of the contenders alternate, and each
     // keeps its fastest of 15 (the machine is shared: a busy spell lands on both). Between two contenders' samples a
-    // short sleep lets the other's worker threads stop spinning, so neither runs against the other's spinners.
+    // sleep lets the other's worker threads stop spinning, so neither runs against the other's spinners: ours spin
+    // for 0.2 ms, OpenBLAS's OpenMP threads (libgomp's default spin) for several milliseconds, so a 2 ms pause left
+    // whichever product came right after OpenBLAS's up to a quarter slower on 2 threads.
+    private const int PauseMilliseconds = 30;
+
     private static double[] BestTimes(Action[] contenders, double flops)
     {
         foreach (var contender in contenders)
@@ -142,7 +146,7 @@ internal static class KernelBenchmark
             for (var c = 0; c < contenders.Length; c++)
             {
                 if (contenders.Length > 1)
-                    Thread.Sleep(2);
+                    Thread.Sleep(PauseMilliseconds);
                 var start = Stopwatch.GetTimestamp();
                 for (var i = 0; i < calls; i++)
                     contenders[c]();

@@ -14,9 +14,6 @@ namespace MLNetBackprop.Engine.Kernels;
 /// </summary>
 internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : struct, IFmaLanes<TV>
 {
-    // Shared-dimension block: a packed 256×32 panel of B′ (32 KB) stays in L1 while every row tile streams past it.
-    private const int MaxKc = 256;
-
     private const int PackAMinColumns = 512;
 
     // Row tiles of A′ packed at a time: 64 × 8 rows × 256 floats (512 KB) beside a 512 KB chunk of B′ in L2.
@@ -36,7 +33,7 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
 
     /// <summary>Computes C rows [rowStart, rowEnd) × columns [colStart, colEnd); colStart is a multiple of the tile width.</summary>
     /// <remarks>
-    /// Full row tiles: the shared dimension is cut into blocks of at most <see cref="MaxKc"/>; for each block,
+    /// Full row tiles: the shared dimension is cut into blocks (<see cref="GemmJob.SharedBlockDepth"/>); for each block,
     /// each column panel of B′ is packed once (contiguous, zero-padded) and every row tile streams past it while it
     /// sits in L1 (when A′ is packed too, a block of up to <see cref="MaxPackedTiles"/> row tiles at a time). Between
     /// blocks the partial sums go through C, which a float store keeps exactly, so each element is still one FMA chain
@@ -51,8 +48,7 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
         var blockWidth = GemmTile<TV, TL>.Columns;
         var tiles = (rowEnd - rowStart) / rows;
         var fullRowsEnd = rowStart + tiles * rows;
-        var kBlocks = Math.Max(1, (op.K + MaxKc - 1) / MaxKc);
-        var kc = (op.K + kBlocks - 1) / kBlocks;
+        var kc = GemmJob.SharedBlockDepth(op.K);
         // A′ is packed (rows adjacent per p, contiguous over p) only when many column panels share the packed copy:
         // the copy costs about what 32 output columns cost, and wide products gain from the contiguous stream
         // (their long rows have 4 KB-multiple strides that would otherwise map to the same cache sets).
@@ -121,6 +117,61 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
         }
         for (var i = rowStart + tiles * rows + restRows; i < rowEnd; i++)
             OneRow(op, i, colStart, colEnd, aPack); // no full tile: rows one at a time on B′ in place
+    }
+
+    /// <summary>
+    /// Packs part <paramref name="part"/> of <paramref name="parts"/> of one shared-dimension block [pc, pc + kb) of a
+    /// product whose packed block all parts then share (<see cref="SharedPackJob"/>): a slice of A′'s full row tiles
+    /// (layout as <see cref="PackA"/> over all of them, the rest rows with the last part), and a slice of the rows p of
+    /// B′, whose columns are contiguous, for all N columns as consecutive panels (each part streams whole rows).
+    /// </summary>
+    public static void PackSharedBlock(in GemmOperands op, int pc, int kb, int kc, int part, int parts, float* aPack, float* restPack, float* panels)
+    {
+        var rows = TL.TileRows;
+        var tiles = op.M / rows;
+        var (t0, t1) = (tiles * part / parts, tiles * (part + 1) / parts);
+        PackA(op, t0 * rows, t1 - t0, pc, kb, kc, aPack + (nint)t0 * kc * rows);
+        if (part == parts - 1 && op.M > tiles * rows)
+            PackRest(op, tiles * rows, op.M - tiles * rows, pc, kb, restPack);
+        PackPanels(op, pc, kb, kb * part / parts, kb * (part + 1) / parts, 0, op.N, panels);
+    }
+
+    /// <summary>
+    /// Computes full row tiles [t0, t1) (and the rest rows when <paramref name="withRest"/>) × columns
+    /// [colStart, colEnd) of C for one shared-dimension block packed by <see cref="PackSharedBlock"/>; colStart is a
+    /// multiple of the tile width. Same tiles, same chains as <see cref="Run"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ComputeSharedBlock(in GemmOperands op, int pc, int kb, int kc, float* aPack, float* restPack, float* panels,
+        int t0, int t1, bool withRest, int colStart, int colEnd)
+    {
+        var rows = TL.TileRows;
+        var blockWidth = GemmTile<TV, TL>.Columns;
+        var fullRowsEnd = op.M / rows * rows;
+        var restRows = withRest ? op.M - fullRowsEnd : 0;
+        var start = pc == 0 ? op.Start : TileStart.Accumulate;
+        var last = pc + kb >= op.K;
+        var tile = stackalloc float[rows * blockWidth];
+        var paddedBias = stackalloc float[blockWidth];
+        // Chunks of B′ and blocks of row tiles sized as in Run, so each stays in L2 while the other streams past.
+        for (var jc = colStart; jc < colEnd; jc += ChunkColumns)
+        {
+            var chunkEnd = Math.Min(colEnd, jc + ChunkColumns);
+            for (var blockStart = t0; blockStart < t1; blockStart += MaxPackedTiles)
+            {
+                var blockEnd = Math.Min(t1, blockStart + MaxPackedTiles);
+                for (var j = jc; j < chunkEnd; j += blockWidth)
+                {
+                    var width = Math.Min(blockWidth, chunkEnd - j);
+                    var b = panels + (nint)j * kb;
+                    var bias = start == TileStart.Bias ? BlockOfBias(op, j, width, paddedBias) : null;
+                    for (var t = blockStart; t < blockEnd; t++)
+                        TileAt(op, aPack + (nint)t * kc * rows, 1, rows, b, kb, t * rows, j, rows, width, start, last, bias, tile);
+                }
+            }
+            if (restRows > 0)
+                RestTiles(op, restPack, panels + (nint)jc * kb, kb, jc, chunkEnd, fullRowsEnd, restRows, start, last, tile, paddedBias);
+        }
     }
 
     // The rows below the last full tile, as one tile whose missing rows are zeros, across the chunk's packed panels.
@@ -254,16 +305,21 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     // (panel q holds columns j + q·blockWidth ..), the last one zero-padded. Rows of B′ are read whole, so the
     // hardware prefetcher streams them even when their stride is large.
     private static void PackPanels(in GemmOperands op, int pc, int kb, int j, int width, float* panels)
+        => PackPanels(op, pc, kb, 0, kb, j, width, panels);
+
+    // Rows [pFrom, pTo) of the block only (a shared block packed by several threads), which must be all of them when
+    // B′'s columns are strided.
+    private static void PackPanels(in GemmOperands op, int pc, int kb, int pFrom, int pTo, int j, int width, float* panels)
     {
         var blockWidth = GemmTile<TV, TL>.Columns;
         var full = width / blockWidth;
         var rest = width - full * blockWidth;
         if (rest > 0)
-            new Span<float>(panels + full * kb * blockWidth, kb * blockWidth).Clear();
+            new Span<float>(panels + (full * kb + pFrom) * blockWidth, (pTo - pFrom) * blockWidth).Clear();
         var origin = op.B + pc * op.BKStride + j * op.BColumnStride;
         if (op.BColumnStride == 1)
         {
-            for (var p = 0; p < kb; p++)
+            for (var p = pFrom; p < pTo; p++)
             {
                 var source = origin + p * op.BKStride;
                 var destination = panels + p * blockWidth;

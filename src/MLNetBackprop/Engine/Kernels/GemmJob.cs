@@ -3,7 +3,8 @@ using System.Runtime.Intrinsics;
 namespace MLNetBackprop.Engine.Kernels;
 
 /// <summary>
-/// One product split across threads by whole tiles: by column blocks or by row tiles, whichever balances better.
+/// One product split across threads by whole tiles: by column blocks or by row tiles, whichever balances better, each
+/// thread packing what it needs; wide products whose packed blocks the threads share go to <see cref="SharedPackJob"/>.
 /// Each output element belongs to exactly one part, so the split never changes the result.
 /// </summary>
 internal sealed class GemmJob : IKernelJob
@@ -19,6 +20,10 @@ internal sealed class GemmJob : IKernelJob
     // Floats of B′ (512 KB) below which a row split's duplicated packing is cheap.
     private const long SmallB = 128 * 1024;
 
+    // Shared-dimension block: a packed 256-deep panel of B′ (32 KB at the widest tile) stays in L1 while every row
+    // tile streams past it.
+    private const int MaxKc = 256;
+
     [ThreadStatic] private static GemmJob? _perThread;
 
     private GemmOperands _operands;
@@ -30,12 +35,18 @@ internal sealed class GemmJob : IKernelJob
     {
         if (operands.M == 0 || operands.N == 0)
             return;
-        var job = _perThread ??= new GemmJob();
-        job._operands = operands;
-        job._level = SimdSelection.Current;
+        var level = SimdSelection.Current;
         var work = (long)operands.M * operands.N * Math.Max(operands.K, 1);
         var threshold = operands.N <= NarrowColumns ? NarrowParallelThreshold : ParallelThreshold;
         var parts = work >= threshold ? KernelThreads.ThreadCount : 1;
+        if (SharedPackJob.Applies(operands, level, parts))
+        {
+            SharedPackJob.Run(operands, level, parts);
+            return;
+        }
+        var job = _perThread ??= new GemmJob();
+        job._operands = operands;
+        job._level = level;
         job._splitColumns = PreferColumnSplit(operands, BlockWidth(job._level), TileRowsOf(job._level), parts);
         KernelThreads.Run(job, parts);
         job._operands = default; // drop the raw pointers once the buffers are unpinned
@@ -49,6 +60,16 @@ internal sealed class GemmJob : IKernelJob
         SimdLevel.Vector128 => 2 * Vector128<float>.Count,
         _ => 2,
     };
+
+    /// <summary>
+    /// Depth of the shared-dimension blocks a product of shared dimension <paramref name="k"/> is cut into: as even as
+    /// possible, at most 256. Between blocks the partial sums pass through C exactly, so the depth never changes a result.
+    /// </summary>
+    public static int SharedBlockDepth(int k)
+    {
+        var blocks = Math.Max(1, (k + MaxKc - 1) / MaxKc);
+        return Math.Max(1, (k + blocks - 1) / blocks);
+    }
 
     /// <summary>Rows per full tile at <paramref name="level"/>.</summary>
     public static int TileRowsOf(SimdLevel level) => level switch

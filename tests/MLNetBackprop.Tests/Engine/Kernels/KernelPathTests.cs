@@ -139,6 +139,46 @@ public class KernelPathTests
         AssertWideProducts($"{level} one thread 521x20x515", 521, 20, 515);
     }
 
+    // The wide products whose packed blocks the threads share (SharedPackJob: A·B, with and without bias, and Aᵀ·B),
+    // with rows below the last full tile, two blocks of the shared dimension and a narrow last column panel: the same
+    // bits as the naive loop on one thread (the per-thread path), on two, and when the caller runs every part itself
+    // (here inside another job, whose threads are then busy).
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void Products_on_a_shared_packed_block_equal_the_naive_fma_loop_on_one_thread_two_and_the_caller_alone(int levelNumber)
+    {
+        var level = (SimdLevel)levelNumber;
+        const int m = 29, k = 480, n = 1100;
+        // B′ as A·B and Aᵀ·B read it: large enough to be packed, so both share the block.
+        var rowMajorB = new GemmOperands { M = m, K = k, N = n, BKStride = n, BColumnStride = 1 };
+        rowMajorB.PackB = MatrixMultiply.ShouldPack(rowMajorB);
+        Assert.True(SharedPackJob.Applies(rowMajorB, level, 2));
+        using var forced = SimdSelection.Force(level);
+        using var scope = new ThreadCountScope(1);
+        AssertWideProducts($"{level} one thread", m, k, n);
+        KernelThreads.ThreadCount = 2;
+        AssertWideProducts($"{level} two threads", m, k, n);
+        var nested = new ProductsInsideAJob(level, m, k, n);
+        KernelThreads.Run(nested, 2);
+        Assert.Empty(nested.Products.Failures);
+        Assert.Equal(6, nested.Products.Checks); // every product form ran
+    }
+
+    // Part 0 runs every product form while the job holds the kernel threads, so each product's parts run one after
+    // another on whichever thread runs part 0.
+    private sealed class ProductsInsideAJob(SimdLevel level, int m, int k, int n) : IKernelJob
+    {
+        public ExactProducts Products { get; } = new();
+
+        public void Execute(int part, int parts)
+        {
+            if (part != 0)
+                return;
+            using var forced = SimdSelection.Force(level);
+            Products.All($"{level} caller alone", m, k, n);
+        }
+    }
+
     // A·B, accumulated, with bias and activation, A·Bᵀ and Aᵀ·B (whose A′ tiles are packed from adjacent floats)
     // against the naive FMA loop, for m output rows, k shared and n output columns.
     private static void AssertWideProducts(string what, int m, int k, int n)
