@@ -184,6 +184,8 @@ public class CommandLineToolTests : IDisposable
         string[] training = ["train", "--data", Data("digits.csv"), "--label", "Label", "--epochs", "1000", "--tolerance", "0",
             "--batch-size", "4", "--hidden", "32", "--model", model];
 
+        Assert.False(InterruptIsIgnoredHere(), "SIGINT is ignored in the test process (started under nohup or as a background job of a " +
+            "non-interactive shell), and the tool inherits that, as a program started with nohup should; run the tests in the foreground.");
         var first = Interrupt(training, "epoch ");
         var second = Interrupt(training, "resuming from checkpoint");
 
@@ -195,6 +197,13 @@ public class CommandLineToolTests : IDisposable
         Assert.Contains($"resuming from checkpoint '{model}.checkpoint' after epoch {epoch}", second.Output);
         Assert.True(second.ExitCode == 0, second.Output + second.Error);
         Assert.True(File.Exists(model));
+    }
+
+    // Whether this process ignores SIGINT (bit 1 of SigIgn in /proc/self/status), which a child process inherits.
+    private static bool InterruptIsIgnoredHere()
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (ulong.Parse(line["SigIgn:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture) & 0b10) != 0;
     }
 
     // Runs the tool until a line starting with the text appears, then sends it SIGINT (Ctrl+C) and waits for it to end.
