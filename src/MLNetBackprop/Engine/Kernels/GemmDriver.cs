@@ -92,24 +92,7 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
                     var blockEnd = Math.Min(fullRowsEnd, blockRow + blockTiles * rows);
                     if (packPerChunk)
                         PackA(op, blockRow, (blockEnd - blockRow) / rows, pc, kb, kc, aPack);
-                    for (var j = jc; j < chunkEnd; j += blockWidth)
-                    {
-                        var width = Math.Min(blockWidth, chunkEnd - j);
-                        var b = panel + (j - jc) * kb;
-                        var bias = start == TileStart.Bias ? BlockOfBias(op, j, width, paddedBias) : null;
-                        for (var i = blockRow; i < blockEnd; i += rows)
-                        {
-                            var a = op.A + i * op.ARowStride + pc * op.AKStride;
-                            nint aRow = op.ARowStride, aK = op.AKStride;
-                            if (packA)
-                            {
-                                a = aPack + (i - blockRow) * kc;
-                                aRow = 1;
-                                aK = rows;
-                            }
-                            TileAt(op, a, aRow, aK, b, kb, i, j, rows, width, start, last, bias, tile);
-                        }
-                    }
+                    SweepPanels(op, packA ? aPack : null, blockRow, blockEnd, panel, pc, kb, kc, jc, chunkEnd, start, last, tile, paddedBias);
                 }
                 if (restRows > 0)
                     RestTiles(op, restPack, panel, kb, jc, chunkEnd, fullRowsEnd, restRows, start, last, tile, paddedBias);
@@ -137,18 +120,17 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     }
 
     /// <summary>
-    /// Computes full row tiles [t0, t1) (and the rest rows when <paramref name="withRest"/>) × columns
-    /// [colStart, colEnd) of C for one shared-dimension block packed by <see cref="PackSharedBlock"/>; colStart is a
-    /// multiple of the tile width. Same tiles, same chains as <see cref="Run"/>.
+    /// Computes every row × columns [colStart, colEnd) of C for one shared-dimension block packed by
+    /// <see cref="PackSharedBlock"/>; colStart is a multiple of the tile width. Same tiles, same chains as <see cref="Run"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ComputeSharedBlock(in GemmOperands op, int pc, int kb, int kc, float* aPack, float* restPack, float* panels,
-        int t0, int t1, bool withRest, int colStart, int colEnd)
+        int colStart, int colEnd)
     {
         var rows = TL.TileRows;
         var blockWidth = GemmTile<TV, TL>.Columns;
         var fullRowsEnd = op.M / rows * rows;
-        var restRows = withRest ? op.M - fullRowsEnd : 0;
+        var restRows = op.M - fullRowsEnd;
         var start = pc == 0 ? op.Start : TileStart.Accumulate;
         var last = pc + kb >= op.K;
         var tile = stackalloc float[rows * blockWidth];
@@ -157,20 +139,42 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
         for (var jc = colStart; jc < colEnd; jc += ChunkColumns)
         {
             var chunkEnd = Math.Min(colEnd, jc + ChunkColumns);
-            for (var blockStart = t0; blockStart < t1; blockStart += MaxPackedTiles)
+            var chunk = panels + (nint)jc * kb;
+            for (var blockRow = 0; blockRow < fullRowsEnd; blockRow += MaxPackedTiles * rows)
             {
-                var blockEnd = Math.Min(t1, blockStart + MaxPackedTiles);
-                for (var j = jc; j < chunkEnd; j += blockWidth)
-                {
-                    var width = Math.Min(blockWidth, chunkEnd - j);
-                    var b = panels + (nint)j * kb;
-                    var bias = start == TileStart.Bias ? BlockOfBias(op, j, width, paddedBias) : null;
-                    for (var t = blockStart; t < blockEnd; t++)
-                        TileAt(op, aPack + (nint)t * kc * rows, 1, rows, b, kb, t * rows, j, rows, width, start, last, bias, tile);
-                }
+                var blockEnd = Math.Min(fullRowsEnd, blockRow + MaxPackedTiles * rows);
+                SweepPanels(op, aPack + (nint)blockRow * kc, blockRow, blockEnd, chunk, pc, kb, kc, jc, chunkEnd, start, last, tile, paddedBias);
             }
             if (restRows > 0)
-                RestTiles(op, restPack, panels + (nint)jc * kb, kb, jc, chunkEnd, fullRowsEnd, restRows, start, last, tile, paddedBias);
+                RestTiles(op, restPack, chunk, kb, jc, chunkEnd, fullRowsEnd, restRows, start, last, tile, paddedBias);
+        }
+    }
+
+    // The full row tiles [blockRow, blockEnd) against the packed panels of columns [jc, chunkEnd) (`panel` holds column
+    // jc's), from A′ packed for this block of rows (`aBlock`, tile t of the block at t·kc·rows), or from A in place when
+    // `aBlock` is null.
+    private static void SweepPanels(in GemmOperands op, float* aBlock, int blockRow, int blockEnd, float* panel, int pc, int kb, int kc,
+        int jc, int chunkEnd, TileStart start, bool last, float* tile, float* paddedBias)
+    {
+        var rows = TL.TileRows;
+        var blockWidth = GemmTile<TV, TL>.Columns;
+        for (var j = jc; j < chunkEnd; j += blockWidth)
+        {
+            var width = Math.Min(blockWidth, chunkEnd - j);
+            var b = panel + (nint)(j - jc) * kb;
+            var bias = start == TileStart.Bias ? BlockOfBias(op, j, width, paddedBias) : null;
+            for (var i = blockRow; i < blockEnd; i += rows)
+            {
+                var a = op.A + i * op.ARowStride + pc * op.AKStride;
+                nint aRow = op.ARowStride, aK = op.AKStride;
+                if (aBlock is not null)
+                {
+                    a = aBlock + (nint)(i - blockRow) * kc;
+                    aRow = 1;
+                    aK = rows;
+                }
+                TileAt(op, a, aRow, aK, b, kb, i, j, rows, width, start, last, bias, tile);
+            }
         }
     }
 

@@ -83,13 +83,10 @@ internal sealed class GemmJob : IKernelJob
     /// <inheritdoc/>
     public void Execute(int part, int parts)
     {
-        var blockWidth = BlockWidth(_level);
         int rowStart = 0, rowEnd = _operands.M, colStart = 0, colEnd = _operands.N;
         if (_splitColumns)
         {
-            var blocks = (_operands.N + blockWidth - 1) / blockWidth;
-            colStart = Math.Min(_operands.N, blocks * part / parts * blockWidth);
-            colEnd = Math.Min(_operands.N, blocks * (part + 1) / parts * blockWidth);
+            (colStart, colEnd) = TileRows.Part(_operands.N, part, parts, BlockWidth(_level));
         }
         else
         {

@@ -110,11 +110,7 @@ internal sealed unsafe class SharedPackJob : IKernelJob
         }
         // Each part computes every row against its share of the column panels, which divide evenly where a 200-row
         // batch has 33 row tiles of 6 and a rest; the column split measured at least as fast as a row split.
-        var blockWidth = GemmTile<TV, TL>.Columns;
-        var blocks = (_operands.N + blockWidth - 1) / blockWidth;
-        var colStart = Math.Min(_operands.N, blocks * part / parts * blockWidth);
-        var colEnd = Math.Min(_operands.N, blocks * (part + 1) / parts * blockWidth);
-        GemmDriver<TV, TL>.ComputeSharedBlock(_operands, _pc, _kb, _kc, _aPack, _restPack, _panels,
-            0, _operands.M / TL.TileRows, true, colStart, colEnd);
+        var (colStart, colEnd) = TileRows.Part(_operands.N, part, parts, GemmTile<TV, TL>.Columns);
+        GemmDriver<TV, TL>.ComputeSharedBlock(_operands, _pc, _kb, _kc, _aPack, _restPack, _panels, colStart, colEnd);
     }
 }

@@ -1,6 +1,9 @@
 namespace MLNetBackprop.Engine.Kernels;
 
-/// <summary>How a job split by rows cuts them: at whole row tiles, so no part computes a partial tile another also needs.</summary>
+/// <summary>
+/// How a job split by rows cuts them: at whole row tiles, so no part computes a partial tile another also needs. A
+/// product split by columns cuts them the same way, at whole column blocks.
+/// </summary>
 internal static class TileRows
 {
     /// <summary>
