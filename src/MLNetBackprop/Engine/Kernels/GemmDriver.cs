@@ -6,7 +6,7 @@ namespace MLNetBackprop.Engine.Kernels;
 
 /// <summary>
 /// Walks one rectangle of C in tiles: blocks of the shared dimension, chunks of packed column panels of B′ (the tile
-/// width each), full-height row tiles (<see cref="IFmaLanes{TV}.TileRows"/> rows) streaming past each panel, and the
+/// width each), full-height row tiles (<see cref="IFmaLanes{TV}.TileRows"/> rows) each sweeping a chunk's panels, and the
 /// rows below the last full tile as one zero-padded tile on the same panels; a rectangle with no full tile goes row by
 /// row (B′ in place, or packed when its columns are strided). Edge tiles compute into a stack tile and copy the valid
 /// part out, so no kernel ever reads or writes past a buffer. Every path keeps the per-element FMA chain of
@@ -16,16 +16,18 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
 {
     private const int PackAMinColumns = 512;
 
-    // Row tiles of A′ packed at a time: 64 × 8 rows × 256 floats (512 KB) beside a 512 KB chunk of B′ in L2.
-    private const int MaxPackedTiles = 64;
+    // Floats of packed A′ streamed a block of row tiles at a time (512 KB, as 64 tiles of 8 rows × 256), so A′ shares
+    // L2 with a chunk of B′ instead of pushing it out.
+    private const int PackedBlockFloats = 128 * 1024;
 
-    // Columns of B′ packed together per shared-dimension block when several blocks of row tiles reuse them:
-    // 512 × 256 floats (512 KB) stay in L2.
-    private const int ChunkColumns = 512;
+    // Floats of B′ in one chunk of column panels (512 KB, at most 512 columns): every row tile of a block sweeps the
+    // chunk's panels, so the chunk stays in L2 while the tiles stream past.
+    private const int ChunkFloats = 128 * 1024;
+    private const int MaxChunkColumns = 512;
 
-    // Columns of B′ packed together when its rows are contiguous and every row tile is in one block, so each packed
-    // panel is used by one sweep of row tiles only: packing whole rows reads each shared-dimension block of B′ as one
-    // stream instead of 2 KB pieces. Bounds the packed block at 4096 × 256 floats (4 MB).
+    // Columns of B′ packed together when its rows are contiguous and every row tile is in one block: packing whole rows
+    // reads each shared-dimension block of B′ as one stream instead of 1-2 KB pieces; the tiles then sweep it a chunk at
+    // a time. Bounds the packed block at 4096 × 512 floats (8 MB).
     private const int WholeRowColumns = 4096;
 
     // The 12-row tiles of the 128-bit path on an ARM64 CPU, whose rows-adjacent form multiplies by lane.
@@ -34,8 +36,8 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     /// <summary>Computes C rows [rowStart, rowEnd) × columns [colStart, colEnd); colStart is a multiple of the tile width.</summary>
     /// <remarks>
     /// Full row tiles: the shared dimension is cut into blocks (<see cref="GemmJob.SharedBlockDepth"/>); for each block,
-    /// each column panel of B′ is packed once (contiguous, zero-padded) and every row tile streams past it while it
-    /// sits in L1 (when A′ is packed too, a block of up to <see cref="MaxPackedTiles"/> row tiles at a time). Between
+    /// each column panel of B′ is packed once (contiguous, zero-padded), and every row tile sweeps a chunk of panels
+    /// while the chunk sits in L2 (when A′ is packed too, a block of row tiles at a time). Between
     /// blocks the partial sums go through C, which a float store keeps exactly, so each element is still one FMA chain
     /// over p in order.
     /// </remarks>
@@ -57,10 +59,11 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
         var packA = tiles > 0 && (colEnd - colStart >= PackAMinColumns || (MultipliesByLane && colEnd - colStart > TL.Count));
         // Many rows (a wide layer's weight gradient has 2048) are packed and streamed a block at a time, so A′ shares
         // L2 with the chunk of B′ instead of pushing it out; up to one block, A′ is packed once per shared block.
-        var blockTiles = packA ? Math.Min(tiles, MaxPackedTiles) : tiles;
+        var blockTiles = packA ? Math.Min(tiles, PackedTiles(kc)) : tiles;
         var packPerChunk = packA && blockTiles < tiles;
         var aFloats = packA ? (blockTiles * kc * rows + 15) / 16 * 16 : 0;
-        var chunkColumns = Math.Min(packPerChunk || op.BColumnStride != 1 ? ChunkColumns : WholeRowColumns,
+        var computeColumns = ChunkColumns(kc);
+        var chunkColumns = Math.Min(packPerChunk || op.BColumnStride != 1 ? computeColumns : WholeRowColumns,
             (colEnd - colStart + blockWidth - 1) / blockWidth * blockWidth);
         var panelFloats = tiles > 0 ? kc * chunkColumns : 0;
         // Rows left below the last full tile ride along as one zero-padded tile on the packed panels of B′, rather than
@@ -85,17 +88,22 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
                 PackRest(op, fullRowsEnd, restRows, pc, kb, restPack);
             for (var jc = colStart; jc < colEnd; jc += chunkColumns)
             {
-                var chunkEnd = Math.Min(colEnd, jc + chunkColumns);
-                PackPanels(op, pc, kb, jc, chunkEnd - jc, panel);
-                for (var blockRow = rowStart; blockRow < fullRowsEnd; blockRow += blockTiles * rows)
+                var packedEnd = Math.Min(colEnd, jc + chunkColumns);
+                PackPanels(op, pc, kb, jc, packedEnd - jc, panel);
+                for (var sub = jc; sub < packedEnd; sub += computeColumns)
                 {
-                    var blockEnd = Math.Min(fullRowsEnd, blockRow + blockTiles * rows);
-                    if (packPerChunk)
-                        PackA(op, blockRow, (blockEnd - blockRow) / rows, pc, kb, kc, aPack);
-                    SweepPanels(op, packA ? aPack : null, blockRow, blockEnd, panel, pc, kb, kc, jc, chunkEnd, start, last, tile, paddedBias);
+                    var chunkEnd = Math.Min(packedEnd, sub + computeColumns);
+                    var chunk = panel + (nint)(sub - jc) * kb;
+                    for (var blockRow = rowStart; blockRow < fullRowsEnd; blockRow += blockTiles * rows)
+                    {
+                        var blockEnd = Math.Min(fullRowsEnd, blockRow + blockTiles * rows);
+                        if (packPerChunk)
+                            PackA(op, blockRow, (blockEnd - blockRow) / rows, pc, kb, kc, aPack);
+                        SweepPanels(op, packA ? aPack : null, blockRow, blockEnd, chunk, pc, kb, kc, sub, chunkEnd, start, last, tile, paddedBias);
+                    }
+                    if (restRows > 0)
+                        RestTiles(op, restPack, chunk, kb, sub, chunkEnd, fullRowsEnd, restRows, start, last, tile, paddedBias);
                 }
-                if (restRows > 0)
-                    RestTiles(op, restPack, panel, kb, jc, chunkEnd, fullRowsEnd, restRows, start, last, tile, paddedBias);
             }
         }
         for (var i = rowStart + tiles * rows + restRows; i < rowEnd; i++)
@@ -136,13 +144,14 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
         var tile = stackalloc float[rows * blockWidth];
         var paddedBias = stackalloc float[blockWidth];
         // Chunks of B′ and blocks of row tiles sized as in Run, so each stays in L2 while the other streams past.
-        for (var jc = colStart; jc < colEnd; jc += ChunkColumns)
+        var (chunkColumns, blockRows) = (ChunkColumns(kc), PackedTiles(kc) * rows);
+        for (var jc = colStart; jc < colEnd; jc += chunkColumns)
         {
-            var chunkEnd = Math.Min(colEnd, jc + ChunkColumns);
+            var chunkEnd = Math.Min(colEnd, jc + chunkColumns);
             var chunk = panels + (nint)jc * kb;
-            for (var blockRow = 0; blockRow < fullRowsEnd; blockRow += MaxPackedTiles * rows)
+            for (var blockRow = 0; blockRow < fullRowsEnd; blockRow += blockRows)
             {
-                var blockEnd = Math.Min(fullRowsEnd, blockRow + MaxPackedTiles * rows);
+                var blockEnd = Math.Min(fullRowsEnd, blockRow + blockRows);
                 SweepPanels(op, aPack + (nint)blockRow * kc, blockRow, blockEnd, chunk, pc, kb, kc, jc, chunkEnd, start, last, tile, paddedBias);
             }
             if (restRows > 0)
@@ -152,30 +161,41 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
 
     // The full row tiles [blockRow, blockEnd) against the packed panels of columns [jc, chunkEnd) (`panel` holds column
     // jc's), from A′ packed for this block of rows (`aBlock`, tile t of the block at t·kc·rows), or from A in place when
-    // `aBlock` is null.
+    // `aBlock` is null. Each row tile sweeps every panel while it sits in L1, the panels coming from L2: C is then
+    // walked along its rows, a few contiguous streams the prefetcher follows, rather than down its columns with a
+    // row stride that is often a multiple of 4 KB.
     private static void SweepPanels(in GemmOperands op, float* aBlock, int blockRow, int blockEnd, float* panel, int pc, int kb, int kc,
         int jc, int chunkEnd, TileStart start, bool last, float* tile, float* paddedBias)
     {
         var rows = TL.TileRows;
         var blockWidth = GemmTile<TV, TL>.Columns;
-        for (var j = jc; j < chunkEnd; j += blockWidth)
+        for (var i = blockRow; i < blockEnd; i += rows)
         {
-            var width = Math.Min(blockWidth, chunkEnd - j);
-            var b = panel + (nint)(j - jc) * kb;
-            var bias = start == TileStart.Bias ? BlockOfBias(op, j, width, paddedBias) : null;
-            for (var i = blockRow; i < blockEnd; i += rows)
+            var a = op.A + i * op.ARowStride + pc * op.AKStride;
+            nint aRow = op.ARowStride, aK = op.AKStride;
+            if (aBlock is not null)
             {
-                var a = op.A + i * op.ARowStride + pc * op.AKStride;
-                nint aRow = op.ARowStride, aK = op.AKStride;
-                if (aBlock is not null)
-                {
-                    a = aBlock + (nint)(i - blockRow) * kc;
-                    aRow = 1;
-                    aK = rows;
-                }
-                TileAt(op, a, aRow, aK, b, kb, i, j, rows, width, start, last, bias, tile);
+                a = aBlock + (nint)(i - blockRow) * kc;
+                aRow = 1;
+                aK = rows;
+            }
+            for (var j = jc; j < chunkEnd; j += blockWidth)
+            {
+                var width = Math.Min(blockWidth, chunkEnd - j);
+                var bias = start == TileStart.Bias ? BlockOfBias(op, j, width, paddedBias) : null;
+                TileAt(op, a, aRow, aK, panel + (nint)(j - jc) * kb, kb, i, j, rows, width, start, last, bias, tile);
             }
         }
+    }
+
+    // Row tiles of A′ packed per block at shared-dimension depth kc (64 at 256 deep, 42 of 6 rows at 512).
+    private static int PackedTiles(int kc) => Math.Max(1, PackedBlockFloats / (kc * TL.TileRows));
+
+    // Columns of B′ per chunk at depth kc, a whole number of tiles (512 up to 256 deep, 256 at 512).
+    private static int ChunkColumns(int kc)
+    {
+        var blockWidth = GemmTile<TV, TL>.Columns;
+        return Math.Max(blockWidth, Math.Min(MaxChunkColumns, ChunkFloats / kc) / blockWidth * blockWidth);
     }
 
     // The rows below the last full tile, as one tile whose missing rows are zeros, across the chunk's packed panels.

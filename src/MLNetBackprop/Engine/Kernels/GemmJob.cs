@@ -20,9 +20,9 @@ internal sealed class GemmJob : IKernelJob
     // Floats of B′ (512 KB) below which a row split's duplicated packing is cheap.
     private const long SmallB = 128 * 1024;
 
-    // Shared-dimension block: a packed 256-deep panel of B′ (32 KB at the widest tile) stays in L1 while every row
-    // tile streams past it.
-    private const int MaxKc = 256;
+    // Shared-dimension block: a row tile of A′ (16 KB at 8 rows) stays in L1 while the panels of B′ stream past it,
+    // and each block passes the partial sums through C once, so deeper blocks touch C fewer times.
+    private const int MaxKc = 512;
 
     [ThreadStatic] private static GemmJob? _perThread;
 
@@ -63,7 +63,7 @@ internal sealed class GemmJob : IKernelJob
 
     /// <summary>
     /// Depth of the shared-dimension blocks a product of shared dimension <paramref name="k"/> is cut into: as even as
-    /// possible, at most 256. Between blocks the partial sums pass through C exactly, so the depth never changes a result.
+    /// possible, at most 512. Between blocks the partial sums pass through C exactly, so the depth never changes a result.
     /// </summary>
     public static int SharedBlockDepth(int k)
     {

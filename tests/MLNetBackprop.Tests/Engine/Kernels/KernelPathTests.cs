@@ -86,7 +86,8 @@ public class KernelPathTests
     public void A_product_in_several_blocks_of_rows_and_of_the_shared_dimension_starts_from_the_bias_and_activates()
     {
         using var scope = new ThreadCountScope(1);
-        const int rows = 521, shared = 260, columns = 512;
+        const int rows = 521, shared = 520, columns = 512;
+        Assert.True(GemmJob.SharedBlockDepth(shared) < shared); // more than one block of the shared dimension
         var a = Unaligned(rows * shared, 46);
         var b = Unaligned(shared * columns, 47);
         var bias = Unaligned(columns, 48);
@@ -126,17 +127,17 @@ public class KernelPathTests
 
     // Wide outputs (the driver then packs strided rows of A′), several blocks of the shared dimension (partial sums
     // pass through C between blocks), left-over rows and a narrow last column panel, on every path; then, on one
-    // thread so one part has all 515 columns, 521 rows: more than one packed block of A′ (64 row tiles).
+    // thread so one part has all 515 columns, 521 rows: more than one packed block of A′ (512 KB of row tiles).
     [Theory]
     [MemberData(nameof(Levels))]
     public void Wide_products_with_packed_rows_and_blocked_shared_dimension_equal_the_naive_fma_loop(int levelNumber)
     {
         var level = (SimdLevel)levelNumber;
         using var forced = SimdSelection.Force(level);
-        foreach (var (m, k, n) in new[] { (19, 600, 1100), (8, 257, 1060), (17, 33, 1031) })
+        foreach (var (m, k, n) in new[] { (19, 600, 1100), (8, 513, 1060), (17, 33, 1031) })
             AssertWideProducts($"{level} {m}x{k}x{n}", m, k, n);
         using var scope = new ThreadCountScope(1);
-        AssertWideProducts($"{level} one thread 521x20x515", 521, 20, 515);
+        AssertWideProducts($"{level} one thread 521x300x515", 521, 300, 515);
     }
 
     // The wide products whose packed blocks the threads share (SharedPackJob: A·B, with and without bias, and Aᵀ·B),
@@ -148,7 +149,8 @@ public class KernelPathTests
     public void Products_on_a_shared_packed_block_equal_the_naive_fma_loop_on_one_thread_two_and_the_caller_alone(int levelNumber)
     {
         var level = (SimdLevel)levelNumber;
-        const int m = 29, k = 480, n = 1100;
+        const int m = 29, k = 1000, n = 1100;
+        Assert.True(GemmJob.SharedBlockDepth(k) < k); // two blocks of the shared dimension
         // B′ as A·B and Aᵀ·B read it: large enough to be packed, so both share the block.
         var rowMajorB = new GemmOperands { M = m, K = k, N = n, BKStride = n, BColumnStride = 1 };
         rowMajorB.PackB = MatrixMultiply.ShouldPack(rowMajorB);
