@@ -199,15 +199,26 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     }
 
     // The rows below the last full tile, as one tile whose missing rows are zeros, across the chunk's packed panels.
+    // Full-width panels take a tile of exactly the rest rows, straight into C (up to 7 rows, which fits the registers of
+    // the levels whose full tiles are taller); a narrow last panel, and rest rows beyond 7, take the padded tile.
     private static void RestTiles(in GemmOperands op, float* restPack, float* panel, int kb, int jc, int chunkEnd,
         int firstRow, int restRows, TileStart start, bool last, float* tile, float* paddedBias)
     {
         var blockWidth = GemmTile<TV, TL>.Columns;
+        var exactRows = restRows <= GemmTileFewRows<TV, TL, RowCounts.One>.MaxRows;
         for (var j = jc; j < chunkEnd; j += blockWidth)
         {
             var width = Math.Min(blockWidth, chunkEnd - j);
             var bias = start == TileStart.Bias ? BlockOfBias(op, j, width, paddedBias) : null;
-            TileAt(op, restPack, 1, TL.TileRows, panel + (j - jc) * kb, kb, firstRow, j, restRows, width, start, last, bias, tile);
+            var b = panel + (j - jc) * kb;
+            if (!exactRows || width < blockWidth)
+            {
+                TileAt(op, restPack, 1, TL.TileRows, b, kb, firstRow, j, restRows, width, start, last, bias, tile);
+                continue;
+            }
+            RowCounts.Adjacent<TV, TL>(restRows, restPack, TL.TileRows, b, blockWidth, kb, op.C + firstRow * op.Ldc + j, op.Ldc, start, bias);
+            if (last && op.Activated != null)
+                ActivateRows(op, firstRow, j, restRows, width);
         }
     }
 

@@ -140,6 +140,19 @@ public class KernelPathTests
         AssertWideProducts($"{level} one thread 521x300x515", 521, 300, 515);
     }
 
+    // Rows below the last full tile take a tile of exactly that many rows (1 to 7) on full-width panels, straight into C:
+    // every count, with bias, activation and accumulation, on every path.
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void Every_count_of_rows_below_the_last_full_tile_equals_the_naive_fma_loop(int levelNumber)
+    {
+        var level = (SimdLevel)levelNumber;
+        using var forced = SimdSelection.Force(level);
+        var rows = GemmJob.TileRowsOf(level);
+        for (var rest = 1; rest <= Math.Min(7, rows - 1); rest++)
+            AssertWideProducts($"{level} {rest} rest rows", 2 * rows + rest, 40, 530);
+    }
+
     // The wide products whose packed blocks the threads share (SharedPackJob: A·B, with and without bias, and Aᵀ·B),
     // with rows below the last full tile, two blocks of the shared dimension and a narrow last column panel: the same
     // bits as the naive loop on one thread (the per-thread path), on two, and when the caller runs every part itself
