@@ -6,10 +6,10 @@ namespace MLNetBackprop.Engine.Kernels;
 
 /// <summary>
 /// Walks one rectangle of C in tiles: blocks of the shared dimension, chunks of packed column panels of B′ (the tile
-/// width each), full-height row tiles (<see cref="IFmaLanes{TV}.TileRows"/> rows) each sweeping a chunk's panels, and the
-/// rows below the last full tile as one zero-padded tile on the same panels; a rectangle with no full tile goes row by
-/// row (B′ in place, or packed when its columns are strided). Edge tiles compute into a stack tile and copy the valid
-/// part out, so no kernel ever reads or writes past a buffer. Every path keeps the per-element FMA chain of
+/// width each), full-height row tiles (<see cref="IFmaLanes{TV}.TileRows"/> rows) each sweeping a chunk's panels, and
+/// the rows below the last full tile as one tile of their own height on the same panels (<see cref="GemmTileFewRows{TV, TL, TR}"/>);
+/// a rectangle with no full tile goes row by row (B′ in place, or packed when its columns are strided). Edge tiles
+/// compute into a stack tile and copy the valid part out, so no kernel ever reads or writes past a buffer. Every path keeps the per-element FMA chain of
 /// <see cref="GemmTile{TV, TL}"/>, so results are identical.
 /// </summary>
 internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : struct, IFmaLanes<TV>
@@ -66,7 +66,7 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
         var chunkColumns = Math.Min(packPerChunk || op.BColumnStride != 1 ? computeColumns : WholeRowColumns,
             (colEnd - colStart + blockWidth - 1) / blockWidth * blockWidth);
         var panelFloats = tiles > 0 ? kc * chunkColumns : 0;
-        // Rows left below the last full tile ride along as one zero-padded tile on the packed panels of B′, rather than
+        // Rows left below the last full tile ride along as one tile on the packed panels of B′, rather than
         // each streaming the whole of B′ again (6-row tiles leave 2 of a 200-row batch).
         var restRows = tiles > 0 ? rowEnd - fullRowsEnd : 0;
         var restFloats = restRows > 0 ? (kc * rows + 15) / 16 * 16 : 0;
