@@ -86,6 +86,25 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
                 PackA(op, rowStart, tiles, pc, kb, kc, aPack);
             if (restRows > 0)
                 PackRest(op, fullRowsEnd, restRows, pc, kb, restPack);
+            if (packPerChunk)
+            {
+                // Many row tiles: each block of A′ is packed once (gathering its rows is the costlier packing, from
+                // strided columns in a weight gradient), and the chunks of B′ are packed again for each block.
+                for (var blockRow = rowStart; blockRow < fullRowsEnd; blockRow += blockTiles * rows)
+                {
+                    var blockEnd = Math.Min(fullRowsEnd, blockRow + blockTiles * rows);
+                    PackA(op, blockRow, (blockEnd - blockRow) / rows, pc, kb, kc, aPack);
+                    for (var jc = colStart; jc < colEnd; jc += chunkColumns)
+                    {
+                        var chunkEnd = Math.Min(colEnd, jc + chunkColumns);
+                        PackPanels(op, pc, kb, jc, chunkEnd - jc, panel);
+                        SweepPanels(op, aPack, blockRow, blockEnd, panel, pc, kb, kc, jc, chunkEnd, start, last, tile, paddedBias);
+                        if (restRows > 0 && blockEnd == fullRowsEnd)
+                            RestTiles(op, restPack, panel, kb, jc, chunkEnd, fullRowsEnd, restRows, start, last, tile, paddedBias);
+                    }
+                }
+                continue;
+            }
             for (var jc = colStart; jc < colEnd; jc += chunkColumns)
             {
                 var packedEnd = Math.Min(colEnd, jc + chunkColumns);
@@ -94,13 +113,7 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
                 {
                     var chunkEnd = Math.Min(packedEnd, sub + computeColumns);
                     var chunk = panel + (nint)(sub - jc) * kb;
-                    for (var blockRow = rowStart; blockRow < fullRowsEnd; blockRow += blockTiles * rows)
-                    {
-                        var blockEnd = Math.Min(fullRowsEnd, blockRow + blockTiles * rows);
-                        if (packPerChunk)
-                            PackA(op, blockRow, (blockEnd - blockRow) / rows, pc, kb, kc, aPack);
-                        SweepPanels(op, packA ? aPack : null, blockRow, blockEnd, chunk, pc, kb, kc, sub, chunkEnd, start, last, tile, paddedBias);
-                    }
+                    SweepPanels(op, packA ? aPack : null, rowStart, fullRowsEnd, chunk, pc, kb, kc, sub, chunkEnd, start, last, tile, paddedBias);
                     if (restRows > 0)
                         RestTiles(op, restPack, chunk, kb, sub, chunkEnd, fullRowsEnd, restRows, start, last, tile, paddedBias);
                 }
