@@ -156,17 +156,13 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
         var last = pc + kb >= op.K;
         var tile = stackalloc float[rows * blockWidth];
         var paddedBias = stackalloc float[blockWidth];
-        // Chunks of B′ and blocks of row tiles sized as in Run, so each stays in L2 while the other streams past.
-        var (chunkColumns, blockRows) = (ChunkColumns(kc), PackedTiles(kc) * rows);
+        // Chunks of B′ sized as in Run, so each stays in L2 while every row tile sweeps it.
+        var chunkColumns = ChunkColumns(kc);
         for (var jc = colStart; jc < colEnd; jc += chunkColumns)
         {
             var chunkEnd = Math.Min(colEnd, jc + chunkColumns);
             var chunk = panels + (nint)jc * kb;
-            for (var blockRow = 0; blockRow < fullRowsEnd; blockRow += blockRows)
-            {
-                var blockEnd = Math.Min(fullRowsEnd, blockRow + blockRows);
-                SweepPanels(op, aPack + (nint)blockRow * kc, blockRow, blockEnd, chunk, pc, kb, kc, jc, chunkEnd, start, last, tile, paddedBias);
-            }
+            SweepPanels(op, aPack, 0, fullRowsEnd, chunk, pc, kb, kc, jc, chunkEnd, start, last, tile, paddedBias);
             if (restRows > 0)
                 RestTiles(op, restPack, chunk, kb, jc, chunkEnd, fullRowsEnd, restRows, start, last, tile, paddedBias);
         }
@@ -211,14 +207,14 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
         return Math.Max(blockWidth, Math.Min(MaxChunkColumns, ChunkFloats / kc) / blockWidth * blockWidth);
     }
 
-    // The rows below the last full tile, as one tile whose missing rows are zeros, across the chunk's packed panels.
-    // Full-width panels take a tile of exactly the rest rows, straight into C (up to 7 rows, which fits the registers of
-    // the levels whose full tiles are taller); a narrow last panel, and rest rows beyond 7, take the padded tile.
+    // The rows below the last full tile, as one tile across the chunk's packed panels. Full-width panels take a tile of
+    // exactly the rest rows, straight into C (up to 7 rows, which fits the registers of the levels whose full tiles are
+    // taller); a narrow last panel, and rest rows beyond 7, take a full-height tile whose missing rows are zeros.
     private static void RestTiles(in GemmOperands op, float* restPack, float* panel, int kb, int jc, int chunkEnd,
         int firstRow, int restRows, TileStart start, bool last, float* tile, float* paddedBias)
     {
         var blockWidth = GemmTile<TV, TL>.Columns;
-        var exactRows = restRows <= GemmTileFewRows<TV, TL, RowCounts.One>.MaxRows;
+        var exactRows = restRows <= RowCounts.MaxRows;
         for (var j = jc; j < chunkEnd; j += blockWidth)
         {
             var width = Math.Min(blockWidth, chunkEnd - j);

@@ -14,9 +14,6 @@ namespace MLNetBackprop.Engine.Kernels;
 /// </remarks>
 internal static unsafe class GemmTileFewRows<TV, TL, TR> where TV : struct where TL : struct, IFmaLanes<TV> where TR : struct, IRowCount
 {
-    /// <summary>Most rows of a few-rows tile.</summary>
-    public const int MaxRows = 7;
-
     /// <summary>Computes TR rows into c (row stride ldc); A′[r, p] = a[p·aStep + r]; bias is read only when start is Bias.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Adjacent(float* a, nint aStep, float* b, nint bStep, int k, float* c, nint ldc, TileStart start, float* bias)

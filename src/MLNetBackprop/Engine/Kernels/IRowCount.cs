@@ -6,6 +6,6 @@ namespace MLNetBackprop.Engine.Kernels;
 /// </summary>
 internal interface IRowCount
 {
-    /// <summary>The rows, 1 to <see cref="GemmTileFewRows{TV, TL, TR}.MaxRows"/>.</summary>
+    /// <summary>The rows, 1 to <see cref="RowCounts.MaxRows"/>.</summary>
     static abstract int Value { get; }
 }

@@ -3,6 +3,9 @@ namespace MLNetBackprop.Engine.Kernels;
 /// <summary>The row counts <see cref="GemmTileFewRows{TV, TL, TR}"/> is specialised for, and the dispatch to them.</summary>
 internal static unsafe class RowCounts
 {
+    /// <summary>Most rows of a few-rows tile: 14 accumulators, which the 32-register levels hold.</summary>
+    public const int MaxRows = 7;
+
     /// <summary>One row.</summary>
     internal struct One : IRowCount { public static int Value => 1; }
     /// <summary>Two rows.</summary>
@@ -19,8 +22,7 @@ internal static unsafe class RowCounts
     internal struct Seven : IRowCount { public static int Value => 7; }
 
     /// <summary>
-    /// <see cref="GemmTileFewRows{TV, TL, TR}.Adjacent"/> for <paramref name="rows"/> rows (1 to
-    /// <see cref="GemmTileFewRows{TV, TL, TR}.MaxRows"/>).
+    /// <see cref="GemmTileFewRows{TV, TL, TR}.Adjacent"/> for <paramref name="rows"/> rows (1 to <see cref="MaxRows"/>).
     /// </summary>
     public static void Adjacent<TV, TL>(int rows, float* a, nint aStep, float* b, nint bStep, int k, float* c, nint ldc, TileStart start, float* bias)
         where TV : struct where TL : struct, IFmaLanes<TV>
