@@ -3,10 +3,9 @@ using MLNetBackprop.Engine.Kernels;
 using MLNetBackprop.KernelProbe;
 
 // Every vector path this CPU runs, on 1 and 2 threads: the tile edges (1, 7, 33 rows and columns), several blocks of
-// the shared dimension, wide outputs that pack A′ (on 2 threads, A·B and Aᵀ·B at 25×1100 share their packed blocks
-// between the threads at every tile height), and row counts that leave a partial tile (5 and 7 rows below the last
-// full tile take the exact-height tiles). Prints one summary line
-// (the test reads it) and each failure; exits 1 on any failure.
+// the shared dimension, wide outputs that pack A′, and row counts that leave a partial tile (5 and 7 rows below the
+// last full tile take the exact-height tiles). Prints one summary line (the test reads it) and each failure; exits 1
+// on any failure.
 int[] sizes = [1, 7, 33, 70];
 (int M, int K, int N)[] wide = [(25, 600, 1100), (200, 40, 530), (29, 40, 530), (31, 40, 530)];
 var products = new ExactProducts();

@@ -16,19 +16,12 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
 {
     private const int PackAMinColumns = 512;
 
-    // Floats of packed A′ streamed a block of row tiles at a time (512 KB, as 64 tiles of 8 rows × 256), so A′ shares
-    // L2 with a chunk of B′ instead of pushing it out.
-    private const int PackedBlockFloats = 128 * 1024;
-
-    // Floats of B′ in one chunk of column panels (512 KB, at most 512 columns): every row tile of a block sweeps the
-    // chunk's panels, so the chunk stays in L2 while the tiles stream past.
+    // Floats of B′ in one chunk of column panels (512 KB, at most 512 columns), packed right before its row tiles
+    // sweep it: every row tile of a block sweeps the chunk's panels, so the chunk stays in L2 while the tiles stream
+    // past. A block of B′ packed wider than L2 (whole rows) is swept from L3 instead, which costs more than the
+    // longer streams gain.
     private const int ChunkFloats = 128 * 1024;
     private const int MaxChunkColumns = 512;
-
-    // Columns of B′ packed together when its rows are contiguous and every row tile is in one block: packing whole rows
-    // reads each shared-dimension block of B′ as one stream instead of 1-2 KB pieces; the tiles then sweep it a chunk at
-    // a time. Bounds the packed block at 4096 × 512 floats (8 MB).
-    private const int WholeRowColumns = 4096;
 
     // The 12-row tiles of the 128-bit path on an ARM64 CPU, whose rows-adjacent form multiplies by lane.
     private static bool MultipliesByLane => TL.TileRows == GemmTileByLane.Rows && AdvSimd.Arm64.IsSupported;
@@ -36,8 +29,8 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     /// <summary>Computes C rows [rowStart, rowEnd) × columns [colStart, colEnd); colStart is a multiple of the tile width.</summary>
     /// <remarks>
     /// Full row tiles: the shared dimension is cut into blocks (<see cref="GemmJob.SharedBlockDepth"/>); for each block,
-    /// each column panel of B′ is packed once (contiguous, zero-padded), and every row tile sweeps a chunk of panels
-    /// while the chunk sits in L2 (when A′ is packed too, a block of row tiles at a time). Between
+    /// each chunk of column panels of B′ is packed (contiguous, zero-padded) once per block of row tiles of packed A′,
+    /// and every row tile of the block sweeps the chunk's panels while the chunk sits in L2. Between
     /// blocks the partial sums go through C, which a float store keeps exactly, so each element is still one FMA chain
     /// over p in order.
     /// </remarks>
@@ -58,13 +51,12 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
         // GemmTileByLane): broadcasting A′ from strided rows would cost a vector instruction per multiply-add pair.
         var packA = tiles > 0 && (colEnd - colStart >= PackAMinColumns || (MultipliesByLane && colEnd - colStart > TL.Count));
         // Many rows (a wide layer's weight gradient has 2048) are packed and streamed a block at a time, so A′ shares
-        // L2 with the chunk of B′ instead of pushing it out; up to one block, A′ is packed once per shared block.
-        var blockTiles = packA ? Math.Min(tiles, PackedTiles(kc)) : tiles;
-        var packPerChunk = packA && blockTiles < tiles;
+        // L2 with the chunk of B′ instead of pushing it out; each block of A′ is packed once per shared block (gathering
+        // its rows is the costlier packing, from strided columns in a weight gradient), and the chunks of B′ are
+        // packed again for each block.
+        var blockTiles = packA ? Math.Min(tiles, GemmJob.PackedBlockTiles(kc, rows)) : tiles;
         var aFloats = packA ? (blockTiles * kc * rows + 15) / 16 * 16 : 0;
-        var computeColumns = ChunkColumns(kc);
-        var chunkColumns = Math.Min(packPerChunk || op.BColumnStride != 1 ? computeColumns : WholeRowColumns,
-            (colEnd - colStart + blockWidth - 1) / blockWidth * blockWidth);
+        var chunkColumns = Math.Min(ChunkColumns(kc), (colEnd - colStart + blockWidth - 1) / blockWidth * blockWidth);
         var panelFloats = tiles > 0 ? kc * chunkColumns : 0;
         // Rows left below the last full tile ride along as one tile on the packed panels of B′, rather than
         // each streaming the whole of B′ again (6-row tiles leave 2 of a 200-row batch).
@@ -82,40 +74,20 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
             var kb = Math.Min(kc, op.K - pc);
             var start = pc == 0 ? op.Start : TileStart.Accumulate;
             var last = pc + kb >= op.K;
-            if (packA && !packPerChunk)
-                PackA(op, rowStart, tiles, pc, kb, kc, aPack);
             if (restRows > 0)
                 PackRest(op, fullRowsEnd, restRows, pc, kb, restPack);
-            if (packPerChunk)
+            for (var blockRow = rowStart; blockRow < fullRowsEnd; blockRow += blockTiles * rows)
             {
-                // Many row tiles: each block of A′ is packed once (gathering its rows is the costlier packing, from
-                // strided columns in a weight gradient), and the chunks of B′ are packed again for each block.
-                for (var blockRow = rowStart; blockRow < fullRowsEnd; blockRow += blockTiles * rows)
-                {
-                    var blockEnd = Math.Min(fullRowsEnd, blockRow + blockTiles * rows);
+                var blockEnd = Math.Min(fullRowsEnd, blockRow + blockTiles * rows);
+                if (packA)
                     PackA(op, blockRow, (blockEnd - blockRow) / rows, pc, kb, kc, aPack);
-                    for (var jc = colStart; jc < colEnd; jc += chunkColumns)
-                    {
-                        var chunkEnd = Math.Min(colEnd, jc + chunkColumns);
-                        PackPanels(op, pc, kb, jc, chunkEnd - jc, panel);
-                        SweepPanels(op, aPack, blockRow, blockEnd, panel, pc, kb, kc, jc, chunkEnd, start, last, tile, paddedBias);
-                        if (restRows > 0 && blockEnd == fullRowsEnd)
-                            RestTiles(op, restPack, panel, kb, jc, chunkEnd, fullRowsEnd, restRows, start, last, tile, paddedBias);
-                    }
-                }
-                continue;
-            }
-            for (var jc = colStart; jc < colEnd; jc += chunkColumns)
-            {
-                var packedEnd = Math.Min(colEnd, jc + chunkColumns);
-                PackPanels(op, pc, kb, jc, packedEnd - jc, panel);
-                for (var sub = jc; sub < packedEnd; sub += computeColumns)
+                for (var jc = colStart; jc < colEnd; jc += chunkColumns)
                 {
-                    var chunkEnd = Math.Min(packedEnd, sub + computeColumns);
-                    var chunk = panel + (nint)(sub - jc) * kb;
-                    SweepPanels(op, packA ? aPack : null, rowStart, fullRowsEnd, chunk, pc, kb, kc, sub, chunkEnd, start, last, tile, paddedBias);
-                    if (restRows > 0)
-                        RestTiles(op, restPack, chunk, kb, sub, chunkEnd, fullRowsEnd, restRows, start, last, tile, paddedBias);
+                    var chunkEnd = Math.Min(colEnd, jc + chunkColumns);
+                    PackPanels(op, pc, kb, jc, chunkEnd - jc, panel);
+                    SweepPanels(op, packA ? aPack : null, blockRow, blockEnd, panel, pc, kb, kc, jc, chunkEnd, start, last, tile, paddedBias);
+                    if (restRows > 0 && blockEnd == fullRowsEnd)
+                        RestTiles(op, restPack, panel, kb, jc, chunkEnd, fullRowsEnd, restRows, start, last, tile, paddedBias);
                 }
             }
         }
@@ -196,9 +168,6 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
             }
         }
     }
-
-    // Row tiles of A′ packed per block at shared-dimension depth kc (64 at 256 deep, 42 of 6 rows at 512).
-    private static int PackedTiles(int kc) => Math.Max(1, PackedBlockFloats / (kc * TL.TileRows));
 
     // Columns of B′ per chunk at depth kc, a whole number of tiles (512 up to 256 deep, 256 at 512).
     private static int ChunkColumns(int kc)

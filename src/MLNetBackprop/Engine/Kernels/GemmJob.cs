@@ -24,6 +24,10 @@ internal sealed class GemmJob : IKernelJob
     // and each block passes the partial sums through C once, so deeper blocks touch C fewer times.
     private const int MaxKc = 512;
 
+    // Floats of packed A′ streamed a block of row tiles at a time (512 KB, as 42 tiles of 6 rows × 512), so A′ shares
+    // L2 with a chunk of B′ instead of pushing it out.
+    private const int PackedBlockFloats = 128 * 1024;
+
     [ThreadStatic] private static GemmJob? _perThread;
 
     private GemmOperands _operands;
@@ -70,6 +74,12 @@ internal sealed class GemmJob : IKernelJob
         var blocks = Math.Max(1, (k + MaxKc - 1) / MaxKc);
         return Math.Max(1, (k + blocks - 1) / blocks);
     }
+
+    /// <summary>
+    /// Full row tiles of <paramref name="rows"/> rows in one block of packed A′ at shared-dimension depth
+    /// <paramref name="kc"/> (at least one): a product with more row tiles packs A′ a block at a time.
+    /// </summary>
+    public static int PackedBlockTiles(int kc, int rows) => Math.Max(1, PackedBlockFloats / (kc * rows));
 
     /// <summary>Rows per full tile at <paramref name="level"/>.</summary>
     public static int TileRowsOf(SimdLevel level) => level switch

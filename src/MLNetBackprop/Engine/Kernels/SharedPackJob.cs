@@ -6,13 +6,15 @@ namespace MLNetBackprop.Engine.Kernels;
 /// <summary>
 /// A wide product on several threads with one packed copy of each shared-dimension block that all threads use, as
 /// OpenBLAS does: per block, one job in which each part packs a slice of A′ and whole rows of B′ (each thread of a
-/// column split packs half rows), then one in which each part computes its own column panels for every row against
-/// the whole packed block; A′ is packed once, not once per thread (and per chunk of columns). Only for B′ with
-/// contiguous rows (A·B, Aᵀ·B): for A·Bᵀ, whose packing transposes rows of b, it measured no faster. No part ever
-/// waits for another part of the same job (<see cref="KernelThreads"/> may run them all on the caller, one after
-/// another): the barrier between packing and computing is the end of a job. Each tile's chain over the shared
-/// dimension is the one <see cref="GemmDriver{TV, TL}"/> computes, so the result is the same bit for bit whichever
-/// thread computes or packs what.
+/// column split packs half rows), then one in which each part computes its own column panels for every row against the
+/// whole packed block; A′ is packed once, not once per thread, and B′ once, not once per thread and block of A′. Only
+/// for products whose A′ takes several packed blocks (a wide layer's weight gradient): with one block, each thread
+/// packing its own chunks of B′ right before its tiles sweep them is faster than sweeping a shared block that has left
+/// L2. Only for B′ with contiguous rows (A·B, Aᵀ·B): for A·Bᵀ, whose packing transposes rows of b, it measured no
+/// faster. No part ever waits for another part of the same job (<see cref="KernelThreads"/> may run them all on the
+/// caller, one after another): the barrier between packing and computing is the end of a job. Each tile's chain over
+/// the shared dimension is the one <see cref="GemmDriver{TV, TL}"/> computes, so the result is the same bit for bit
+/// whichever thread computes or packs what.
 /// </summary>
 internal sealed unsafe class SharedPackJob : IKernelJob
 {
@@ -35,7 +37,9 @@ internal sealed unsafe class SharedPackJob : IKernelJob
     public static bool Applies(in GemmOperands operands, SimdLevel level, int parts)
     {
         var rows = GemmJob.TileRowsOf(level);
-        return parts > 1 && operands.PackB && operands.BColumnStride == 1 && operands.N >= MinColumns && operands.M / rows >= parts
+        var tiles = operands.M / rows;
+        return parts > 1 && operands.PackB && operands.BColumnStride == 1 && operands.N >= MinColumns && tiles >= parts
+               && tiles > GemmJob.PackedBlockTiles(GemmJob.SharedBlockDepth(operands.K), rows)
                && PackedFloats(operands, rows, GemmJob.BlockWidth(level)) <= MaxPackedFloats;
     }
 
