@@ -140,8 +140,9 @@ public class KernelPathTests
         AssertWideProducts($"{level} one thread 521x300x515", 521, 300, 515);
     }
 
-    // Rows below the last full tile take a tile of exactly that many rows (1 to 7) on full-width panels, straight into C:
-    // every count, with bias, activation and accumulation, on every path.
+    // Rows below the last full tile take a tile of exactly that many rows (1 to 7) on full-width panels, straight into C,
+    // and more rows a zero-padded full-height tile: every count, below one full tile and below two, with bias,
+    // activation and accumulation, on every path.
     [Theory]
     [MemberData(nameof(Levels))]
     public void Every_count_of_rows_below_the_last_full_tile_equals_the_naive_fma_loop(int levelNumber)
@@ -149,8 +150,9 @@ public class KernelPathTests
         var level = (SimdLevel)levelNumber;
         using var forced = SimdSelection.Force(level);
         var rows = GemmJob.TileRowsOf(level);
-        for (var rest = 1; rest <= Math.Min(7, rows - 1); rest++)
-            AssertWideProducts($"{level} {rest} rest rows", 2 * rows + rest, 40, 530);
+        for (var tiles = 1; tiles <= 2; tiles++)
+            for (var rest = 1; rest < rows; rest++)
+                AssertWideProducts($"{level} {tiles} tiles and {rest} rest rows", tiles * rows + rest, 40, 530);
     }
 
     // Products whose A′ takes several packed blocks share each packed block between the threads (SharedPackJob: A·B,
