@@ -23,6 +23,10 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     private const int ChunkFloats = 128 * 1024;
     private const int MaxChunkColumns = 512;
 
+    // Rows of B′ ahead whose piece a chunk's packing requests before it copies them: each piece is only a chunk wide
+    // (1 KB of a longer row), too short for the hardware prefetcher to get ahead before the copy moves to the next row.
+    private const int PackPrefetchRows = 4;
+
     // The 12-row tiles of the 128-bit path on an ARM64 CPU, whose rows-adjacent form multiplies by lane.
     private static bool MultipliesByLane => TL.TileRows == GemmTileByLane.Rows && AdvSimd.Arm64.IsSupported;
 
@@ -335,6 +339,8 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
             for (var p = pFrom; p < pTo; p++)
             {
                 var source = origin + p * op.BKStride;
+                if (p + PackPrefetchRows < pTo)
+                    CachePrefetch.Floats(source + PackPrefetchRows * op.BKStride, width);
                 var destination = panels + p * blockWidth;
                 for (var q = 0; q < full; q++)
                     CopyBlock(source + q * blockWidth, destination + q * kb * blockWidth);
