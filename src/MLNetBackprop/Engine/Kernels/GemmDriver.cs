@@ -23,8 +23,9 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     private const int ChunkFloats = 128 * 1024;
     private const int MaxChunkColumns = 512;
 
-    // Rows of B′ ahead whose piece a chunk's packing requests before it copies them: each piece is only a chunk wide
-    // (1 KB of a longer row), too short for the hardware prefetcher to get ahead before the copy moves to the next row.
+    // Rows of B′ ahead whose piece a chunk's packing requests before it copies them: a piece at most a chunk wide (1 KB
+    // of an 8 KB row in a wide forward) is too short for the hardware prefetcher to get ahead before the copy moves to
+    // the next row. Wider pieces (a shared block's whole rows) it streams on its own.
     private const int PackPrefetchRows = 4;
 
     // The 12-row tiles of the 128-bit path on an ARM64 CPU, whose rows-adjacent form multiplies by lane.
@@ -319,8 +320,8 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     }
 
     // Packs B′[pc .. pc+kb, j .. j+width] as consecutive panels of the tile width, each kb rows of blockWidth floats
-    // (panel q holds columns j + q·blockWidth ..), the last one zero-padded. Rows of B′ are read whole, so the
-    // hardware prefetcher streams them even when their stride is large.
+    // (panel q holds columns j + q·blockWidth ..), the last one zero-padded. Contiguous rows of B′ are read a piece of
+    // `width` floats at a time (pieces up to a chunk wide requested a few rows ahead); strided ones eight columns at a time.
     private static void PackPanels(in GemmOperands op, int pc, int kb, int j, int width, float* panels)
         => PackPanels(op, pc, kb, 0, kb, j, width, panels);
 
@@ -339,7 +340,7 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
             for (var p = pFrom; p < pTo; p++)
             {
                 var source = origin + p * op.BKStride;
-                if (p + PackPrefetchRows < pTo)
+                if (width <= MaxChunkColumns && p + PackPrefetchRows < pTo)
                     CachePrefetch.Floats(source + PackPrefetchRows * op.BKStride, width);
                 var destination = panels + p * blockWidth;
                 for (var q = 0; q < full; q++)

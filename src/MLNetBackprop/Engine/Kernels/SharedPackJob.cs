@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 
 namespace MLNetBackprop.Engine.Kernels;
 
@@ -33,12 +34,19 @@ internal sealed unsafe class SharedPackJob : IKernelJob
     private int _pc, _kb, _kc;
     private float* _aPack, _restPack, _panels;
 
+    /// <summary>
+    /// Whether this path runs on this CPU at all. Not on ARM64, which keeps the per-thread split: there the path is
+    /// unverified (the kernel probe under emulation stopped with an access violation in it, for a product with a rest
+    /// row and a narrow last panel, which the per-thread split computes correctly), and the split is what the probe checks.
+    /// </summary>
+    public static bool Supported => !AdvSimd.Arm64.IsSupported;
+
     /// <summary>Whether <paramref name="operands"/> on <paramref name="parts"/> threads at <paramref name="level"/> take this path.</summary>
     public static bool Applies(in GemmOperands operands, SimdLevel level, int parts)
     {
         var rows = GemmJob.TileRowsOf(level);
         var tiles = operands.M / rows;
-        return parts > 1 && operands.PackB && operands.BColumnStride == 1 && operands.N >= MinColumns && tiles >= parts
+        return Supported && parts > 1 && operands.PackB && operands.BColumnStride == 1 && operands.N >= MinColumns && tiles >= parts
                && tiles > GemmJob.PackedBlockTiles(GemmJob.SharedBlockDepth(operands.K), rows)
                && PackedFloats(operands, rows, GemmJob.BlockWidth(level)) <= MaxPackedFloats;
     }
@@ -112,8 +120,9 @@ internal sealed unsafe class SharedPackJob : IKernelJob
             GemmDriver<TV, TL>.PackSharedBlock(_operands, _pc, _kb, _kc, part, parts, _aPack, _restPack, _panels);
             return;
         }
-        // Each part computes every row against its share of the column panels, which divide evenly where a 200-row
-        // batch has 33 row tiles of 6 and a rest; the column split measured at least as fast as a row split.
+        // Each part computes every row against its share of the column panels: the products here have many row tiles
+        // (a weight gradient's 2048 rows) and at least 1024 columns, and the column split measured at least as fast as a
+        // row split.
         var (colStart, colEnd) = TileRows.Part(_operands.N, part, parts, GemmTile<TV, TL>.Columns);
         GemmDriver<TV, TL>.ComputeSharedBlock(_operands, _pc, _kb, _kc, _aPack, _restPack, _panels, colStart, colEnd);
     }

@@ -79,8 +79,8 @@ public class KernelPathTests
         }
     }
 
-    // More than one packed block of rows (65 tiles) and of the shared dimension (260 = 2 × 130): the A′ blocks are
-    // repacked per chunk of columns while the partial sums pass through C, and only the last pass activates. One
+    // More than one packed block of rows (521 rows) and of the shared dimension (520 = 2 × 260): the chunks of B′ are
+    // packed again for each block of A′ while the partial sums pass through C, and only the last pass activates. One
     // level suffices: the blocking is the same code on every level.
     [Fact]
     public void A_product_in_several_blocks_of_rows_and_of_the_shared_dimension_starts_from_the_bias_and_activates()
@@ -88,6 +88,8 @@ public class KernelPathTests
         using var scope = new ThreadCountScope(1);
         const int rows = 521, shared = 520, columns = 512;
         Assert.True(GemmJob.SharedBlockDepth(shared) < shared); // more than one block of the shared dimension
+        var tileRows = GemmJob.TileRowsOf(SimdSelection.Current);
+        Assert.True(rows / tileRows > GemmJob.PackedBlockTiles(GemmJob.SharedBlockDepth(shared), tileRows)); // and of A′
         var a = Unaligned(rows * shared, 46);
         var b = Unaligned(shared * columns, 47);
         var bias = Unaligned(columns, 48);
@@ -156,8 +158,8 @@ public class KernelPathTests
     }
 
     // Products whose A′ takes several packed blocks share each packed block between the threads (SharedPackJob: A·B,
-    // with and without bias, and Aᵀ·B), here with rows below the last full tile, two blocks of the shared dimension and
-    // a narrow last column panel. Two threads, and the caller running every part itself (inside another job, whose
+    // with and without bias, and Aᵀ·B), here with rows below the last full tile (9 at 12-row tiles, which take the
+    // zero-padded tile), two uneven blocks of the shared dimension and a narrow last column panel. Two threads, and the caller running every part itself (inside another job, whose
     // threads are then busy), give the bits of one thread (the per-thread path), whose sampled rows equal the naive
     // loop: the whole product against the naive loop would take seconds per form.
     [Theory]
@@ -165,7 +167,7 @@ public class KernelPathTests
     public void Products_on_a_shared_packed_block_equal_one_thread_and_the_naive_fma_loop_on_two_threads_and_the_caller_alone(int levelNumber)
     {
         var level = (SimdLevel)levelNumber;
-        const int m = 533, k = 520, n = 1100;
+        const int m = 537, k = 521, n = 1100;
         Assert.True(GemmJob.SharedBlockDepth(k) < k); // two blocks of the shared dimension
         // B′ as A·B and Aᵀ·B read it: large enough to be packed, so both share the block.
         var rowMajorB = new GemmOperands { M = m, K = k, N = n, BKStride = n, BColumnStride = 1 };
@@ -221,10 +223,10 @@ public class KernelPathTests
             return [product, accumulated, withBias, activated, transposedA];
         }
 
-        // Every 16th row and the last 13 (the last full tile and the rows below it at every tile height).
+        // Every 16th row and the last 21 (the last full tile and the rows below it at every tile height).
         public void AssertSampledRowsEqualTheNaiveLoop(float[][] forms, string what)
         {
-            var rows = Enumerable.Range(0, m).Where(i => i % 16 == 0 || i >= m - 13).ToArray();
+            var rows = Enumerable.Range(0, m).Where(i => i % 16 == 0 || i >= m - 21).ToArray();
             float[] Naive(Func<int, int, float> a, Func<int, int, float> init) =>
                 NaiveFma(rows.Length, n, k, a, (p, j) => _b[p * n + j], init);
             float[] Sampled(float[] c) => rows.SelectMany(i => c.Skip(i * n).Take(n)).ToArray();
