@@ -61,40 +61,26 @@ internal sealed class ExactProducts
     }
 
     /// <summary>
-    /// A·B, A·B + bias and Aᵀ·B on two threads against one thread, bit for bit: for products whose A′ takes several
-    /// packed blocks, which share each packed block between the threads where <see cref="SharedPackJob.Supported"/>,
-    /// and are too large for the naive loop here.
+    /// Every <see cref="ProductForms"/> result on two threads against one thread, bit for bit: for products whose A′
+    /// takes several packed blocks, which share each packed block between the threads where
+    /// <see cref="SharedPackJob.Supported"/>, and are too large for the naive loop here.
     /// </summary>
     public void SameOnOneAndTwoThreads(string what, int m, int k, int n)
     {
-        var a = Values(m * k, 1);
-        var b = Values(k * n, 2);
-        var bias = Values(n, 3);
-        var at = Values(k * m, 6);
-        float[][] Forms()
-        {
-            var product = new float[m * n];
-            MatrixMultiply.Multiply(a, b, product, m, k, n);
-            var withBias = new float[m * n];
-            MatrixMultiply.MultiplyAddBias(a, b, bias, withBias, m, k, n);
-            var transposedA = new float[m * n];
-            MatrixMultiply.MultiplyTransposedA(at, b, transposedA, k, m, n);
-            return [product, withBias, transposedA];
-        }
         var operands = new GemmOperands { M = m, K = k, N = n, BKStride = n, BColumnStride = 1 };
         operands.PackB = MatrixMultiply.ShouldPack(operands);
         Checks++;
         if (SharedPackJob.Supported && !SharedPackJob.Applies(operands, SimdSelection.Current, 2))
             _failures.Add($"{what}: two threads would not share the packed blocks, so this checks nothing new");
+        var forms = new ProductForms(m, k, n);
         var threads = KernelThreads.ThreadCount;
         KernelThreads.ThreadCount = 1;
-        var one = Forms();
+        var one = forms.Compute();
         KernelThreads.ThreadCount = 2;
-        var two = Forms();
+        var two = forms.Compute();
         KernelThreads.ThreadCount = threads;
-        string[] names = ["A·B", "A·B + bias", "Aᵀ·B"];
         for (var form = 0; form < one.Length; form++)
-            Same(one[form], two[form], $"{what} {names[form]} on two threads against one");
+            Same(one[form], two[form], $"{what} {ProductForms.Names[form]} on two threads against one");
     }
 
     private void Same(float[] expected, ReadOnlySpan<float> actual, string what)
@@ -108,9 +94,11 @@ internal sealed class ExactProducts
             }
     }
 
-    // Uniform in [-1, 1) from a fixed linear congruential sequence, so every platform checks the same numbers; one
-    // float into the array, so no vector load is aligned.
-    private static ArraySegment<float> Values(int count, uint seed)
+    /// <summary>
+    /// Uniform in [-1, 1) from a fixed linear congruential sequence, so every platform checks the same numbers; one
+    /// float into the array, so no vector load is aligned.
+    /// </summary>
+    internal static ArraySegment<float> Values(int count, uint seed)
     {
         var values = new float[count + 1];
         var state = seed * 2654435761u + 1;

@@ -24,8 +24,8 @@ internal sealed class GemmJob : IKernelJob
     // and each block passes the partial sums through C once, so deeper blocks touch C fewer times.
     private const int MaxKc = 512;
 
-    // Floats of packed A′ streamed a block of row tiles at a time (512 KB: 42 tiles of 6 rows × 512 fill 504 KB), so A′ shares
-    // L2 with a chunk of B′ instead of pushing it out.
+    // Floats of packed A′ streamed a block of row tiles at a time (512 KB: 42 tiles of 6 rows × 512 fill 504 KB), so
+    // A′ shares L2 with a chunk of B′ instead of pushing it out.
     private const int PackedBlockFloats = 128 * 1024;
 
     [ThreadStatic] private static GemmJob? _perThread;

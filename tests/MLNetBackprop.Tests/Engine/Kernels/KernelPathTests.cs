@@ -159,9 +159,10 @@ public class KernelPathTests
 
     // Products whose A′ takes several packed blocks share each packed block between the threads (SharedPackJob: A·B,
     // with and without bias, and Aᵀ·B), here with rows below the last full tile (9 at 12-row tiles, which take the
-    // zero-padded tile), two uneven blocks of the shared dimension and a narrow last column panel. Two threads, and the caller running every part itself (inside another job, whose
-    // threads are then busy), give the bits of one thread (the per-thread path), whose sampled rows equal the naive
-    // loop: the whole product against the naive loop would take seconds per form.
+    // zero-padded tile), two uneven blocks of the shared dimension and a narrow last column panel. Two threads, and
+    // the caller running every part itself (inside another job, whose threads are then busy), give the bits of one
+    // thread (the per-thread path), whose sampled rows equal the naive loop: the whole product against the naive loop
+    // would take seconds per form.
     [Theory]
     [MemberData(nameof(Levels))]
     public void Products_on_a_shared_packed_block_equal_one_thread_and_the_naive_fma_loop_on_two_threads_and_the_caller_alone(int levelNumber)
@@ -175,80 +176,58 @@ public class KernelPathTests
         Assert.True(SharedPackJob.Applies(rowMajorB, level, 2));
         using var forced = SimdSelection.Force(level);
         using var scope = new ThreadCountScope(1);
-        var products = new SharedBlockProducts(m, k, n);
-        var oneThread = products.Compute();
-        products.AssertSampledRowsEqualTheNaiveLoop(oneThread, $"{level} one thread");
+        var forms = new ProductForms(m, k, n);
+        var oneThread = forms.Compute();
+        AssertSampledRowsEqualTheNaiveLoop(forms, oneThread, m, k, n, $"{level} one thread");
         KernelThreads.ThreadCount = 2;
-        SharedBlockProducts.AssertSameForms(oneThread, products.Compute(), $"{level} two threads");
-        var nested = new ProductsInsideAJob(level, products);
+        AssertSameForms(oneThread, forms.Compute(), $"{level} two threads");
+        var nested = new FormsInsideAJob(level, forms);
         KernelThreads.Run(nested, 2);
-        SharedBlockProducts.AssertSameForms(oneThread, nested.Forms, $"{level} caller alone");
+        AssertSameForms(oneThread, nested.Results, $"{level} caller alone");
     }
 
     // Part 0 computes every product form while the job holds the kernel threads, so each product's parts run one after
     // another on whichever thread runs part 0.
-    private sealed class ProductsInsideAJob(SimdLevel level, SharedBlockProducts products) : IKernelJob
+    private sealed class FormsInsideAJob(SimdLevel level, ProductForms forms) : IKernelJob
     {
-        public float[][] Forms { get; private set; } = [];
+        public float[][] Results { get; private set; } = [];
 
         public void Execute(int part, int parts)
         {
             if (part != 0)
                 return;
             using var forced = SimdSelection.Force(level);
-            Forms = products.Compute();
+            Results = forms.Compute();
         }
     }
 
-    // A·B, C += A·B, A·B + bias with its ReLU, and Aᵀ·B of fixed unaligned operands, an m×k by k×n product.
-    private sealed class SharedBlockProducts(int m, int k, int n)
+    // Every 16th row and the last 21 (the last full tile and the rows below it at every tile height) of each form.
+    private static void AssertSampledRowsEqualTheNaiveLoop(ProductForms forms, float[][] results, int m, int k, int n, string what)
     {
-        private static readonly string[] Names = ["A·B", "C += A·B", "A·B + bias", "relu(A·B + bias)", "Aᵀ·B"];
-        private readonly ArraySegment<float> _a = Unaligned(m * k, 61);
-        private readonly ArraySegment<float> _b = Unaligned(k * n, 62);
-        private readonly ArraySegment<float> _bias = Unaligned(n, 63);
-        private readonly ArraySegment<float> _at = Unaligned(k * m, 64);
+        var rows = Enumerable.Range(0, m).Where(i => i % 16 == 0 || i >= m - 21).ToArray();
+        float[] Naive(Func<int, int, float> a, Func<int, int, float> init) =>
+            NaiveFma(rows.Length, n, k, a, (p, j) => forms.B[p * n + j], init);
+        float[] Sampled(float[] c) => rows.SelectMany(i => c.Skip(i * n).Take(n)).ToArray();
+        var product = Naive((r, p) => forms.A[rows[r] * k + p], (_, _) => 0f);
+        var withBias = Naive((r, p) => forms.A[rows[r] * k + p], (_, j) => forms.Bias[j]);
+        var activated = (float[])withBias.Clone();
+        Activations.Forward(ActivationKind.Relu, activated);
+        float[][] expected =
+        [
+            product,
+            Naive((r, p) => forms.A[rows[r] * k + p], (r, j) => product[r * n + j]),
+            withBias,
+            activated,
+            Naive((r, p) => forms.At[p * m + rows[r]], (_, _) => 0f),
+        ];
+        AssertSameForms(expected, results.Select(Sampled).ToArray(), what + " sampled rows");
+    }
 
-        public float[][] Compute()
-        {
-            var product = new float[m * n];
-            MatrixMultiply.Multiply(_a, _b, product, m, k, n);
-            var accumulated = (float[])product.Clone();
-            MatrixMultiply.Multiply(_a, _b, accumulated, m, k, n, accumulate: true);
-            var withBias = new float[m * n];
-            var activated = new float[m * n];
-            MatrixMultiply.MultiplyAddBias(_a, _b, _bias, withBias, m, k, n, ActivationKind.Relu, activated);
-            var transposedA = new float[m * n];
-            MatrixMultiply.MultiplyTransposedA(_at, _b, transposedA, k, m, n);
-            return [product, accumulated, withBias, activated, transposedA];
-        }
-
-        // Every 16th row and the last 21 (the last full tile and the rows below it at every tile height).
-        public void AssertSampledRowsEqualTheNaiveLoop(float[][] forms, string what)
-        {
-            var rows = Enumerable.Range(0, m).Where(i => i % 16 == 0 || i >= m - 21).ToArray();
-            float[] Naive(Func<int, int, float> a, Func<int, int, float> init) =>
-                NaiveFma(rows.Length, n, k, a, (p, j) => _b[p * n + j], init);
-            float[] Sampled(float[] c) => rows.SelectMany(i => c.Skip(i * n).Take(n)).ToArray();
-            var product = Naive((r, p) => _a[rows[r] * k + p], (_, _) => 0f);
-            var withBias = Naive((r, p) => _a[rows[r] * k + p], (_, j) => _bias[j]);
-            float[][] expected =
-            [
-                product,
-                Naive((r, p) => _a[rows[r] * k + p], (r, j) => product[r * n + j]),
-                withBias,
-                withBias.Select(v => v > 0f || float.IsNaN(v) ? v : 0f).ToArray(),
-                Naive((r, p) => _at[p * m + rows[r]], (_, _) => 0f),
-            ];
-            AssertSameForms(expected, forms.Select(Sampled).ToArray(), what + " sampled rows");
-        }
-
-        public static void AssertSameForms(float[][] expected, float[][] actual, string what)
-        {
-            Assert.Equal(expected.Length, actual.Length);
-            for (var form = 0; form < expected.Length; form++)
-                AssertSame(expected[form], actual[form], $"{what} {Names[form]}");
-        }
+    private static void AssertSameForms(float[][] expected, float[][] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var form = 0; form < expected.Length; form++)
+            AssertSame(expected[form], actual[form], $"{what} {ProductForms.Names[form]}");
     }
 
     // A·B, accumulated, with bias and activation, A·Bᵀ and Aᵀ·B (whose A′ tiles are packed from adjacent floats)
