@@ -23,10 +23,12 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     private const int ChunkFloats = 128 * 1024;
     private const int MaxChunkColumns = 512;
 
-    // Rows of B′ ahead whose piece a chunk's packing requests before it copies them: a piece at most a chunk wide (1 KB
-    // of an 8 KB row in a wide forward) is too short for the hardware prefetcher to get ahead before the copy moves to
-    // the next row. Wider pieces (a shared block's whole rows) it streams on its own.
-    private const int PackPrefetchRows = 4;
+    // Rows of B′ a chunk's packing copies as one group: each panel receives the group's rows as consecutive lines, and
+    // while a panel's piece of the group is copied, the same piece of the next group's rows is requested. A piece at
+    // most a chunk wide (1 KB of an 8 KB row in a wide forward) is too short for the hardware prefetcher to get ahead,
+    // and spreading the requests over the copy keeps a few rows in flight without a burst. Wider pieces (a shared
+    // block's whole rows) it streams on its own.
+    private const int PackGroupRows = 4;
 
     // The 12-row tiles of the 128-bit path on an ARM64 CPU, whose rows-adjacent form multiplies by lane.
     private static bool MultipliesByLane => TL.TileRows == GemmTileByLane.Rows && AdvSimd.Arm64.IsSupported;
@@ -183,7 +185,8 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
 
     // The rows below the last full tile, as one tile across the chunk's packed panels. Full-width panels take a tile of
     // exactly the rest rows, straight into C (up to 7 rows, which fits the registers of the levels whose full tiles are
-    // taller); a narrow last panel, and rest rows beyond 7, take a full-height tile whose missing rows are zeros.
+    // taller; one or two rows two panels at a time, for enough independent chains); a narrow last panel, and rest rows
+    // beyond 7, take a full-height tile whose missing rows are zeros.
     private static void RestTiles(in GemmOperands op, float* restPack, float* panel, int kb, int jc, int chunkEnd,
         int firstRow, int restRows, TileStart start, bool last, float* tile, float* paddedBias)
     {
@@ -199,9 +202,20 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
                 TileAt(op, restPack, 1, TL.TileRows, b, kb, firstRow, j, restRows, width, start, last, bias, tile);
                 continue;
             }
-            RowCounts.Adjacent<TV, TL>(restRows, restPack, TL.TileRows, b, blockWidth, kb, op.C + firstRow * op.Ldc + j, op.Ldc, start, bias);
+            var c = op.C + firstRow * op.Ldc + j;
+            if (restRows <= RowCounts.MaxPairedRows && j + 2 * blockWidth <= chunkEnd)
+            {
+                // Two full panels side by side: the bias of both is op.Bias from j on.
+                RowCounts.AdjacentPair<TV, TL>(restRows, restPack, TL.TileRows, b, b + kb * blockWidth, blockWidth, kb, c, op.Ldc, start, bias);
+                width = 2 * blockWidth;
+            }
+            else
+            {
+                RowCounts.Adjacent<TV, TL>(restRows, restPack, TL.TileRows, b, blockWidth, kb, c, op.Ldc, start, bias);
+            }
             if (last && op.Activated != null)
                 ActivateRows(op, firstRow, j, restRows, width);
+            j += width - blockWidth;
         }
     }
 
@@ -337,16 +351,26 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
         var origin = op.B + pc * op.BKStride + j * op.BColumnStride;
         if (op.BColumnStride == 1)
         {
-            for (var p = pFrom; p < pTo; p++)
+            var prefetch = width <= MaxChunkColumns;
+            for (var group = pFrom; group < pTo; group += PackGroupRows)
             {
-                var source = origin + p * op.BKStride;
-                if (width <= MaxChunkColumns && p + PackPrefetchRows < pTo)
-                    CachePrefetch.Floats(source + PackPrefetchRows * op.BKStride, width);
-                var destination = panels + p * blockWidth;
+                var groupRows = Math.Min(PackGroupRows, pTo - group);
+                var ahead = prefetch ? Math.Clamp(pTo - group - PackGroupRows, 0, PackGroupRows) : 0;
+                var source = origin + group * op.BKStride;
                 for (var q = 0; q < full; q++)
-                    CopyBlock(source + q * blockWidth, destination + q * kb * blockWidth);
-                if (rest > 0)
-                    new ReadOnlySpan<float>(source + full * blockWidth, rest).CopyTo(new Span<float>(destination + full * kb * blockWidth, rest));
+                {
+                    var piece = source + q * blockWidth;
+                    for (var r = 0; r < ahead; r++)
+                        CachePrefetch.Floats(piece + (PackGroupRows + r) * op.BKStride, blockWidth);
+                    var destination = panels + ((nint)q * kb + group) * blockWidth;
+                    for (var r = 0; r < groupRows; r++)
+                        CopyBlock(piece + r * op.BKStride, destination + r * blockWidth);
+                }
+                for (var r = 0; rest > 0 && r < groupRows; r++)
+                {
+                    new ReadOnlySpan<float>(source + r * op.BKStride + full * blockWidth, rest)
+                        .CopyTo(new Span<float>(panels + ((nint)full * kb + group + r) * blockWidth, rest));
+                }
             }
             return;
         }

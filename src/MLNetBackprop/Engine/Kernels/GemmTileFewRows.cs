@@ -58,4 +58,59 @@ internal static unsafe class GemmTileFewRows<TV, TL, TR> where TV : struct where
         if (rows > 5) { TL.Store(c + 5 * ldc, c50); TL.Store(c + 5 * ldc + w, c51); }
         if (rows > 6) { TL.Store(c + 6 * ldc, c60); TL.Store(c + 6 * ldc + w, c61); }
     }
+
+    /// <summary>
+    /// <see cref="Adjacent"/> on two panels at once, for TR up to <see cref="RowCounts.MaxPairedRows"/>: columns [0, 2w) of c from
+    /// panel b and [2w, 4w) from panel <paramref name="b2"/>, both of step bStep; bias covers all 4w columns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AdjacentPair(float* a, nint aStep, float* b, float* b2, nint bStep, int k, float* c, nint ldc, TileStart start, float* bias)
+    {
+        var w = TL.Count;
+        var rows = TR.Value;
+        TV c00, c01, c02, c03, c10, c11, c12, c13;
+        if (start == TileStart.Accumulate)
+        {
+            (c00, c01, c02, c03) = (TL.Load(c), TL.Load(c + w), TL.Load(c + 2 * w), TL.Load(c + 3 * w));
+            (c10, c11, c12, c13) = rows > 1
+                ? (TL.Load(c + ldc), TL.Load(c + ldc + w), TL.Load(c + ldc + 2 * w), TL.Load(c + ldc + 3 * w))
+                : (c00, c01, c02, c03);
+        }
+        else
+        {
+            var bias0 = start == TileStart.Bias ? TL.Load(bias) : TL.Zero;
+            var bias1 = start == TileStart.Bias ? TL.Load(bias + w) : TL.Zero;
+            var bias2 = start == TileStart.Bias ? TL.Load(bias + 2 * w) : TL.Zero;
+            var bias3 = start == TileStart.Bias ? TL.Load(bias + 3 * w) : TL.Zero;
+            (c00, c01, c02, c03) = (bias0, bias1, bias2, bias3);
+            (c10, c11, c12, c13) = (bias0, bias1, bias2, bias3);
+        }
+
+        for (var p = k; p > 0; p--)
+        {
+            var (b0, b1, b2v, b3) = (TL.Load(b), TL.Load(b + w), TL.Load(b2), TL.Load(b2 + w));
+            var x = TL.Broadcast(a[0]);
+            (c00, c01, c02, c03) = (TL.MultiplyAdd(x, b0, c00), TL.MultiplyAdd(x, b1, c01), TL.MultiplyAdd(x, b2v, c02), TL.MultiplyAdd(x, b3, c03));
+            if (rows > 1)
+            {
+                x = TL.Broadcast(a[1]);
+                (c10, c11, c12, c13) = (TL.MultiplyAdd(x, b0, c10), TL.MultiplyAdd(x, b1, c11), TL.MultiplyAdd(x, b2v, c12), TL.MultiplyAdd(x, b3, c13));
+            }
+            a += aStep;
+            b += bStep;
+            b2 += bStep;
+        }
+
+        TL.Store(c, c00);
+        TL.Store(c + w, c01);
+        TL.Store(c + 2 * w, c02);
+        TL.Store(c + 3 * w, c03);
+        if (rows > 1)
+        {
+            TL.Store(c + ldc, c10);
+            TL.Store(c + ldc + w, c11);
+            TL.Store(c + ldc + 2 * w, c12);
+            TL.Store(c + ldc + 3 * w, c13);
+        }
+    }
 }

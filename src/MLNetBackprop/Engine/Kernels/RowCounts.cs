@@ -6,6 +6,12 @@ internal static unsafe class RowCounts
     /// <summary>Most rows of a few-rows tile: 14 accumulators, which the 32-register levels hold.</summary>
     public const int MaxRows = 7;
 
+    /// <summary>
+    /// Most rows whose tiles take two panels at once (<see cref="GemmTileFewRows{TV, TL, TR}.AdjacentPair"/>): one or two
+    /// rows on one panel have only two or four accumulator chains, too few to cover the multiply-add latency on two pipes.
+    /// </summary>
+    public const int MaxPairedRows = 2;
+
     /// <summary>One row.</summary>
     internal struct One : IRowCount { public static int Value => 1; }
     /// <summary>Two rows.</summary>
@@ -37,6 +43,21 @@ internal static unsafe class RowCounts
             case 6: GemmTileFewRows<TV, TL, Six>.Adjacent(a, aStep, b, bStep, k, c, ldc, start, bias); break;
             case 7: GemmTileFewRows<TV, TL, Seven>.Adjacent(a, aStep, b, bStep, k, c, ldc, start, bias); break;
             default: throw new ArgumentOutOfRangeException(nameof(rows), rows, "A few-rows tile has 1 to 7 rows.");
+        }
+    }
+
+    /// <summary>
+    /// <see cref="GemmTileFewRows{TV, TL, TR}.AdjacentPair"/> for <paramref name="rows"/> rows (1 to <see cref="MaxPairedRows"/>).
+    /// </summary>
+    public static void AdjacentPair<TV, TL>(int rows, float* a, nint aStep, float* b, float* b2, nint bStep, int k, float* c, nint ldc,
+        TileStart start, float* bias)
+        where TV : struct where TL : struct, IFmaLanes<TV>
+    {
+        switch (rows)
+        {
+            case 1: GemmTileFewRows<TV, TL, One>.AdjacentPair(a, aStep, b, b2, bStep, k, c, ldc, start, bias); break;
+            case 2: GemmTileFewRows<TV, TL, Two>.AdjacentPair(a, aStep, b, b2, bStep, k, c, ldc, start, bias); break;
+            default: throw new ArgumentOutOfRangeException(nameof(rows), rows, "A two-panel few-rows tile has 1 or 2 rows.");
         }
     }
 }
