@@ -314,12 +314,20 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
                 }
                 continue;
             }
-            for (var r = 0; r < rows; r++)
+            // Contiguous rows of A (a forward's X), up to eight at a time through registers; the scalar loop for the rest.
+            for (var group = 0; group < rows; group += 8)
             {
-                var s = source + r * op.ARowStride;
-                var d = destination + r;
-                for (var p = 0; p < kb; p++)
-                    d[p * rows] = s[p * op.AKStride];
+                var groupRows = Math.Min(8, rows - group);
+                var done = op.AKStride == 1
+                    ? TransposePack.FewRows(source + group * op.ARowStride, op.ARowStride, groupRows, kb, destination + group, rows)
+                    : 0;
+                for (var r = group; r < group + groupRows; r++)
+                {
+                    var s = source + r * op.ARowStride;
+                    var d = destination + r;
+                    for (var p = done; p < kb; p++)
+                        d[p * rows] = s[p * op.AKStride];
+                }
             }
         }
     }
