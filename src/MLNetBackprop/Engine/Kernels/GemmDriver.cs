@@ -319,7 +319,7 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
             {
                 var groupRows = Math.Min(8, rows - group);
                 var done = op.AKStride == 1
-                    ? TransposePack.FewRows(source + group * op.ARowStride, op.ARowStride, groupRows, kb, destination + group, rows)
+                    ? TransposePack.Rows(source + group * op.ARowStride, op.ARowStride, groupRows, kb, destination + group, rows)
                     : 0;
                 for (var r = group; r < group + groupRows; r++)
                 {
@@ -395,7 +395,7 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
                 var destination = panels + jj / blockWidth * kb * blockWidth + jj % blockWidth;
                 // Contiguous rows of b (B′'s columns) on a vector path: eight by eight through registers.
                 nint start = op.BKStride == 1 && TL.Count >= 8
-                    ? TransposePack.EightRows(s0, op.BColumnStride, kb, destination, blockWidth)
+                    ? TransposePack.Rows(s0, op.BColumnStride, 8, kb, destination, blockWidth)
                     : 0;
                 for (nint p = start, q = start * op.BKStride; p < kb; p++, q += op.BKStride)
                 {

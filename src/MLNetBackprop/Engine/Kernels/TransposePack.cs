@@ -13,100 +13,51 @@ namespace MLNetBackprop.Engine.Kernels;
 internal static unsafe class TransposePack
 {
     /// <summary>
-    /// destination[p·destinationStride + i] = first[i·rowStride + p] for i &lt; 8 and p below the largest multiple of
-    /// 8 not above <paramref name="count"/>; returns that multiple (0 without AVX), the rest is the caller's.
+    /// destination[p·destinationStride + i] = first[i·rowStride + p] for i &lt; <paramref name="rows"/> (1 to 8) and p
+    /// below the largest multiple of 8 not above <paramref name="count"/>; returns that multiple (0 without AVX), the rest
+    /// is the caller's. Writes only those floats, so tiles packed side by side (by several threads) never overlap.
     /// </summary>
-    public static int EightRows(float* first, nint rowStride, int count, float* destination, nint destinationStride)
+    public static int Rows(float* first, nint rowStride, int rows, int count, float* destination, nint destinationStride)
     {
-        if (!Avx.IsSupported)
+        if (!Avx.IsSupported || rows is < 1 or > 8)
             return 0;
+        // Rows beyond `rows` repeat the last one: their lanes are never stored.
+        var last = rows - 1;
+        nint o1 = Math.Min(1, last) * rowStride, o2 = Math.Min(2, last) * rowStride, o3 = Math.Min(3, last) * rowStride;
+        nint o4 = Math.Min(4, last) * rowStride, o5 = Math.Min(5, last) * rowStride, o6 = Math.Min(6, last) * rowStride;
+        var o7 = last * rowStride;
         var p = 0;
         for (; p + 8 <= count; p += 8)
         {
             var source = first + p;
             var r0 = Avx.LoadVector256(source);
-            var r1 = Avx.LoadVector256(source + rowStride);
-            var r2 = Avx.LoadVector256(source + 2 * rowStride);
-            var r3 = Avx.LoadVector256(source + 3 * rowStride);
-            var r4 = Avx.LoadVector256(source + 4 * rowStride);
-            var r5 = Avx.LoadVector256(source + 5 * rowStride);
-            var r6 = Avx.LoadVector256(source + 6 * rowStride);
-            var r7 = Avx.LoadVector256(source + 7 * rowStride);
-            Transpose(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+            var r1 = Avx.LoadVector256(source + o1);
+            var r2 = Avx.LoadVector256(source + o2);
+            var r3 = Avx.LoadVector256(source + o3);
+            var r4 = Avx.LoadVector256(source + o4);
+            var r5 = Avx.LoadVector256(source + o5);
+            var r6 = Avx.LoadVector256(source + o6);
+            var r7 = Avx.LoadVector256(source + o7);
+            // Pairs of rows interleaved, then quadruples, then the 128-bit halves exchanged: vector i holds column i.
+            var (t0, t1) = (Avx.UnpackLow(r0, r1), Avx.UnpackHigh(r0, r1));
+            var (t2, t3) = (Avx.UnpackLow(r2, r3), Avx.UnpackHigh(r2, r3));
+            var (t4, t5) = (Avx.UnpackLow(r4, r5), Avx.UnpackHigh(r4, r5));
+            var (t6, t7) = (Avx.UnpackLow(r6, r7), Avx.UnpackHigh(r6, r7));
+            var (u0, u1) = (Avx.Shuffle(t0, t2, 0x44), Avx.Shuffle(t0, t2, 0xEE));
+            var (u2, u3) = (Avx.Shuffle(t1, t3, 0x44), Avx.Shuffle(t1, t3, 0xEE));
+            var (u4, u5) = (Avx.Shuffle(t4, t6, 0x44), Avx.Shuffle(t4, t6, 0xEE));
+            var (u6, u7) = (Avx.Shuffle(t5, t7, 0x44), Avx.Shuffle(t5, t7, 0xEE));
             var d = destination + p * destinationStride;
-            Avx.Store(d, r0);
-            Avx.Store(d + destinationStride, r1);
-            Avx.Store(d + 2 * destinationStride, r2);
-            Avx.Store(d + 3 * destinationStride, r3);
-            Avx.Store(d + 4 * destinationStride, r4);
-            Avx.Store(d + 5 * destinationStride, r5);
-            Avx.Store(d + 6 * destinationStride, r6);
-            Avx.Store(d + 7 * destinationStride, r7);
+            StoreFirst(d, Avx.Permute2x128(u0, u4, 0x20), rows);
+            StoreFirst(d + destinationStride, Avx.Permute2x128(u1, u5, 0x20), rows);
+            StoreFirst(d + 2 * destinationStride, Avx.Permute2x128(u2, u6, 0x20), rows);
+            StoreFirst(d + 3 * destinationStride, Avx.Permute2x128(u3, u7, 0x20), rows);
+            StoreFirst(d + 4 * destinationStride, Avx.Permute2x128(u0, u4, 0x31), rows);
+            StoreFirst(d + 5 * destinationStride, Avx.Permute2x128(u1, u5, 0x31), rows);
+            StoreFirst(d + 6 * destinationStride, Avx.Permute2x128(u2, u6, 0x31), rows);
+            StoreFirst(d + 7 * destinationStride, Avx.Permute2x128(u3, u7, 0x31), rows);
         }
         return p;
-    }
-
-    /// <summary>
-    /// destination[p·destinationStride + i] = first[i·rowStride + p] for i &lt; <paramref name="rows"/> (1 to 8) and p
-    /// below the largest multiple of 8 not above <paramref name="count"/>; returns that multiple (0 without AVX), the rest
-    /// is the caller's. Writes only those floats, so tiles packed side by side (by several threads) never overlap.
-    /// </summary>
-    public static int FewRows(float* first, nint rowStride, int rows, int count, float* destination, nint destinationStride)
-    {
-        if (!Avx.IsSupported || rows is < 1 or > 8)
-            return 0;
-        // Rows beyond `rows` repeat the last one: their lanes are never stored.
-        var offsets = stackalloc nint[8];
-        for (var i = 0; i < 8; i++)
-            offsets[i] = Math.Min(i, rows - 1) * rowStride;
-        var p = 0;
-        for (; p + 8 <= count; p += 8)
-        {
-            var source = first + p;
-            var r0 = Avx.LoadVector256(source + offsets[0]);
-            var r1 = Avx.LoadVector256(source + offsets[1]);
-            var r2 = Avx.LoadVector256(source + offsets[2]);
-            var r3 = Avx.LoadVector256(source + offsets[3]);
-            var r4 = Avx.LoadVector256(source + offsets[4]);
-            var r5 = Avx.LoadVector256(source + offsets[5]);
-            var r6 = Avx.LoadVector256(source + offsets[6]);
-            var r7 = Avx.LoadVector256(source + offsets[7]);
-            Transpose(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
-            var d = destination + p * destinationStride;
-            StoreFirst(d, r0, rows);
-            StoreFirst(d + destinationStride, r1, rows);
-            StoreFirst(d + 2 * destinationStride, r2, rows);
-            StoreFirst(d + 3 * destinationStride, r3, rows);
-            StoreFirst(d + 4 * destinationStride, r4, rows);
-            StoreFirst(d + 5 * destinationStride, r5, rows);
-            StoreFirst(d + 6 * destinationStride, r6, rows);
-            StoreFirst(d + 7 * destinationStride, r7, rows);
-        }
-        return p;
-    }
-
-    // Row i of the result is column i of the eight rows: pairs of rows interleaved, then quadruples, then the 128-bit
-    // halves exchanged.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose(ref Vector256<float> r0, ref Vector256<float> r1, ref Vector256<float> r2, ref Vector256<float> r3,
-        ref Vector256<float> r4, ref Vector256<float> r5, ref Vector256<float> r6, ref Vector256<float> r7)
-    {
-        var (t0, t1) = (Avx.UnpackLow(r0, r1), Avx.UnpackHigh(r0, r1));
-        var (t2, t3) = (Avx.UnpackLow(r2, r3), Avx.UnpackHigh(r2, r3));
-        var (t4, t5) = (Avx.UnpackLow(r4, r5), Avx.UnpackHigh(r4, r5));
-        var (t6, t7) = (Avx.UnpackLow(r6, r7), Avx.UnpackHigh(r6, r7));
-        var (u0, u1) = (Avx.Shuffle(t0, t2, 0x44), Avx.Shuffle(t0, t2, 0xEE));
-        var (u2, u3) = (Avx.Shuffle(t1, t3, 0x44), Avx.Shuffle(t1, t3, 0xEE));
-        var (u4, u5) = (Avx.Shuffle(t4, t6, 0x44), Avx.Shuffle(t4, t6, 0xEE));
-        var (u6, u7) = (Avx.Shuffle(t5, t7, 0x44), Avx.Shuffle(t5, t7, 0xEE));
-        r0 = Avx.Permute2x128(u0, u4, 0x20);
-        r1 = Avx.Permute2x128(u1, u5, 0x20);
-        r2 = Avx.Permute2x128(u2, u6, 0x20);
-        r3 = Avx.Permute2x128(u3, u7, 0x20);
-        r4 = Avx.Permute2x128(u0, u4, 0x31);
-        r5 = Avx.Permute2x128(u1, u5, 0x31);
-        r6 = Avx.Permute2x128(u2, u6, 0x31);
-        r7 = Avx.Permute2x128(u3, u7, 0x31);
     }
 
     // The first `count` floats of v (1 to 8) at d: a vector store for 8, else 4, 2 and 1 at a time.
