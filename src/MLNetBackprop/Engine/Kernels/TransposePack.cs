@@ -8,7 +8,7 @@ namespace MLNetBackprop.Engine.Kernels;
 /// Packs by transposing eight floats of up to eight rows at a time in registers: eight rows of b into a column panel of
 /// B′ = bᵀ (each packed row receives its eight adjacent floats in one store), and a row tile of A′ from rows of A whose
 /// shared dimension is contiguous (each p receives the tile's rows side by side). Element by element this is the same
-/// copy as the scalar loops, which cost a tenth of a wide input gradient's time and most of its A′ packing.
+/// copy as the scalar loop, which moves one float per load and store (a tenth of a wide input gradient's time).
 /// </summary>
 internal static unsafe class TransposePack
 {
