@@ -393,9 +393,11 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
                 var s4 = s3 + op.BColumnStride; var s5 = s4 + op.BColumnStride; var s6 = s5 + op.BColumnStride;
                 var s7 = s6 + op.BColumnStride;
                 var destination = panels + jj / blockWidth * kb * blockWidth + jj % blockWidth;
-                // Contiguous rows of b (B′'s columns) on a vector path: eight by eight through registers.
+                // Contiguous rows of b (B′'s columns) on a vector path: eight by eight through registers, the next
+                // eight requested as these are copied.
+                var next = jj + 16 <= width ? s0 + 8 * op.BColumnStride : null;
                 nint start = op.BKStride == 1 && TL.Count >= 8
-                    ? TransposePack.Rows(s0, op.BColumnStride, 8, kb, destination, blockWidth)
+                    ? TransposePack.Rows(s0, op.BColumnStride, 8, kb, destination, blockWidth, next)
                     : 0;
                 for (nint p = start, q = start * op.BKStride; p < kb; p++, q += op.BKStride)
                 {
