@@ -30,6 +30,10 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     // block's whole rows) it streams on its own.
     private const int PackGroupRows = 4;
 
+    // Length of the rows of b from which their transposing packing requests the next eight rows ahead: shorter rows
+    // (an output layer's ten classes) are in L1 already.
+    private const int TransposeRequestFloats = 64;
+
     // The 12-row tiles of the 128-bit path on an ARM64 CPU, whose rows-adjacent form multiplies by lane.
     private static bool MultipliesByLane => TL.TileRows == GemmTileByLane.Rows && AdvSimd.Arm64.IsSupported;
 
@@ -394,8 +398,8 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
                 var s7 = s6 + op.BColumnStride;
                 var destination = panels + jj / blockWidth * kb * blockWidth + jj % blockWidth;
                 // Contiguous rows of b (B′'s columns) on a vector path: eight by eight through registers, the next
-                // eight requested as these are copied.
-                var next = jj + 16 <= width ? s0 + 8 * op.BColumnStride : null;
+                // eight requested as these are copied when they are longer than a few lines.
+                var next = jj + 16 <= width && kb >= TransposeRequestFloats ? s0 + 8 * op.BColumnStride : null;
                 nint start = op.BKStride == 1 && TL.Count >= 8
                     ? TransposePack.Rows(s0, op.BColumnStride, 8, kb, destination, blockWidth, next)
                     : 0;
