@@ -4,10 +4,11 @@ using MLNetBackprop.KernelProbe;
 
 // Every vector path this CPU runs, on 1 and 2 threads: the tile edges (1, 7, 33 rows and columns), several blocks of
 // the shared dimension, wide outputs that pack A′, row counts that leave a partial tile (5 and 7 rows below the last
-// full tile take the exact-height tiles), and a product whose packed blocks two threads share, against one thread.
+// full tile take the exact-height tiles, 1 and 2 rows two panels at a time), and a product whose packed blocks two
+// threads share, against one thread.
 // Prints one summary line (the test reads it) and each failure; exits 1 on any failure.
 int[] sizes = [1, 7, 33, 70];
-(int M, int K, int N)[] wide = [(25, 600, 1100), (200, 40, 530), (29, 40, 530), (31, 40, 530)];
+(int M, int K, int N)[] wide = [(25, 600, 1100), (26, 40, 530), (200, 40, 530), (29, 40, 530), (31, 40, 530)];
 // Several packed blocks of A′ at every tile height, so two threads share each packed block (SharedPackJob, where
 // supported).
 (int M, int K, int N) shared = (265, 512, 1030);
