@@ -319,9 +319,9 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
                 continue;
             }
             // Contiguous rows of A (a forward's X), up to eight at a time through registers; the scalar loop for the rest.
-            for (var group = 0; group < rows; group += 8)
+            for (var group = 0; group < rows; group += TransposePack.MaxRows)
             {
-                var groupRows = Math.Min(8, rows - group);
+                var groupRows = Math.Min(TransposePack.MaxRows, rows - group);
                 var done = op.AKStride == 1
                     ? TransposePack.Rows(source + group * op.ARowStride, op.ARowStride, groupRows, kb, destination + group, rows)
                     : 0;
@@ -346,8 +346,9 @@ internal static unsafe class GemmDriver<TV, TL> where TV : struct where TL : str
     }
 
     // Packs B′[pc .. pc+kb, j .. j+width] as consecutive panels of the tile width, each kb rows of blockWidth floats
-    // (panel q holds columns j + q·blockWidth ..), the last one zero-padded. Contiguous rows of B′ are read a piece of
-    // `width` floats at a time (pieces up to a chunk wide requested a few rows ahead); strided ones eight columns at a time.
+    // (panel q holds columns j + q·blockWidth ..), the last one zero-padded. Contiguous rows of B′ are copied
+    // PackGroupRows rows at a time, panel by panel (pieces up to a chunk wide with the next group's requested ahead);
+    // strided ones eight columns at a time.
     private static void PackPanels(in GemmOperands op, int pc, int kb, int j, int width, float* panels)
         => PackPanels(op, pc, kb, 0, kb, j, width, panels);
 

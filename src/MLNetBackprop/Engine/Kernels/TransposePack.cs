@@ -12,8 +12,11 @@ namespace MLNetBackprop.Engine.Kernels;
 /// </summary>
 internal static unsafe class TransposePack
 {
+    /// <summary>Most rows one call of <see cref="Rows"/> transposes: the eight vectors of an 8 × 8 transpose.</summary>
+    public const int MaxRows = 8;
+
     /// <summary>
-    /// destination[p·destinationStride + i] = first[i·rowStride + p] for i &lt; <paramref name="rows"/> (1 to 8) and p
+    /// destination[p·destinationStride + i] = first[i·rowStride + p] for i &lt; <paramref name="rows"/> (1 to <see cref="MaxRows"/>) and p
     /// below the largest multiple of 8 not above <paramref name="count"/>; returns that multiple (0 without AVX), the rest
     /// is the caller's. Writes only those floats, so tiles packed side by side (by several threads) never overlap. With
     /// <paramref name="next"/>, the first of eight more rows of the same stride, it requests their lines as it goes, one
@@ -21,7 +24,7 @@ internal static unsafe class TransposePack
     /// </summary>
     public static int Rows(float* first, nint rowStride, int rows, int count, float* destination, nint destinationStride, float* next = null)
     {
-        if (!Avx.IsSupported || rows is < 1 or > 8)
+        if (!Avx.IsSupported || rows is < 1 or > MaxRows)
             return 0;
         // Rows beyond `rows` repeat the last one: their lanes are never stored.
         var last = rows - 1;
